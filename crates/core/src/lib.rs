@@ -1,0 +1,22 @@
+//! OAuth Console's core: the OAuth 2.0 grants, the token-exchange path, the
+//! HTTP client and the error vocabulary shared with the UI.
+//!
+//! This crate has no Tauri dependency. It is driven by thin Tauri commands in
+//! `src-tauri/` and tested on its own (unit tests beside the code, integration
+//! tests in `tests/core/` against a real third-party OAuth server).
+
+pub mod cancel;
+pub mod error;
+pub mod grants;
+pub mod hints;
+pub mod http;
+pub mod response;
+pub mod secret;
+pub mod token;
+
+pub use error::{Error, IpcError, Result};
+pub use secret::Secret;
+pub use token::{request_token, ClientAuth, Token, TokenRequest, TokenView};
+
+#[cfg(test)]
+pub(crate) mod testing;

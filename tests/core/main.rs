@@ -1,0 +1,6 @@
+//! Integration tests of `oauth-console-core` against a real third-party OAuth
+//! 2.0 server (django-oauth-toolkit, started on 127.0.0.1 by `make test`;
+//! see `tests/idp/`). No window, no Tauri.
+
+mod client_credentials;
+mod idp;

@@ -1,0 +1,175 @@
+//! Launching the app through tauri-driver, and finding things in its window
+//! the way a user does: fields by their label, buttons by their text.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tokio::sync::{Mutex, MutexGuard};
+
+/// One WebDriver session at a time: the tests of this binary take turns.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
+
+const WAIT: Duration = Duration::from_secs(20);
+
+pub struct App {
+    pub client: Client,
+    _driver: Driver,
+    _turn: MutexGuard<'static, ()>,
+}
+
+/// tauri-driver, stopped with SIGTERM when dropped (also when a test panics):
+/// it then stops WebKitWebDriver, which closes the app.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl App {
+    pub async fn launch() -> App {
+        let turn = ONE_AT_A_TIME.lock().await;
+        let port = free_port();
+        let native_port = free_port();
+        let driver_bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+        let driver = Driver(Command::new(&driver_bin)
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {driver_bin} (installed by `make test`): {e}")));
+        let app = App {
+            client: connect(port).await,
+            _driver: driver,
+            _turn: turn,
+        };
+        app.wait_ready().await;
+        app
+    }
+
+    async fn wait_ready(&self) {
+        let started = Instant::now();
+        loop {
+            let ready = self
+                .client
+                .execute("return document.body && document.body.dataset.ready === 'true';", vec![])
+                .await
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if ready {
+                return;
+            }
+            assert!(started.elapsed() < WAIT, "the window did not become ready within {WAIT:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The form control whose `<label>` reads `label`.
+    pub async fn field(&self, label: &str) -> Element {
+        let xpath = format!("//*[@id=(//label[normalize-space(.)='{label}']/@for)]");
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no field labelled {label:?}: {e}"))
+    }
+
+    pub async fn fill(&self, label: &str, value: &str) {
+        let field = self.field(label).await;
+        field.clear().await.unwrap();
+        field.send_keys(value).await.unwrap();
+    }
+
+    pub async fn choose(&self, label: &str, option: &str) {
+        self.field(label)
+            .await
+            .select_by_label(option)
+            .await
+            .unwrap_or_else(|e| panic!("{label:?} has no option {option:?}: {e}"));
+    }
+
+    pub async fn value_of(&self, label: &str) -> String {
+        self.field(label).await.prop("value").await.unwrap().unwrap_or_default()
+    }
+
+    /// The button whose text reads `text`.
+    pub async fn button(&self, text: &str) -> Element {
+        let xpath = format!("//button[normalize-space(.)='{text}']");
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no button {text:?}: {e}"))
+    }
+
+    pub async fn click(&self, text: &str) {
+        self.button(text).await.click().await.unwrap_or_else(|e| panic!("could not click {text:?}: {e}"));
+    }
+
+    /// The visible text of the element with `id`, once `ready` accepts it.
+    pub async fn text_when(&self, id: &str, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        let mut last = String::new();
+        loop {
+            if let Ok(element) = self.client.find(Locator::Id(id)).await {
+                last = element.text().await.unwrap_or_default();
+                if ready(&last) {
+                    return last;
+                }
+            }
+            assert!(started.elapsed() < WAIT, "#{id} never showed {what}; last text: {last:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn is_enabled(&self, text: &str) -> bool {
+        self.button(text).await.is_enabled().await.unwrap()
+    }
+
+    /// Ends the WebDriver session; dropping the app then stops the driver.
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+async fn connect(port: u16) -> Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let application = env!("CARGO_BIN_EXE_oauth-console");
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("tauri:options".into(), json!({ "application": application }));
+    let started = Instant::now();
+    loop {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            match ClientBuilder::rustls()
+                .expect("rustls is available")
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => return client,
+                Err(e) if started.elapsed() > WAIT => panic!("no WebDriver session: {e}"),
+                Err(_) => {}
+            }
+        }
+        assert!(started.elapsed() < WAIT, "tauri-driver did not listen on port {port}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The test identity server's settings, as `make test` exports them.
+pub fn idp(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run the suite with `make test`"))
+}

@@ -1,0 +1,9 @@
+//! End-to-end tests through the real window: tauri-driver and WebKitWebDriver
+//! drive the built app under Xvfb, in a D-Bus session with an unlocked
+//! gnome-keyring, against the test identity server. `make test` sets all of
+//! that up (scripts/test.sh); the tests find fields by their labels and
+//! buttons by their text, as a user does.
+
+mod app;
+mod client_credentials;
+mod docs_screenshot;

@@ -1,0 +1,31 @@
+"""Serve the test IdP with waitress on 127.0.0.1.
+
+Binds port 0 (or the port given in OC_IDP_PORT) so the kernel picks a free port
+without a race, then writes the chosen port to <state dir>/port before serving.
+"""
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "idp_site.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from django.conf import settings  # noqa: E402
+from waitress import create_server  # noqa: E402
+
+from idp_site.wsgi import application  # noqa: E402
+
+
+def main():
+    state_dir = Path(settings.STATE_DIR)
+    port = int(os.environ.get("OC_IDP_PORT", "0"))
+    server = create_server(application, host="127.0.0.1", port=port, threads=4, ident="oc-test-idp")
+    tmp = state_dir / "port.tmp"
+    tmp.write_text(f"{server.effective_port}\n")
+    tmp.rename(state_dir / "port")
+    print(f"serving on http://127.0.0.1:{server.effective_port}", flush=True)
+    server.run()
+
+
+if __name__ == "__main__":
+    main()
