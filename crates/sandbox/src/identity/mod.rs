@@ -1,0 +1,82 @@
+//! The identity domain: the token endpoint, the authorization endpoint with
+//! its sign-in page, and the in-memory records behind them (sign-ins under
+//! way, authorization codes, refresh tokens). Mirrors the parts of an OCI IAM
+//! identity domain that the Oracle Integration guides use.
+
+mod authorize;
+mod client_auth;
+mod error;
+mod pages;
+mod pkce;
+mod store;
+mod token;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::routing::{get, post};
+use axum::Router;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+use crate::directory::Directory;
+use crate::jwt::SigningKey;
+use crate::SandboxConfig;
+
+pub use error::{ErrorCode, OAuthError};
+
+/// What every identity handler shares.
+pub struct IdentityState {
+    config: SandboxConfig,
+    directory: Arc<Directory>,
+    key: Arc<SigningKey>,
+    issuer: String,
+    store: Mutex<store::GrantStore>,
+}
+
+impl IdentityState {
+    pub fn new(
+        config: SandboxConfig,
+        directory: Arc<Directory>,
+        key: Arc<SigningKey>,
+        issuer: String,
+    ) -> IdentityState {
+        IdentityState {
+            config,
+            directory,
+            key,
+            issuer,
+            store: Mutex::new(store::GrantStore::default()),
+        }
+    }
+
+    /// The records, even if a previous holder of the lock panicked: they are
+    /// plain maps that every operation leaves consistent.
+    fn store(&self) -> MutexGuard<'_, store::GrantStore> {
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+pub fn router(state: IdentityState) -> Router {
+    Router::new()
+        .route("/oauth2/v1/token", post(token::token))
+        .route(
+            "/oauth2/v1/authorize",
+            get(authorize::show_sign_in).post(authorize::sign_in),
+        )
+        .with_state(Arc::new(state))
+}
+
+/// A random, URL-safe value of `bytes` bytes of entropy: codes, refresh
+/// tokens, `jti`s and sign-in ids.
+fn random_id(bytes: usize) -> Result<String, OAuthError> {
+    let mut buffer = vec![0u8; bytes];
+    getrandom::fill(&mut buffer).map_err(|error| {
+        OAuthError::new(
+            ErrorCode::ServerError,
+            format!("the operating system's random source failed: {error}"),
+        )
+    })?;
+    Ok(URL_SAFE_NO_PAD.encode(buffer))
+}

@@ -1,0 +1,278 @@
+//! A local OCI IAM identity domain and Oracle Integration (OIC) instance that
+//! run inside the app on 127.0.0.1, so every OAuth flow of the console can be
+//! tried, taught and tested without an Oracle tenancy.
+//!
+//! [`Sandbox::start`] binds three random free ports on the loopback interface:
+//!
+//! - the identity domain (`/oauth2/v1/token`, `/oauth2/v1/authorize` with a
+//!   sign-in page), issuing HS256-signed JWT access tokens;
+//! - the OIC runtime origin, which answers every `/ic/api/` call with a `302`
+//!   to the design-time origin, as Oracle does;
+//! - the OIC design-time origin, which checks the bearer token and serves a
+//!   seeded catalogue of connections, integrations and instances.
+//!
+//! Every seeded value is an obvious sandbox value (see [`SandboxCredentials`]);
+//! nothing here is a real secret. The module touches only the loopback
+//! network and memory: no files, no keychain.
+
+mod directory;
+mod form;
+mod identity;
+mod integration;
+mod jwt;
+mod response;
+mod scope;
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use directory::SandboxCredentials;
+
+/// How long [`Sandbox::shutdown`] waits for open connections before it stops
+/// the servers anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Why the sandbox could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SandboxError {
+    /// A loopback port could not be bound or read back.
+    #[error("could not listen on 127.0.0.1: {0}; check that loopback networking is available")]
+    Bind(#[source] std::io::Error),
+    /// The operating system's random source failed while making the signing key.
+    #[error("could not make the sandbox signing key: {0}")]
+    Random(#[from] getrandom::Error),
+}
+
+/// Result of starting the sandbox.
+pub type Result<T, E = SandboxError> = std::result::Result<T, E>;
+
+/// Where the sandbox reads the time from. The servers never call
+/// `SystemTime::now()` themselves, so tests can move time forward to expire
+/// codes and tokens without sleeping.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> SystemTime + Send + Sync>);
+
+impl Clock {
+    /// The operating system's clock.
+    pub fn system() -> Clock {
+        Clock(Arc::new(SystemTime::now))
+    }
+
+    /// A clock that calls `now` for the time, e.g. one that reads a shared
+    /// `Mutex<SystemTime>` a test moves forward.
+    pub fn from_fn(now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(now))
+    }
+
+    /// The current time according to this clock.
+    pub fn now(&self) -> SystemTime {
+        (self.0)()
+    }
+
+    /// The current time in whole seconds since the Unix epoch, as JWTs carry it.
+    pub(crate) fn unix_seconds(&self) -> u64 {
+        self.now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_secs())
+            .unwrap_or(0)
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Clock {
+        Clock::system()
+    }
+}
+
+impl fmt::Debug for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Clock").field(&self.now()).finish()
+    }
+}
+
+/// Lifetimes and the clock. `SandboxConfig::default()` matches Oracle's
+/// defaults: one-hour access tokens, one-week refresh tokens, 60-second codes.
+#[derive(Clone, Debug)]
+pub struct SandboxConfig {
+    /// Lifetime of access tokens (`expires_in`).
+    pub token_ttl: Duration,
+    /// Lifetime of refresh tokens.
+    pub refresh_token_ttl: Duration,
+    /// Lifetime of authorization codes.
+    pub code_ttl: Duration,
+    /// Lifetime of a sign-in page before the user must start again.
+    pub sign_in_ttl: Duration,
+    /// Where the time comes from.
+    pub clock: Clock,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> SandboxConfig {
+        SandboxConfig {
+            token_ttl: Duration::from_secs(3600),
+            refresh_token_ttl: Duration::from_secs(7 * 24 * 3600),
+            code_ttl: Duration::from_secs(60),
+            sign_in_ttl: Duration::from_secs(600),
+            clock: Clock::system(),
+        }
+    }
+}
+
+/// A running sandbox: an identity domain and an OIC instance (runtime and
+/// design-time origins) on 127.0.0.1. Dropping it stops the servers; call
+/// [`Sandbox::shutdown`] to also wait until they have stopped.
+pub struct Sandbox {
+    identity_url: String,
+    runtime_url: String,
+    design_url: String,
+    credentials: SandboxCredentials,
+    stop: watch::Sender<bool>,
+    servers: Vec<JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Starts the sandbox with Oracle's default lifetimes and the system clock.
+    /// Must be called from within a Tokio runtime.
+    pub async fn start() -> Result<Sandbox> {
+        Sandbox::start_with(SandboxConfig::default()).await
+    }
+
+    /// Starts the sandbox with the given lifetimes and clock.
+    /// Must be called from within a Tokio runtime.
+    pub async fn start_with(config: SandboxConfig) -> Result<Sandbox> {
+        let identity_listener = bind().await?;
+        let runtime_listener = bind().await?;
+        let design_listener = bind().await?;
+        let identity_url = origin(&identity_listener)?;
+        let runtime_url = origin(&runtime_listener)?;
+        let design_url = origin(&design_listener)?;
+
+        let directory = Arc::new(directory::Directory::seeded());
+        let key = Arc::new(jwt::SigningKey::generate()?);
+        let credentials = directory.credentials();
+
+        let identity = identity::router(identity::IdentityState::new(
+            config.clone(),
+            directory.clone(),
+            key.clone(),
+            identity_url.clone(),
+        ));
+        let runtime = integration::runtime_router(design_url.clone());
+        let design = integration::design_router(integration::DesignState::new(
+            key,
+            directory.audience().to_owned(),
+            config.clock.clone(),
+            &design_url,
+        ));
+
+        let (stop, _) = watch::channel(false);
+        let servers = vec![
+            serve(identity_listener, identity, stop.subscribe()),
+            serve(runtime_listener, runtime, stop.subscribe()),
+            serve(design_listener, design, stop.subscribe()),
+        ];
+        Ok(Sandbox {
+            identity_url,
+            runtime_url,
+            design_url,
+            credentials,
+            stop,
+            servers,
+        })
+    }
+
+    /// The identity domain's origin, e.g. `http://127.0.0.1:41234`.
+    pub fn identity_url(&self) -> String {
+        self.identity_url.clone()
+    }
+
+    /// The token endpoint, `<identity>/oauth2/v1/token`.
+    pub fn token_url(&self) -> String {
+        format!("{}/oauth2/v1/token", self.identity_url)
+    }
+
+    /// The authorization endpoint, `<identity>/oauth2/v1/authorize`.
+    pub fn authorize_url(&self) -> String {
+        format!("{}/oauth2/v1/authorize", self.identity_url)
+    }
+
+    /// The OIC runtime origin; its `/ic/api/` calls redirect to [`Sandbox::design_url`].
+    pub fn runtime_url(&self) -> String {
+        self.runtime_url.clone()
+    }
+
+    /// The OIC design-time origin, which serves the developer APIs.
+    pub fn design_url(&self) -> String {
+        self.design_url.clone()
+    }
+
+    /// The seeded clients, users, audience, scopes and redirect URIs.
+    pub fn credentials(&self) -> &SandboxCredentials {
+        &self.credentials
+    }
+
+    /// Stops accepting connections, lets open requests finish (for up to five
+    /// seconds), then returns.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        for mut server in std::mem::take(&mut self.servers) {
+            if tokio::time::timeout(SHUTDOWN_GRACE, &mut server)
+                .await
+                .is_err()
+            {
+                server.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        // The servers stop accepting at once and finish the requests under way.
+        let _ = self.stop.send(true);
+    }
+}
+
+impl fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("identity_url", &self.identity_url)
+            .field("runtime_url", &self.runtime_url)
+            .field("design_url", &self.design_url)
+            .finish_non_exhaustive()
+    }
+}
+
+async fn bind() -> Result<TcpListener> {
+    TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .await
+        .map_err(SandboxError::Bind)
+}
+
+fn origin(listener: &TcpListener) -> Result<String> {
+    let address = listener.local_addr().map_err(SandboxError::Bind)?;
+    Ok(format!("http://{address}"))
+}
+
+fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    mut stop: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let stopped = async move {
+            // Either a `true` was sent or the `Sandbox` (the sender) is gone.
+            let _ = stop.wait_for(|stop| *stop).await;
+        };
+        let _ = axum::serve(listener, router)
+            .with_graceful_shutdown(stopped)
+            .await;
+    })
+}

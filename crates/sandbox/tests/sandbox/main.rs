@@ -1,0 +1,13 @@
+//! End-to-end tests of the sandbox over real HTTP on 127.0.0.1: one binary,
+//! one module per area.
+
+mod authorization_code;
+mod client_credentials;
+mod lifecycle;
+mod malformed;
+mod oic;
+mod paging;
+mod password;
+mod refresh;
+mod support;
+mod token_errors;
