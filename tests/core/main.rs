@@ -2,5 +2,12 @@
 //! 2.0 server (django-oauth-toolkit, started on 127.0.0.1 by `make test`;
 //! see `tests/idp/`). No window, no Tauri.
 
+mod authorization_code;
 mod client_credentials;
 mod idp;
+mod oracle;
+mod password;
+mod redirects;
+mod refresh;
+mod send;
+mod store;

@@ -37,6 +37,27 @@ pub enum Error {
     #[error("could not reach {host}: {detail}")]
     Network { host: String, detail: String },
 
+    #[error("the proxy {proxy} failed: {detail}")]
+    Proxy { proxy: String, detail: String },
+
+    #[error("the CA bundle {path} cannot be used: {reason}")]
+    CaBundle { path: String, reason: String },
+
+    #[error("stopped after {limit} redirects: the server kept redirecting (the next one was to {url})")]
+    TooManyRedirects { limit: usize, url: String },
+
+    #[error("redirect loop: the server sent the request back to {url}, which was already requested")]
+    RedirectLoop { url: String },
+
+    #[error("the trusted host \"{entry}\" is not valid: {reason}")]
+    InvalidTrustedHost { entry: String, reason: String },
+
+    #[error("the header \"{name}\" is not valid: {reason}")]
+    InvalidHeader { name: String, reason: String },
+
+    #[error("\"{method}\" is not a valid HTTP method")]
+    InvalidMethod { method: String },
+
     #[error("{}", oauth_message(.error, .description.as_deref(), *.status))]
     OAuth {
         status: u16,
@@ -60,6 +81,36 @@ pub enum Error {
         snippet: String,
     },
 
+    #[error("the state returned to the Callback URL {} the one sent, so the code was refused: the redirect may be forged (cross-site request forgery)", if *.missing { "is missing; it must equal" } else { "differs from" })]
+    StateMismatch { missing: bool },
+
+    #[error("{}", authorization_message(.error, .description.as_deref()))]
+    AuthorizationFailed { error: String, description: Option<String> },
+
+    #[error("no sign-in came back to {callback_url} within {seconds} s; OAuth Console stopped listening")]
+    CallbackTimeout { callback_url: String, seconds: u64 },
+
+    #[error("could not listen on {address} for the Callback URL: {detail}")]
+    CallbackListen { address: String, detail: String },
+
+    #[error("the identity domain refused the refresh token (invalid_grant{}); the token can no longer be refreshed", description_suffix(.description.as_deref()))]
+    RefreshRejected { description: Option<String> },
+
+    #[error("could not {action} {path}: {detail}")]
+    Storage { action: &'static str, path: String, detail: String },
+
+    #[error("no {what} with the id {id}")]
+    NotFound { what: &'static str, id: String },
+
+    #[error("the only profile cannot be deleted")]
+    LastProfile,
+
+    #[error("the keychain refused the request: {detail}")]
+    Keychain { detail: String },
+
+    #[error("this token has no refresh token, so it cannot be refreshed")]
+    NoRefreshToken,
+
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -78,11 +129,28 @@ impl Error {
             Error::ConnectionRefused { .. } => "connection_refused".into(),
             Error::Tls { .. } => "tls".into(),
             Error::Network { .. } => "network".into(),
+            Error::Proxy { .. } => "proxy".into(),
+            Error::CaBundle { .. } => "ca_bundle".into(),
+            Error::TooManyRedirects { .. } => "too_many_redirects".into(),
+            Error::RedirectLoop { .. } => "redirect_loop".into(),
+            Error::InvalidTrustedHost { .. } => "invalid_trusted_host".into(),
+            Error::InvalidHeader { .. } => "invalid_header".into(),
+            Error::InvalidMethod { .. } => "invalid_method".into(),
             Error::OAuth { error, .. } => error.clone(),
             Error::HtmlResponse { .. } => "html_response".into(),
             Error::EmptyResponse { .. } => "empty_response".into(),
             Error::MissingAccessToken { .. } => "missing_access_token".into(),
             Error::UnexpectedResponse { .. } => "unexpected_response".into(),
+            Error::StateMismatch { .. } => "state_mismatch".into(),
+            Error::AuthorizationFailed { error, .. } => error.clone(),
+            Error::CallbackTimeout { .. } => "callback_timeout".into(),
+            Error::CallbackListen { .. } => "callback_listen".into(),
+            Error::RefreshRejected { .. } => "refresh_rejected".into(),
+            Error::NoRefreshToken => "no_refresh_token".into(),
+            Error::Storage { .. } => "storage".into(),
+            Error::NotFound { .. } => "not_found".into(),
+            Error::LastProfile => "last_profile".into(),
+            Error::Keychain { .. } => "keychain".into(),
             Error::Internal(_) => "internal".into(),
         }
     }
@@ -98,6 +166,21 @@ fn oauth_message(error: &str, description: Option<&str>, status: u16) -> String 
         Some(description) => format!("{plain} ({error}, HTTP {status}: {description})"),
         None => format!("{plain} ({error}, HTTP {status})"),
     }
+}
+
+fn authorization_message(error: &str, description: Option<&str>) -> String {
+    format!(
+        "the sign-in returned the error {error} instead of a code{}",
+        description_suffix(description)
+    )
+}
+
+fn description_suffix(description: Option<&str>) -> String {
+    description
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| format!(": {d}"))
+        .unwrap_or_default()
 }
 
 fn title_suffix(title: Option<&str>) -> String {

@@ -19,7 +19,7 @@ pub fn plain_words(error: &str) -> &'static str {
     }
 }
 
-const CLIENT_LOCATION: &str = "Identity & Security → Domains → your domain → Integrated applications → your application → OAuth configuration";
+pub(crate) const CLIENT_LOCATION: &str = "Identity & Security → Domains → your domain → Integrated applications → your application → OAuth configuration";
 
 pub fn for_error(error: &Error) -> Option<String> {
     let hint = match error {
@@ -33,15 +33,54 @@ pub fn for_error(error: &Error) -> Option<String> {
         ),
         Error::Timeout { .. } => "Check the URL and your network or proxy, or raise the request timeout in Settings.".into(),
         Error::Cancelled => return None,
-        Error::Dns { .. } => "Check the host name for typos; it is the Domain URL shown under Identity & Security → Domains.".into(),
+        Error::Dns { .. } => "Check the host name for typos: for the identity domain it is the Domain URL shown under Identity & Security → Domains; for Oracle Integration, the instance URL. Behind a proxy, check the proxy settings.".into(),
         Error::ConnectionRefused { .. } => "Check the URL's host and port; nothing is listening there.".into(),
         Error::Tls { .. } => "The server's certificate was not trusted. If your network inspects TLS, add your company's CA bundle in Settings.".into(),
         Error::Network { .. } => "Check your network connection and proxy settings.".into(),
+        Error::Proxy { .. } => "Check the proxy URL in Settings (or the HTTPS_PROXY and NO_PROXY variables when Settings leave it empty), that the proxy is running, and that it lets you reach this host.".into(),
+        Error::CaBundle { .. } => "Choose a PEM file that holds one or more -----BEGIN CERTIFICATE----- blocks, such as your company's root CA exported as Base-64 encoded X.509.".into(),
+        Error::TooManyRedirects { .. } => "Check the URL: a server that keeps redirecting is usually sending you to a sign-in page that needs a browser, or back and forth between two hosts.".into(),
+        Error::RedirectLoop { .. } => "Check the URL and the token: a server that redirects in a circle often wants a browser sign-in or a cookie that an API call does not have.".into(),
+        Error::InvalidTrustedHost { .. } => "Write a domain such as oraclecloud.com (it and its subdomains, over https only) or an exact host:port such as 127.0.0.1:8082.".into(),
+        Error::InvalidHeader { .. } => "Header names are letters, digits and - (no spaces or colons); values are one line of visible text.".into(),
+        Error::InvalidMethod { .. } => "Use a method such as GET, POST, PUT, PATCH or DELETE.".into(),
         Error::HtmlResponse { .. } => "Check the Access Token URL: for an identity domain it is https://<domain host>/oauth2/v1/token. An HTML page usually means a wrong path, a proxy sign-in page or a maintenance page.".into(),
         Error::EmptyResponse { .. } | Error::UnexpectedResponse { .. } | Error::MissingAccessToken { .. } => {
             "Check that the Access Token URL is the token endpoint (…/oauth2/v1/token) and not another page.".into()
         }
+        Error::StateMismatch { .. } => "Start the sign-in again from OAuth Console and finish it in the window or tab it opens. If this keeps happening, the redirect did not come from your sign-in.".into(),
+        Error::AuthorizationFailed { error, .. } => return for_authorization_error(error),
+        Error::CallbackTimeout { .. } => format!(
+            "Sign in again and finish within the time limit. If the browser showed an error page instead, check that the Callback URL is one of the application's Redirect URLs ({CLIENT_LOCATION})."
+        ),
+        Error::CallbackListen { .. } => "Another program may use this port: change the port of the Callback URL (a loopback Redirect URL such as http://127.0.0.1:53682/callback accepts any port), or use port 0 to let OAuth Console pick a free one.".into(),
+        Error::NoRefreshToken => format!(
+            "Get a new token with \"Request refresh token (offline_access)\" ticked, after enabling Refresh Token in the application's client configuration ({CLIENT_LOCATION}). Client credentials never give a refresh token."
+        ),
+        Error::RefreshRejected { .. } => "Get a new token. The refresh token was used already, expired or was revoked; refresh tokens rotate, so only the newest one works.".into(),
+        Error::Storage { .. } => "Check that the disk is not full and that your user may write to OAuth Console's settings folder.".into(),
+        Error::NotFound { .. } => "It may have been deleted already; pick another one from the list.".into(),
+        Error::LastProfile => "Create another profile first: OAuth Console always keeps one to work in.".into(),
+        Error::Keychain { .. } => "Open the system keychain (Passwords and Keys on Linux, Keychain Access on macOS, Credential Manager on Windows) and check the entries of dev.oauthconsole.desktop, then try again.".into(),
         Error::Internal(_) => "Try again; if it keeps happening, report it with the steps that led to it.".into(),
+    };
+    Some(hint)
+}
+
+/// Errors the authorization endpoint sends back to the Callback URL (RFC 6749
+/// §4.1.2.1) instead of a code.
+fn for_authorization_error(code: &str) -> Option<String> {
+    let hint = match code {
+        "access_denied" => "The user cancelled the sign-in or did not allow access. Sign in again with a user that holds the ServiceInvoker role and allow access.".into(),
+        "unauthorized_client" => format!(
+            "Enable Authorization Code in the application's client configuration ({CLIENT_LOCATION})."
+        ),
+        "invalid_request" => format!(
+            "Check the Callback URL (one of the application's Redirect URLs, {CLIENT_LOCATION}), the Client ID and the Scope."
+        ),
+        "unsupported_response_type" => "Check the Auth URL: for an identity domain it is https://<domain host>/oauth2/v1/authorize.".into(),
+        "temporarily_unavailable" | "server_error" => "The identity domain had a problem; try again in a moment.".into(),
+        other => return for_oauth_code(other),
     };
     Some(hint)
 }
@@ -51,8 +90,8 @@ fn for_oauth_code(code: &str) -> Option<String> {
         "invalid_client" => format!(
             "Check the Client ID and Client Secret ({CLIENT_LOCATION}) and that the confidential application is activated."
         ),
-        "invalid_scope" => "Use the scope from the application's Token Issuance Policy: the Oracle Integration audience followed by urn:opc:resource:consumer::all (Integrations and Developer APIs) or /ic/api/ (Developer APIs only). Add offline_access only when Refresh Token is enabled.".into(),
-        "invalid_grant" => "For a password grant, the user must exist in the identity domain with a local password (single sign-on users cannot use it) and hold the ServiceInvoker role. For a code or refresh token, get a new one: it may be used, expired or revoked.".into(),
+        "invalid_scope" => "Use the scope from the application's Token Issuance Policy: the Oracle Integration instance's primary audience followed by urn:opc:resource:consumer::all (Integrations and Developer APIs) or /ic/api/ (Developer APIs only). Add offline_access only when Refresh Token is enabled.".into(),
+        "invalid_grant" => "For a password grant, the user must exist in the identity domain with a local password (single sign-on users cannot use it) and hold the ServiceInvoker role. For an authorization code, sign in again: a code works once, for a short time, and only with the code verifier of the same sign-in.".into(),
         "unauthorized_client" => format!(
             "Enable this grant type in the application's client configuration ({CLIENT_LOCATION})."
         ),

@@ -5,13 +5,19 @@
 //! `src-tauri/` and tested on its own (unit tests beside the code, integration
 //! tests in `tests/core/` against a real third-party OAuth server).
 
+pub mod callback;
 pub mod cancel;
 pub mod error;
+pub mod expiry;
 pub mod grants;
 pub mod hints;
 pub mod http;
+pub mod jwt;
+pub mod oracle;
 pub mod response;
 pub mod secret;
+pub mod send;
+pub mod store;
 pub mod token;
 
 pub use error::{Error, IpcError, Result};

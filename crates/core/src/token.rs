@@ -44,12 +44,27 @@ pub struct Client {
 #[non_exhaustive]
 pub enum TokenRequest {
     ClientCredentials(grants::client_credentials::ClientCredentials),
+    Password(grants::password::PasswordCredentials),
+    RefreshToken(grants::refresh_token::RefreshToken),
+}
+
+impl TokenRequest {
+    /// The client that asks, and the grant's name as the UI shows it.
+    pub fn client_and_label(&self) -> (Client, &'static str) {
+        match self {
+            TokenRequest::ClientCredentials(g) => (g.client.clone(), "Client Credentials"),
+            TokenRequest::Password(g) => (g.client.clone(), "Password Credentials"),
+            TokenRequest::RefreshToken(g) => (g.client.clone(), "Refresh Token"),
+        }
+    }
 }
 
 /// Sends `request` and reads the answer; `now` stamps the token.
 pub async fn request_token(http: &HttpClient, request: &TokenRequest, now: SystemTime) -> Result<Token> {
     match request {
         TokenRequest::ClientCredentials(grant) => grants::client_credentials::request(http, grant, now).await,
+        TokenRequest::Password(grant) => grants::password::request(http, grant, now).await,
+        TokenRequest::RefreshToken(grant) => grants::refresh_token::request(http, grant, now).await,
     }
 }
 
@@ -73,11 +88,13 @@ pub struct Token {
 }
 
 impl Token {
-    /// What the token details panel shows. The access token leaves the core
-    /// here, on purpose, to be shown (masked until Show) and used.
-    pub fn view(&self) -> TokenView {
+    /// What the token details panel shows: everything but the token values,
+    /// which leave the core only on purpose (Show, Use Token, Copy).
+    pub fn view(&self, id: &str, name: &str) -> TokenView {
         TokenView {
-            access_token: self.access_token.expose().to_owned(),
+            id: id.to_owned(),
+            name: name.to_owned(),
+            access_token_length: self.access_token.expose().chars().count(),
             token_type: self.token_type.clone(),
             expires_in: self.expires_in,
             issued_at: self.issued_at,
@@ -87,14 +104,20 @@ impl Token {
             has_id_token: self.id_token.is_some(),
             extra: self.extra.clone(),
             warnings: self.warnings.clone(),
+            jwt: crate::jwt::decode(self.access_token.expose()),
+            id_token_jwt: self.id_token.as_ref().and_then(|t| crate::jwt::decode(t.expose())),
         }
     }
 }
 
-#[derive(Clone, Serialize)]
+/// A token as the UI sees it. The decoded claims are not secret on their
+/// own (the signature is not included), so they travel; the token does not.
+#[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenView {
-    pub access_token: String,
+    pub id: String,
+    pub name: String,
+    pub access_token_length: usize,
     pub token_type: String,
     pub expires_in: Option<u64>,
     pub issued_at: u64,
@@ -104,17 +127,8 @@ pub struct TokenView {
     pub has_id_token: bool,
     pub extra: Map<String, Value>,
     pub warnings: Vec<String>,
-}
-
-impl std::fmt::Debug for TokenView {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenView")
-            .field("access_token", &"[redacted]")
-            .field("token_type", &self.token_type)
-            .field("expires_in", &self.expires_in)
-            .field("scope", &self.scope)
-            .finish_non_exhaustive()
-    }
+    pub jwt: Option<crate::jwt::DecodedJwt>,
+    pub id_token_jwt: Option<crate::jwt::DecodedJwt>,
 }
 
 pub(crate) type OAuthClient = BasicClient<EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
@@ -142,6 +156,19 @@ pub(crate) fn oauth_client(client: &Client) -> Result<OAuthClient> {
 pub(crate) fn scopes(scope: &str) -> impl Iterator<Item = Scope> + '_ {
     scope.split_whitespace().map(|s| Scope::new(s.to_owned()))
 }
+
+/// The scopes to ask for: the Scope field, plus `offline_access` (once) when
+/// the user ticked "Request refresh token (offline_access)".
+pub(crate) fn requested_scopes(scope: &str, offline_access: bool) -> Vec<Scope> {
+    let mut requested: Vec<Scope> = scopes(scope).collect();
+    if offline_access && !requested.iter().any(|s| s.as_str() == OFFLINE_ACCESS) {
+        requested.push(Scope::new(OFFLINE_ACCESS.to_owned()));
+    }
+    requested
+}
+
+/// The scope that asks the identity domain for a refresh token.
+pub const OFFLINE_ACCESS: &str = "offline_access";
 
 /// Sends the requests `oauth2` builds, through the app's client, and keeps the
 /// raw response so that it is read by [`parse_token_response`] whatever
@@ -256,14 +283,16 @@ mod tests {
             "scope": "https://aud:443urn:opc:resource:consumer::all"
         }))
         .unwrap();
-        let TokenRequest::ClientCredentials(grant) = request;
+        let TokenRequest::ClientCredentials(grant) = request else {
+            panic!("client_credentials must be read as ClientCredentials")
+        };
         assert_eq!(grant.client.client_auth, ClientAuth::RequestBody);
         assert_eq!(grant.client.client_secret.expose(), "def");
         assert!(!format!("{grant:?}").contains("def"), "Debug must not show the secret");
     }
 
     #[test]
-    fn a_view_debug_hides_the_access_token() {
+    fn a_view_never_carries_the_access_token() {
         let token = Token {
             access_token: Secret::new("eyJhidden"),
             token_type: "Bearer".into(),
@@ -276,7 +305,10 @@ mod tests {
             extra: Map::new(),
             warnings: vec![],
         };
-        assert!(!format!("{:?} {:?}", token, token.view()).contains("eyJhidden"));
+        let view = token.view("t1", "Client Credentials");
+        assert!(!format!("{token:?} {view:?}").contains("eyJhidden"));
+        assert!(!serde_json::to_string(&view).unwrap().contains("eyJhidden"), "the view carries no token");
+        assert_eq!(view.access_token_length, 9);
     }
 
     #[test]

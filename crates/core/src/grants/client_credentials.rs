@@ -135,7 +135,10 @@ mod tests {
             let _conn = listener.accept().await;
             tokio::time::sleep(std::time::Duration::from_secs(10)).await;
         });
-        let http = HttpClient::new(HttpSettings { timeout: std::time::Duration::from_millis(300) }).unwrap();
+        let http = HttpClient::new(HttpSettings {
+            timeout: std::time::Duration::from_millis(300),
+            ..HttpSettings::default()
+        }).unwrap();
         let err = request(&http, &grant(&base, ClientAuth::BasicHeader), SystemTime::now()).await.unwrap_err();
         assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     }

@@ -1,0 +1,488 @@
+//! "Copy as cURL": the token request and the API request as commands that
+//! work when pasted into a POSIX shell, built from the same checked request
+//! the app sends ([`super::prepare`]) and the same network settings (CA
+//! bundle, proxy, timeout).
+//!
+//! Secrets are placeholders (`Bearer <access token>`, `<client secret>`)
+//! unless the caller asks to include them. curl has no trusted-host list: it
+//! gets `--location-trusted` only when the app's setting would forward the
+//! token to another origin (as seen in the redirect chain of the last send,
+//! or for the setting "Any host"), else `--location`, which keeps it to the
+//! same host and port.
+
+use super::redirect::{FollowAuthorization, MAX_REDIRECTS};
+use super::response::{is_credential_header, Hop};
+use super::{is_secret_field, prepare, sent_fields, ApiRequest, RequestBody};
+use crate::error::{Error, Result};
+use crate::grants::client_credentials::ClientCredentials;
+use crate::http::{endpoint_url, proxy_display, HttpSettings, LOOPBACK_NO_PROXY};
+use crate::secret::Secret;
+use crate::token::{scopes, ClientAuth};
+use base64::Engine;
+use http::Method;
+
+/// The command for an API call. `observed` is the redirect chain of the last
+/// send of this request, when there is one.
+pub fn for_api_request(
+    request: &ApiRequest,
+    authorization: Option<&Secret>,
+    settings: &HttpSettings,
+    observed: Option<&[Hop]>,
+    include_secrets: bool,
+) -> Result<String> {
+    let prepared = prepare(request, authorization)?;
+    let trusted = match observed {
+        Some(hops) => hops.iter().any(|hop| hop.authorization.crossed_origin()),
+        None => request.follow_authorization == FollowAuthorization::Any,
+    };
+    let mut first = vec![
+        "curl".to_owned(),
+        "-i".to_owned(),
+        "--globoff".to_owned(),
+        if trusted {
+            "--location-trusted"
+        } else {
+            "--location"
+        }
+        .to_owned(),
+        format!("--max-redirs {MAX_REDIRECTS}"),
+    ];
+    let has_body = prepared.body.is_some();
+    // Without -X curl switches POST to GET on 301/302/303 as the app does;
+    // with -X it would keep the method on every redirect.
+    match prepared.method {
+        Method::GET if !has_body => {}
+        Method::POST if has_body => {}
+        Method::HEAD => first.push("--head".to_owned()),
+        ref other => first.push(format!("-X {}", quote(other.as_str()))),
+    }
+    let mut lines = vec![first.join(" ")];
+
+    for (name, value) in &prepared.headers {
+        let text = String::from_utf8_lossy(value.as_bytes());
+        let shown = if include_secrets || !is_credential_header(name.as_str()) {
+            text.into_owned()
+        } else {
+            masked_credential(name.as_str(), &text)
+        };
+        lines.push(format!(
+            "-H {}",
+            quote(&format!("{}: {shown}", display_name(name.as_str())))
+        ));
+    }
+    if has_body {
+        match &request.body {
+            RequestBody::Json { text } | RequestBody::Text { text } => {
+                lines.push(format!("--data-raw {}", quote(text)))
+            }
+            RequestBody::Form { fields } => {
+                for field in sent_fields(fields) {
+                    let name = field.name.trim();
+                    let value = if include_secrets || !is_secret_field(name) {
+                        field.value.clone()
+                    } else {
+                        format!("<{name}>")
+                    };
+                    lines.push(format!(
+                        "--data-urlencode {}",
+                        quote(&format!("{}={value}", form_name(name)))
+                    ));
+                }
+            }
+            RequestBody::None => {}
+        }
+    }
+    lines.extend(connection_options(settings, include_secrets)?);
+    lines.push(quote(prepared.url.as_str()));
+    Ok(lines.join(" \\\n  "))
+}
+
+/// The command for a client-credentials token request, as Oracle's
+/// "Call the Developer APIs with Client Credentials" shows it.
+pub fn for_client_credentials(
+    grant: &ClientCredentials,
+    settings: &HttpSettings,
+    include_secrets: bool,
+) -> Result<String> {
+    let client = &grant.client;
+    let token_url = endpoint_url("Access Token URL", &client.token_url)?;
+    let client_id = client.client_id.trim();
+    if client_id.is_empty() {
+        return Err(Error::MissingField { field: "Client ID" });
+    }
+    let has_secret = !client.client_secret.is_empty();
+    let secret = if include_secrets {
+        client.client_secret.expose().to_owned()
+    } else {
+        "<client secret>".to_owned()
+    };
+    let mut lines = vec!["curl -i -X POST".to_owned()];
+    let basic = client.client_auth == ClientAuth::BasicHeader && has_secret;
+    if basic {
+        let credentials = if include_secrets {
+            // RFC 6749 §2.3.1, as `oauth2` sends it: each part form-encoded.
+            let encode =
+                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            base64::engine::general_purpose::STANDARD.encode(format!(
+                "{}:{}",
+                encode(client_id),
+                encode(&secret)
+            ))
+        } else {
+            "<base64 of client_id:client_secret>".to_owned()
+        };
+        lines.push(format!(
+            "-H {}",
+            quote(&format!("Authorization: Basic {credentials}"))
+        ));
+    }
+    lines.push(format!(
+        "-H {}",
+        quote("Content-Type: application/x-www-form-urlencoded;charset=UTF-8")
+    ));
+    lines.push(format!("-H {}", quote("Accept: application/json")));
+    lines.push(format!(
+        "--data-urlencode {}",
+        quote("grant_type=client_credentials")
+    ));
+    if !basic {
+        lines.push(format!(
+            "--data-urlencode {}",
+            quote(&format!("client_id={client_id}"))
+        ));
+        if has_secret {
+            lines.push(format!(
+                "--data-urlencode {}",
+                quote(&format!("client_secret={secret}"))
+            ));
+        }
+    }
+    let scope: Vec<String> = scopes(&grant.scope).map(|s| s.to_string()).collect();
+    if !scope.is_empty() {
+        lines.push(format!(
+            "--data-urlencode {}",
+            quote(&format!("scope={}", scope.join(" ")))
+        ));
+    }
+    lines.extend(connection_options(settings, include_secrets)?);
+    lines.push(quote(token_url.as_str()));
+    Ok(lines.join(" \\\n  "))
+}
+
+/// CA bundle, proxy and timeout, as the app's client uses them.
+fn connection_options(settings: &HttpSettings, include_secrets: bool) -> Result<Vec<String>> {
+    let mut options = Vec::new();
+    if let Some(path) = settings.ca_bundle_path() {
+        options.push(format!("--cacert {}", quote(&path.display().to_string())));
+    }
+    if let Some(proxy) = settings.proxy_url()? {
+        let password = if include_secrets {
+            proxy.password()
+        } else {
+            Some("<proxy password>")
+        };
+        options.push(format!(
+            "--proxy {}",
+            quote(&proxy_display(&proxy, password))
+        ));
+        options.push(format!("--noproxy {}", quote(LOOPBACK_NO_PROXY)));
+    }
+    options.push(format!("--max-time {}", settings.timeout.as_secs().max(1)));
+    Ok(options)
+}
+
+/// `Bearer <access token>`, `Basic <credentials>`, `<cookie>`, ...
+fn masked_credential(name: &str, value: &str) -> String {
+    if name.eq_ignore_ascii_case("cookie") {
+        return "<cookie>".into();
+    }
+    let scheme = value.split_whitespace().next().unwrap_or_default();
+    match scheme.to_ascii_lowercase().as_str() {
+        "bearer" => format!("{scheme} <access token>"),
+        "basic" => format!("{scheme} <credentials>"),
+        "" => "<credentials>".into(),
+        _ if value.contains(char::is_whitespace) => format!("{scheme} <credentials>"),
+        _ => "<credentials>".into(),
+    }
+}
+
+/// `content-type` → `Content-Type`, for readability (names are case-blind).
+fn display_name(name: &str) -> String {
+    name.split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// curl's `--data-urlencode name=value` encodes the value only.
+fn form_name(name: &str) -> String {
+    url::form_urlencoded::byte_serialize(name.as_bytes()).collect()
+}
+
+/// One shell word: as is when it holds only safe characters, else in single
+/// quotes with each `'` written as `'\''`.
+fn quote(word: &str) -> String {
+    let safe = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.,:/@%+=".contains(c));
+    if safe {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::send::redirect::Forwarding;
+    use crate::token::Client;
+    use std::time::Duration;
+
+    fn api(json: serde_json::Value) -> ApiRequest {
+        serde_json::from_value(json).unwrap()
+    }
+
+    fn sh(word: &str) -> String {
+        // What a POSIX shell makes of the quoted word.
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("printf %s {}", quote(word)))
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    #[test]
+    fn quoting_survives_the_shell_for_awkward_text() {
+        for word in [
+            "plain",
+            "it's",
+            "a b",
+            "$HOME `x` \"y\" \\z",
+            "'",
+            "''",
+            "line\nbreak",
+            "{status:'ACTIVE'}",
+            "",
+            "*",
+        ] {
+            assert_eq!(sh(word), word, "the shell gives back exactly {word:?}");
+        }
+        assert_eq!(quote("https://a.example.com/x"), "https://a.example.com/x");
+        assert_eq!(quote("it's"), r"'it'\''s'");
+    }
+
+    #[test]
+    fn the_token_is_a_placeholder_unless_secrets_are_asked_for() {
+        let request = api(
+            serde_json::json!({"url": "https://oic.example.oraclecloud.com/ic/api/integration/v1/connections"}),
+        );
+        let token = Secret::new("Bearer test-token-not-real");
+        let masked = for_api_request(
+            &request,
+            Some(&token),
+            &HttpSettings::default(),
+            None,
+            false,
+        )
+        .unwrap();
+        assert!(
+            masked.contains("-H 'Authorization: Bearer <access token>'"),
+            "{masked}"
+        );
+        assert!(!masked.contains("not-real"), "{masked}");
+        let full =
+            for_api_request(&request, Some(&token), &HttpSettings::default(), None, true).unwrap();
+        assert!(
+            full.contains("-H 'Authorization: Bearer test-token-not-real'"),
+            "{full}"
+        );
+    }
+
+    #[test]
+    fn location_trusted_only_when_the_setting_would_forward() {
+        let mut request =
+            api(serde_json::json!({"url": "https://oic.example.oraclecloud.com/ic/api/"}));
+        let settings = HttpSettings::default();
+        let plain = for_api_request(&request, None, &settings, None, false).unwrap();
+        assert!(
+            plain.contains(" --location ") && !plain.contains("--location-trusted"),
+            "{plain}"
+        );
+        request.follow_authorization = FollowAuthorization::Any;
+        assert!(for_api_request(&request, None, &settings, None, false)
+            .unwrap()
+            .contains("--location-trusted"));
+
+        let hop = |forwarding| {
+            Hop::new(
+                &Method::GET,
+                &url::Url::parse("https://design.example.oraclecloud.com/ic/api/").unwrap(),
+                http::StatusCode::OK,
+                forwarding,
+                Duration::ZERO,
+            )
+        };
+        request.follow_authorization = FollowAuthorization::Trusted;
+        let forwarded = [hop(Forwarding::Sent), hop(Forwarding::TrustedHost)];
+        assert!(
+            for_api_request(&request, None, &settings, Some(&forwarded), false)
+                .unwrap()
+                .contains("--location-trusted")
+        );
+        let dropped = [hop(Forwarding::Sent), hop(Forwarding::Untrusted)];
+        assert!(
+            !for_api_request(&request, None, &settings, Some(&dropped), false)
+                .unwrap()
+                .contains("--location-trusted")
+        );
+    }
+
+    #[test]
+    fn bodies_methods_and_settings_appear_as_curl_options() {
+        let request = api(serde_json::json!({
+            "method": "PUT",
+            "url": "https://oic.example.oraclecloud.com/ic/api/integration/v1/connections/X?q={status:'ACTIVE'}",
+            "body": {"kind": "json", "text": "{\"name\": \"it's\"}"}
+        }));
+        let settings = HttpSettings {
+            timeout: Duration::from_secs(45),
+            proxy: Some("http://someone:test-proxy-pw-not-real@proxy.corp.example:8080".into()),
+            ca_bundle: Some("/etc/ssl/corp ca.pem".into()),
+        };
+        let command = for_api_request(&request, None, &settings, None, false).unwrap();
+        assert!(command.contains("-X PUT"), "{command}");
+        assert!(
+            command.contains("-H 'Content-Type: application/json'"),
+            "{command}"
+        );
+        assert!(
+            command.contains(r#"--data-raw '{"name": "it'\''s"}'"#),
+            "{command}"
+        );
+        assert!(
+            command.contains("--cacert '/etc/ssl/corp ca.pem'"),
+            "{command}"
+        );
+        assert!(
+            command.contains("--proxy 'http://someone:<proxy password>@proxy.corp.example:8080'"),
+            "{command}"
+        );
+        assert!(command.contains("--max-time 45"), "{command}");
+        assert!(
+            command.contains("--globoff"),
+            "braces in OIC queries are not curl globs: {command}"
+        );
+        assert!(!command.contains("not-real"), "{command}");
+        let with_secrets = for_api_request(&request, None, &settings, None, true).unwrap();
+        assert!(
+            with_secrets.contains("test-proxy-pw-not-real@"),
+            "{with_secrets}"
+        );
+    }
+
+    #[test]
+    fn a_post_with_a_body_lets_curl_infer_the_method() {
+        let request = api(serde_json::json!({
+            "method": "POST", "url": "http://127.0.0.1:9/x",
+            "body": {"kind": "form", "fields": [{"name": "a b", "value": "c&d"}, {"name": "password", "value": "test-pw-not-real"}]}
+        }));
+        let command =
+            for_api_request(&request, None, &HttpSettings::default(), None, false).unwrap();
+        assert!(
+            !command.contains("-X POST"),
+            "with -X curl would keep POST across a 303: {command}"
+        );
+        assert!(command.contains("--data-urlencode 'a+b=c&d'"), "{command}");
+        assert!(
+            command.contains("--data-urlencode 'password=<password>'"),
+            "{command}"
+        );
+    }
+
+    fn grant(auth: ClientAuth) -> ClientCredentials {
+        ClientCredentials {
+            client: Client {
+                token_url: "https://idcs-x.identity.oraclecloud.com/oauth2/v1/token".into(),
+                client_id: "test-client".into(),
+                client_secret: Secret::new("test-secret-not-real"),
+                client_auth: auth,
+            },
+            scope: "https://aud.example:443urn:opc:resource:consumer::all".into(),
+        }
+    }
+
+    #[test]
+    fn the_client_credentials_command_follows_oracles_example() {
+        let command = for_client_credentials(
+            &grant(ClientAuth::BasicHeader),
+            &HttpSettings::default(),
+            false,
+        )
+        .unwrap();
+        assert!(command.starts_with("curl -i -X POST"), "{command}");
+        assert!(
+            command.contains("-H 'Authorization: Basic <base64 of client_id:client_secret>'"),
+            "{command}"
+        );
+        assert!(
+            command.contains("-H 'Content-Type: application/x-www-form-urlencoded;charset=UTF-8'"),
+            "{command}"
+        );
+        assert!(
+            command.contains("--data-urlencode grant_type=client_credentials"),
+            "{command}"
+        );
+        assert!(
+            command.contains(
+                "--data-urlencode scope=https://aud.example:443urn:opc:resource:consumer::all"
+            ),
+            "{command}"
+        );
+        assert!(
+            command.ends_with("https://idcs-x.identity.oraclecloud.com/oauth2/v1/token"),
+            "{command}"
+        );
+        assert!(!command.contains("not-real"), "{command}");
+
+        let full = for_client_credentials(
+            &grant(ClientAuth::BasicHeader),
+            &HttpSettings::default(),
+            true,
+        )
+        .unwrap();
+        let expected =
+            base64::engine::general_purpose::STANDARD.encode("test-client:test-secret-not-real");
+        assert!(
+            full.contains(&format!("Authorization: Basic {expected}")),
+            "{full}"
+        );
+    }
+
+    #[test]
+    fn body_authentication_puts_a_placeholder_secret_in_the_form() {
+        let command = for_client_credentials(
+            &grant(ClientAuth::RequestBody),
+            &HttpSettings::default(),
+            false,
+        )
+        .unwrap();
+        assert!(!command.contains("Authorization"), "{command}");
+        assert!(
+            command.contains("--data-urlencode client_id=test-client"),
+            "{command}"
+        );
+        assert!(
+            command.contains("--data-urlencode 'client_secret=<client secret>'"),
+            "{command}"
+        );
+    }
+}

@@ -1,0 +1,293 @@
+//! Saved tokens (Manage Tokens): the tokens obtained per profile survive a
+//! restart. Their values (access, refresh and ID token) go to the vault under
+//! `<profile id>/token/<token id>/<kind>`; what the list shows (name, type,
+//! scope, times, whether there is a refresh token) is non-secret and goes to
+//! the settings file with the profile.
+//!
+//! Expiry is computed from `now`, which the caller passes in.
+
+use super::file::readable_utc;
+use super::profile::{lenient, new_id, GrantType};
+use super::vault::{token_account, Kept, SecretKind, Vault};
+use super::ProfileStore;
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::token::Token;
+use serde::{Deserialize, Serialize};
+use serde_json::Map;
+use std::time::SystemTime;
+
+/// The kinds of secret a saved token has.
+pub(crate) const TOKEN_KINDS: [SecretKind; 3] = [
+    SecretKind::AccessToken,
+    SecretKind::RefreshToken,
+    SecretKind::IdToken,
+];
+
+/// A saved token as the settings file holds it: everything but its values.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TokenMeta {
+    pub id: String,
+    /// Editable; defaults to the grant and the time it was issued.
+    pub name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub grant_type: GrantType,
+    pub token_type: String,
+    pub scope: Option<String>,
+    /// Unix seconds.
+    pub issued_at: u64,
+    /// Unix seconds; `None` when the server did not say.
+    pub expires_at: Option<u64>,
+    pub has_refresh_token: bool,
+    pub has_id_token: bool,
+    /// Its values were kept in memory only (the keychain was unavailable),
+    /// so it is dropped at the next start.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub session_only: bool,
+}
+
+impl TokenMeta {
+    pub fn is_expired(&self, now: SystemTime) -> bool {
+        matches!(self.expires_at, Some(at) if at <= super::file::unix_seconds(now))
+    }
+}
+
+/// A row of Manage Tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenSummary {
+    #[serde(flatten)]
+    pub meta: TokenMeta,
+    pub expired: bool,
+    /// Seconds left at `now` (0 once expired); `None` when the server did
+    /// not say. The UI counts down from `expiresAt` to keep it live.
+    pub expires_in: Option<u64>,
+}
+
+impl ProfileStore {
+    /// The profile's saved tokens, newest first, with their expiry at `now`.
+    pub fn tokens(&self, profile_id: &str, now: SystemTime) -> Result<Vec<TokenSummary>> {
+        let now_seconds = super::file::unix_seconds(now);
+        let mut list: Vec<TokenSummary> = self
+            .profile(profile_id)?
+            .tokens
+            .iter()
+            .map(|meta| TokenSummary {
+                expired: meta.is_expired(now),
+                expires_in: meta.expires_at.map(|at| at.saturating_sub(now_seconds)),
+                meta: meta.clone(),
+            })
+            .collect();
+        list.sort_by_key(|t| std::cmp::Reverse(t.meta.issued_at));
+        Ok(list)
+    }
+
+    /// Saves `token` for the profile: its values in the vault, the rest in
+    /// the file. `name` defaults to the grant and the time of issue.
+    pub fn save_token(
+        &mut self,
+        vault: &Vault,
+        profile_id: &str,
+        token: &Token,
+        name: Option<&str>,
+    ) -> Result<TokenMeta> {
+        let grant_type = self.profile(profile_id)?.grant_type;
+        let id = new_id()?;
+        let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
+            Some(name) => name.to_owned(),
+            None => format!("{} {}", grant_type.label(), readable_utc(token.issued_at)),
+        };
+        let values = [
+            (SecretKind::AccessToken, Some(&token.access_token)),
+            (SecretKind::RefreshToken, token.refresh_token.as_ref()),
+            (SecretKind::IdToken, token.id_token.as_ref()),
+        ];
+        let mut session_only = false;
+        for (kind, value) in values {
+            let Some(value) = value else { continue };
+            match vault.put_account(&token_account(profile_id, &id, kind), value) {
+                Ok(kept) => session_only |= kept == Kept::Session,
+                Err(e) => {
+                    forget_values(vault, profile_id, &id);
+                    return Err(e);
+                }
+            }
+        }
+        let meta = TokenMeta {
+            id: id.clone(),
+            name,
+            grant_type,
+            token_type: token.token_type.clone(),
+            scope: token.scope.clone(),
+            issued_at: token.issued_at,
+            expires_at: token.expires_at,
+            has_refresh_token: token.refresh_token.is_some(),
+            has_id_token: token.id_token.is_some(),
+            session_only,
+        };
+        let mut data = self.data.clone();
+        if let Some(profile) = data.profile_mut(profile_id) {
+            profile.tokens.push(meta.clone());
+        }
+        if let Err(e) = self.save(data) {
+            forget_values(vault, profile_id, &id);
+            return Err(e);
+        }
+        Ok(meta)
+    }
+
+    /// The saved token with its values from the vault, or `None` when its
+    /// access token is no longer there (removed from the keychain by hand).
+    /// Fields of the response other than the standard ones are not kept.
+    pub fn load_token(
+        &self,
+        vault: &Vault,
+        profile_id: &str,
+        token_id: &str,
+    ) -> Result<Option<Token>> {
+        let meta = self.token_meta(profile_id, token_id)?;
+        let Some(access_token) = vault.get_account(&token_account(
+            profile_id,
+            token_id,
+            SecretKind::AccessToken,
+        ))?
+        else {
+            return Ok(None);
+        };
+        let optional = |has: bool, kind: SecretKind| -> Result<Option<Secret>> {
+            if has {
+                vault.get_account(&token_account(profile_id, token_id, kind))
+            } else {
+                Ok(None)
+            }
+        };
+        Ok(Some(Token {
+            access_token,
+            token_type: meta.token_type.clone(),
+            expires_in: meta.expires_at.map(|at| at.saturating_sub(meta.issued_at)),
+            issued_at: meta.issued_at,
+            expires_at: meta.expires_at,
+            scope: meta.scope.clone(),
+            refresh_token: optional(meta.has_refresh_token, SecretKind::RefreshToken)?,
+            id_token: optional(meta.has_id_token, SecretKind::IdToken)?,
+            extra: Map::new(),
+            warnings: Vec::new(),
+        }))
+    }
+
+    pub fn rename_token(&mut self, profile_id: &str, token_id: &str, name: &str) -> Result<()> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::MissingField {
+                field: "Token name",
+            });
+        }
+        self.token_meta(profile_id, token_id)?;
+        let mut data = self.data.clone();
+        let token = data
+            .profile_mut(profile_id)
+            .and_then(|p| p.tokens.iter_mut().find(|t| t.id == token_id));
+        if let Some(token) = token {
+            token.name = name.to_owned();
+        }
+        self.save(data)
+    }
+
+    /// Removes a saved token and its values.
+    pub fn delete_token(&mut self, vault: &Vault, profile_id: &str, token_id: &str) -> Result<()> {
+        self.token_meta(profile_id, token_id)?;
+        for kind in TOKEN_KINDS {
+            vault.delete_account(&token_account(profile_id, token_id, kind))?;
+        }
+        let mut data = self.data.clone();
+        if let Some(profile) = data.profile_mut(profile_id) {
+            profile.tokens.retain(|t| t.id != token_id);
+        }
+        self.save(data)
+    }
+
+    /// Removes the profile's tokens that expired by `now`; returns how many.
+    pub fn delete_expired(
+        &mut self,
+        vault: &Vault,
+        profile_id: &str,
+        now: SystemTime,
+    ) -> Result<usize> {
+        let expired: Vec<String> = self
+            .profile(profile_id)?
+            .tokens
+            .iter()
+            .filter(|t| t.is_expired(now))
+            .map(|t| t.id.clone())
+            .collect();
+        if expired.is_empty() {
+            return Ok(0);
+        }
+        for id in &expired {
+            for kind in TOKEN_KINDS {
+                vault.delete_account(&token_account(profile_id, id, kind))?;
+            }
+        }
+        let mut data = self.data.clone();
+        if let Some(profile) = data.profile_mut(profile_id) {
+            profile.tokens.retain(|t| !expired.contains(&t.id));
+        }
+        self.save(data)?;
+        Ok(expired.len())
+    }
+
+    fn token_meta(&self, profile_id: &str, token_id: &str) -> Result<&TokenMeta> {
+        self.profile(profile_id)?
+            .tokens
+            .iter()
+            .find(|t| t.id == token_id)
+            .ok_or_else(|| Error::NotFound {
+                what: "saved token",
+                id: token_id.to_owned(),
+            })
+    }
+}
+
+fn forget_values(vault: &Vault, profile_id: &str, token_id: &str) {
+    for kind in TOKEN_KINDS {
+        let _ = vault.delete_account(&token_account(profile_id, token_id, kind));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    fn meta(expires_at: Option<u64>) -> TokenMeta {
+        TokenMeta {
+            expires_at,
+            ..TokenMeta::default()
+        }
+    }
+
+    #[test]
+    fn a_token_is_expired_from_its_expiry_second_on() {
+        let at = |s| UNIX_EPOCH + Duration::from_secs(s);
+        assert!(!meta(Some(100)).is_expired(at(99)));
+        assert!(meta(Some(100)).is_expired(at(100)));
+        assert!(
+            !meta(None).is_expired(at(u32::MAX as u64)),
+            "no expiry given means never shown as expired"
+        );
+    }
+
+    #[test]
+    fn session_only_is_written_only_when_true() {
+        let value = serde_json::to_value(meta(None)).unwrap();
+        assert!(value.get("sessionOnly").is_none());
+        assert_eq!(value["hasRefreshToken"], false);
+        let value = serde_json::to_value(TokenMeta {
+            session_only: true,
+            ..meta(None)
+        })
+        .unwrap();
+        assert_eq!(value["sessionOnly"], true);
+    }
+}
