@@ -6,7 +6,8 @@
 //!   client-credentials POST (one process per request, as a user runs it);
 //! - how many TCP connections 100 API calls in a row open, counted by a
 //!   small proxy in front of the sandbox's OIC design-time origin, with the
-//!   core's sender (`send::send`) and a fresh client for each of the runs.
+//!   core's sender (`send::send`), back to back (each call starts as soon as
+//!   the previous body is read) and a fresh client for each of the runs.
 //!
 //! Prints one JSON object on stdout. The sandbox's credentials are its own
 //! obvious sandbox values, not secrets.
@@ -30,10 +31,16 @@ const CALLS: usize = 100;
 #[tokio::main]
 async fn main() {
     let mut args = std::env::args().skip(1);
-    let samples: usize = args.next().map_or(25, |a| a.parse().expect("SAMPLES is a number"));
-    let runs: usize = args.next().map_or(5, |a| a.parse().expect("RUNS is a number"));
+    let samples: usize = args
+        .next()
+        .map_or(25, |a| a.parse().expect("SAMPLES is a number"));
+    let runs: usize = args
+        .next()
+        .map_or(5, |a| a.parse().expect("RUNS is a number"));
 
-    let sandbox = Sandbox::start().await.expect("the sandbox could not start on 127.0.0.1");
+    let sandbox = Sandbox::start()
+        .await
+        .expect("the sandbox could not start on 127.0.0.1");
     let credentials = sandbox.credentials().clone();
     let request: TokenRequest = serde_json::from_value(json!({
         "grantType": "client_credentials",
@@ -68,9 +75,19 @@ async fn main() {
     for i in 0..=samples {
         let started = Instant::now();
         let output = Command::new("curl")
-            .args(["--silent", "--show-error", "--output", "/dev/null", "--write-out", "%{http_code}"])
+            .args([
+                "--silent",
+                "--show-error",
+                "--output",
+                "/dev/null",
+                "--write-out",
+                "%{http_code}",
+            ])
             .args(["--user", &basic])
-            .args(["--header", "Content-Type: application/x-www-form-urlencoded;charset=UTF-8"])
+            .args([
+                "--header",
+                "Content-Type: application/x-www-form-urlencoded;charset=UTF-8",
+            ])
             .args(["--header", "Accept: application/json"])
             .args(["--data-urlencode", "grant_type=client_credentials"])
             .args(["--data-urlencode", &scope])
@@ -80,7 +97,12 @@ async fn main() {
             .expect("curl could not run (scripts/deps.sh bench installs it)");
         let elapsed = started.elapsed();
         let status = String::from_utf8_lossy(&output.stdout).into_owned();
-        assert_eq!(status, "200", "curl's token request failed: {}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(
+            status,
+            "200",
+            "curl's token request failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         if i > 0 {
             // The first one warms the page cache for curl's binary.
             curl.push(elapsed);
@@ -108,7 +130,11 @@ async fn main() {
             let response = send(&http, &call, Some(&authorization))
                 .await
                 .expect("an API call to the sandbox failed");
-            assert_eq!(response.status, 200, "the sandbox answered an API call with {}", response.status);
+            assert_eq!(
+                response.status, 200,
+                "the sandbox answered an API call with {}",
+                response.status
+            );
         }
         connections.push(opened.load(Ordering::SeqCst));
     }
@@ -133,7 +159,9 @@ fn client() -> HttpClient {
 /// A TCP proxy on 127.0.0.1 in front of `target` (host:port) that counts the
 /// connections it accepts. Returns its base URL and the counter.
 async fn counting_proxy(target: String) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
     let address = listener.local_addr().expect("the proxy's address");
     let opened = Arc::new(AtomicUsize::new(0));
     let counter = opened.clone();

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# make package: builds the release .deb with the Tauri CLI (npm's
+# @tauri-apps/cli, which ships its own binary; nothing is downloaded from
+# outside the package registries), copies it to
+# target/package/oauth-console_<version>_<arch>.deb and prints that path on
+# stdout. Installs what is missing first (apt, npm). Idempotent: a second run
+# only re-bundles.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+scripts/deps.sh package
+# One packaging at a time in this checkout (test runs side by side share
+# target/release and target/package).
+mkdir -p target
+exec 9>target/package.lock
+flock 9
+export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+export PATH="$CARGO_HOME/bin:$PATH"
+
+# The CLI from package-lock.json. `npm install`, not `npm ci`: npm 11 rejects
+# the lock over the CLI's optional packages for other platforms.
+if ! node_modules/.bin/tauri --version >/dev/null 2>&1 || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "package: installing the Tauri CLI (npm install)" >&2
+  npm install --no-audit --no-fund --loglevel=error >&2
+fi
+
+# `tauri build` runs `cargo build --release --features tauri/custom-protocol`
+# (the release profile in Cargo.toml: LTO, size-optimised, stripped), then
+# bundles. --ci: no prompts. Only the .deb: AppImage's bundler downloads tools.
+echo "package: building the release app and its .deb (the first build takes 7-15 minutes)" >&2
+node_modules/.bin/tauri build --ci --bundles deb >&2
+
+version="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' tauri.conf.json | head -n1)"
+arch="$(dpkg --print-architecture)"
+built="target/release/bundle/deb/OAuth Console_${version}_${arch}.deb"
+[ -f "$built" ] || { echo "package: the Tauri CLI made no $built" >&2; exit 1; }
+
+# The CLI names the package after the product, kebab-cased ("o-auth-console")
+# and the menu entry "OAuth Console.desktop". Rename both to oauth-console, as
+# users type it (`apt install oauth-console`, `apt remove oauth-console`), and
+# rebuild the archive with dpkg-deb (xz, root-owned files).
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+dpkg-deb --raw-extract "$built" "$work/deb"
+sed -i 's/^Package: .*/Package: oauth-console/' "$work/deb/DEBIAN/control"
+mv "$work/deb/usr/share/applications/OAuth Console.desktop" "$work/deb/usr/share/applications/oauth-console.desktop"
+(cd "$work/deb" && find usr -type f -print0 | sort -z | xargs -0 md5sum > DEBIAN/md5sums)
+mkdir -p target/package
+deb="target/package/oauth-console_${version}_${arch}.deb"
+dpkg-deb --root-owner-group -Zxz --build "$work/deb" "$deb" >/dev/null
+echo "package: $deb ($(du -h "$deb" | cut -f1), installs $(dpkg-deb -f "$deb" Installed-Size) KiB; needs $(dpkg-deb -f "$deb" Depends))" >&2
+echo "$ROOT/$deb"

@@ -1,0 +1,44 @@
+//! The window's "ready" signal for `make bench`'s cold-start figure. The UI
+//! calls `ui_ready` once, when it has booted and is interactive; when the
+//! environment variable `OAUTH_CONSOLE_READY_FILE` names a file, the command
+//! writes the CLOCK_MONOTONIC time of that moment (nanoseconds) to it. The
+//! benchmark reads the clock just before it starts the app, so the
+//! difference is process start to first interactive paint. Without the
+//! variable, the command does nothing. No secret is involved.
+
+use std::path::PathBuf;
+
+/// The variable naming the file the ready time is written to.
+pub const READY_FILE: &str = "OAUTH_CONSOLE_READY_FILE";
+
+#[tauri::command]
+pub fn ui_ready() {
+    let Some(path) = std::env::var_os(READY_FILE) else {
+        return;
+    };
+    let Some(now) = monotonic_nanos() else {
+        return;
+    };
+    // Written whole, then renamed: the benchmark never reads half a number.
+    let path = PathBuf::from(path);
+    let partial = path.with_extension("partial");
+    if std::fs::write(&partial, now.to_string()).is_ok() {
+        let _ = std::fs::rename(&partial, &path);
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn monotonic_nanos() -> Option<u128> {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a valid, writable timespec.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) } == 0;
+    ok.then(|| now.tv_sec as u128 * 1_000_000_000 + now.tv_nsec as u128)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn monotonic_nanos() -> Option<u128> {
+    None
+}

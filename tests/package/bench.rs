@@ -1,0 +1,514 @@
+//! `make bench`'s measurements of the release app through its real window,
+//! beside an empty Tauri 2 window built from the same tauri (ignored in the
+//! normal run; scripts/bench.sh runs it and prints the table):
+//!
+//! - cold start: from just before the process is started to the moment the
+//!   UI reports it is ready (`ui_ready`; the empty window reports its page
+//!   load), both on CLOCK_MONOTONIC, launched directly, no WebDriver;
+//! - memory: PSS of the app process plus its WebKit processes, after start
+//!   and after 100 API calls sent through the window (Send after Send),
+//!   launched through tauri-driver like the empty window it is compared with,
+//!   the two taking turns; beside it, the tree's physical pages counted once,
+//!   which other programs sharing WebKit's libraries do not change;
+//! - TCP connections those 100 calls open, counted by a small proxy in front
+//!   of the app's sandbox OIC origin (the URL field points at the proxy);
+//! - a 20 MB JSON response, from the moment the window has the response
+//!   (its status is shown) to the body drawn in the viewer (two animation
+//!   frames after the viewer has it), timed in the page with
+//!   `performance.now()`.
+//!
+//! Everything talks to 127.0.0.1 only: the app's built-in sandbox and a
+//! local server for the 20 MB body. Samples go, unsummarised, to the JSON
+//! file `OC_BENCH_OUT`.
+
+use crate::app::{fresh_config_home, App};
+use crate::procs::{
+    find_descendant, foreign_webkit_processes, monotonic_nanos, tree, tree_pss_kib,
+    tree_unique_kib, wait_gone,
+};
+use serde_json::{json, Map, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The variable through which the app and the empty window report ready.
+const READY_FILE: &str = "OAUTH_CONSOLE_READY_FILE";
+/// Time for the windows to settle before their memory is read.
+const SETTLE: Duration = Duration::from_secs(3);
+/// API calls before the second memory reading.
+const CALLS: usize = 100;
+/// The size of the big JSON response.
+const BIG_JSON_BYTES: usize = 20 * 1024 * 1024;
+
+fn path_from(name: &str) -> PathBuf {
+    let value =
+        std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run `make bench`"));
+    let path = PathBuf::from(value);
+    assert!(
+        path.is_file(),
+        "{name}: {} does not exist (scripts/bench.sh builds it)",
+        path.display()
+    );
+    path
+}
+
+fn runs() -> usize {
+    std::env::var("OC_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5)
+        .max(5)
+}
+
+#[tokio::test]
+#[ignore = "run by `make bench`"]
+async fn measure_the_release_app_beside_an_empty_window() {
+    let app = path_from("OC_BENCH_APP");
+    let empty = path_from("OC_BENCH_EMPTY");
+    let out = std::env::var("OC_BENCH_OUT").expect("OC_BENCH_OUT is not set: run `make bench`");
+    let runs = runs();
+    let mut result = Map::new();
+    let mut missing = Map::new();
+
+    eprintln!("bench: cold start, {runs} runs each (after one unmeasured launch)");
+    result.insert("coldStartAppMs".into(), json!(cold_start(&app, runs)));
+    result.insert("coldStartEmptyMs".into(), json!(cold_start(&empty, runs)));
+
+    // The app and the empty window take turns, so that both are measured
+    // in the same conditions (other programs on the machine change PSS).
+    let server = BigJsonServer::start();
+    let mut app_start = Vec::new();
+    let mut app_after = Vec::new();
+    let mut empty_start = Vec::new();
+    let mut connections = Vec::new();
+    let mut big_json = Vec::new();
+    for run in 1..=runs {
+        eprintln!("bench: the app through its window, run {run} of {runs}");
+        let figures = app_session(&app, &server.url()).await;
+        app_start.push(figures.start);
+        match figures.after_calls {
+            Ok((memory, opened)) => {
+                app_after.push(memory);
+                connections.push(opened);
+            }
+            Err(why) => {
+                missing.insert("appAfterCalls".into(), json!(why));
+                missing.insert("connectionsAppPer100Calls".into(), json!(why));
+            }
+        }
+        match figures.big_json_ms {
+            Ok(ms) => big_json.push(ms),
+            Err(why) => {
+                missing.insert("bigJsonMs".into(), json!(why));
+            }
+        }
+        eprintln!("bench: the empty window, run {run} of {runs}");
+        empty_start.push(empty_session(&empty).await);
+    }
+    result.insert("appStart".into(), json!(app_start));
+    result.insert("appAfterCalls".into(), json!(app_after));
+    result.insert("emptyStart".into(), json!(empty_start));
+    result.insert("connectionsAppPer100Calls".into(), json!(connections));
+    result.insert("bigJsonMs".into(), json!(big_json));
+    result.insert("bigJsonBytes".into(), json!(server.size));
+    result.insert("runs".into(), json!(runs));
+    result.insert("missing".into(), Value::Object(missing));
+    std::fs::write(
+        &out,
+        serde_json::to_string_pretty(&Value::Object(result)).unwrap(),
+    )
+    .unwrap_or_else(|e| panic!("could not write {out}: {e}"));
+}
+
+/// Process start to ready, in ms: one unmeasured launch, then `runs`.
+fn cold_start(binary: &Path, runs: usize) -> Vec<f64> {
+    let dir = std::env::temp_dir().join(format!("oc-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let ready = dir.join("ready");
+    let mut samples = Vec::new();
+    for launch in 0..=runs {
+        let _ = std::fs::remove_file(&ready);
+        let started = monotonic_nanos();
+        let mut child = Command::new(binary)
+            .env(READY_FILE, &ready)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {}: {e}", binary.display()));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let at: u128 = loop {
+            if let Some(at) = std::fs::read_to_string(&ready)
+                .ok()
+                .and_then(|t| t.trim().parse().ok())
+            {
+                break at;
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("{} exited ({status}) before it was ready", binary.display());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} did not report ready within 60 s",
+                binary.display()
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        let pids = tree(child.id());
+        // SAFETY: plain kill(2) of the child we started.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        let _ = child.wait();
+        wait_gone(&pids, Duration::from_secs(10));
+        if launch > 0 {
+            samples.push(at.saturating_sub(started) as f64 / 1e6);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    samples
+}
+
+/// The memory of a window: the app (or the empty window) and its WebKit
+/// processes, read `SETTLE` after the moment it stands for.
+fn memory(pid: u32) -> Value {
+    let (pss, parts) = tree_pss_kib(pid);
+    json!({
+        "pssKib": pss,
+        "uniqueKib": tree_unique_kib(pid),
+        "partsKib": parts,
+        "foreignWebKit": foreign_webkit_processes(),
+    })
+}
+
+struct AppFigures {
+    start: Value,
+    /// The memory after the calls, and the connections they opened.
+    after_calls: Result<(Value, usize), String>,
+    big_json_ms: Result<f64, String>,
+}
+
+async fn app_session(binary: &Path, big_json_url: &str) -> AppFigures {
+    // A config folder of its own: every run starts as a first launch, on the
+    // Sandbox profile.
+    let config = fresh_config_home();
+    let binary_path = binary.to_str().expect("a UTF-8 path");
+    let app = App::launch_with_env(binary_path, &[("XDG_CONFIG_HOME", &config)]).await;
+    let pid = find_descendant(binary, Duration::from_secs(20));
+    tokio::time::sleep(SETTLE).await;
+    let start = memory(pid);
+
+    app.click("Get New Access Token").await;
+    app.text_when("token-type", "Bearer", |t| t == "Bearer")
+        .await;
+    app.click("Use Token").await;
+    let after_calls = match sandbox_design_origin(&app).await {
+        Ok(design) => {
+            let proxy = CountingProxy::start(design);
+            let url = format!("{}/ic/api/integration/v1/connections", proxy.url());
+            app.fill("URL", &url).await;
+            match send_many(&app, CALLS).await {
+                Ok(()) => {
+                    let opened = proxy.opened();
+                    tokio::time::sleep(SETTLE).await;
+                    Ok((memory(pid), opened))
+                }
+                Err(why) => Err(why),
+            }
+        }
+        Err(why) => Err(why),
+    };
+    let big_json_ms = match &after_calls {
+        Ok(_) => show_big_json(&app, big_json_url).await,
+        Err(why) => Err(why.clone()),
+    };
+
+    let pids = tree(pid);
+    app.close().await;
+    wait_gone(&pids, Duration::from_secs(10));
+    AppFigures {
+        start,
+        after_calls,
+        big_json_ms,
+    }
+}
+
+async fn empty_session(binary: &Path) -> Value {
+    let window = App::launch_binary(binary.to_str().expect("a UTF-8 path")).await;
+    let pid = find_descendant(binary, Duration::from_secs(20));
+    tokio::time::sleep(SETTLE).await;
+    let figures = memory(pid);
+    let pids = tree(pid);
+    window.close().await;
+    wait_gone(&pids, Duration::from_secs(10));
+    figures
+}
+
+/// The host:port of the app's sandbox OIC design-time origin, as the app's
+/// `sandbox_start` reports it (it returns the running sandbox).
+async fn sandbox_design_origin(app: &App) -> Result<String, String> {
+    const ASK: &str = r#"
+        const done = arguments[arguments.length - 1];
+        window.__TAURI__.core.invoke("sandbox_start").then(
+          (s) => done({ designUrl: s.designUrl }),
+          (e) => done({ error: String(e && e.message || e) }));
+    "#;
+    let answer = app
+        .client
+        .execute_async(ASK, vec![])
+        .await
+        .map_err(|e| format!("WebDriver: {e}"))?;
+    let url = answer
+        .get("designUrl")
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("sandbox_start did not answer with a designUrl: {answer}"))?;
+    Ok(url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned())
+}
+
+/// A TCP proxy on 127.0.0.1 in front of `target` (host:port) that counts the
+/// connections it accepts. Its threads end with the test.
+struct CountingProxy {
+    port: u16,
+    opened: Arc<AtomicUsize>,
+}
+
+impl CountingProxy {
+    fn start(target: String) -> CountingProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let port = listener.local_addr().unwrap().port();
+        let opened = Arc::new(AtomicUsize::new(0));
+        let counter = opened.clone();
+        std::thread::spawn(move || {
+            for inbound in listener.incoming().flatten() {
+                counter.fetch_add(1, Ordering::SeqCst);
+                let Ok(outbound) = TcpStream::connect(&target) else {
+                    continue;
+                };
+                pipe(inbound.try_clone().unwrap(), outbound.try_clone().unwrap());
+                pipe(outbound, inbound);
+            }
+        });
+        CountingProxy { port, opened }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn opened(&self) -> usize {
+        self.opened.load(Ordering::SeqCst)
+    }
+}
+
+/// Copies `from` to `to` on a thread until `from` ends.
+fn pipe(mut from: TcpStream, mut to: TcpStream) {
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut from, &mut to);
+        let _ = to.shutdown(Shutdown::Write);
+    });
+}
+
+/// Presses Send `calls` times, each after the previous response is shown.
+async fn send_many(app: &App, calls: usize) -> Result<(), String> {
+    const START: &str = r#"
+        const calls = arguments[0];
+        window.__benchCalls = { done: 0 };
+        (async () => {
+          const send = document.getElementById("send");
+          const error = document.getElementById("response-error");
+          for (let i = 0; i < calls; i++) {
+            const before = document.body.dataset.responseShown;
+            const started = performance.now();
+            send.click();
+            while (document.body.dataset.responseShown === before || send.disabled) {
+              if (!error.hidden) {
+                window.__benchCalls.error = error.textContent.replace(/\s+/g, " ").trim();
+                return;
+              }
+              if (performance.now() - started > 30000) {
+                window.__benchCalls.error = "no response within 30 s";
+                return;
+              }
+              await new Promise((resolve) => setTimeout(resolve, 2));
+            }
+            window.__benchCalls.done = i + 1;
+          }
+        })();
+    "#;
+    app.client
+        .execute(START, vec![json!(calls)])
+        .await
+        .map_err(|e| format!("WebDriver: {e}"))?;
+    let started = Instant::now();
+    loop {
+        let state = app
+            .client
+            .execute("return window.__benchCalls;", vec![])
+            .await
+            .map_err(|e| format!("WebDriver: {e}"))?;
+        if let Some(error) = state.get("error").and_then(Value::as_str) {
+            return Err(format!("Send failed: {error}"));
+        }
+        if state.get("done").and_then(Value::as_u64) == Some(calls as u64) {
+            return Ok(());
+        }
+        if started.elapsed() > Duration::from_secs(300) {
+            return Err(format!("{calls} calls did not finish within 300 s"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Sends one request for the 20 MB JSON and returns the ms from "the window
+/// has the response" to "the body is drawn".
+async fn show_big_json(app: &App, url: &str) -> Result<f64, String> {
+    app.fill("URL", url).await;
+    const WATCH: &str = r#"
+        const bench = (window.__benchBig = {});
+        const before = document.body.dataset.responseShown;
+        new MutationObserver((_, observer) => {
+          bench.received = performance.now();
+          observer.disconnect();
+        }).observe(document.getElementById("response-status"), { childList: true, characterData: true, subtree: true });
+        new MutationObserver((_, observer) => {
+          if (document.body.dataset.responseShown === before) return;
+          observer.disconnect();
+          requestAnimationFrame(() => requestAnimationFrame(() => { bench.shown = performance.now(); }));
+        }).observe(document.body, { attributes: true, attributeFilter: ["data-response-shown"] });
+    "#;
+    app.client
+        .execute(WATCH, vec![])
+        .await
+        .map_err(|e| format!("WebDriver: {e}"))?;
+    app.click("Send").await;
+    let started = Instant::now();
+    loop {
+        let bench = app
+            .client
+            .execute(
+                r#"const e = document.getElementById("response-error");
+                   return Object.assign({}, window.__benchBig,
+                     { error: e.hidden ? null : e.textContent.replace(/\s+/g, " ").trim(),
+                       status: document.getElementById("response-status").textContent,
+                       size: document.getElementById("response-size").textContent });"#,
+                vec![],
+            )
+            .await
+            .map_err(|e| format!("WebDriver: {e}"))?;
+        if let Some(error) = bench.get("error").and_then(Value::as_str) {
+            return Err(format!("the 20 MB response failed: {error}"));
+        }
+        if let (Some(received), Some(shown)) = (
+            bench.get("received").and_then(Value::as_f64),
+            bench.get("shown").and_then(Value::as_f64),
+        ) {
+            let status = bench
+                .get("status")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if status != "200 OK" {
+                return Err(format!("the 20 MB response came back as {status:?}"));
+            }
+            return Ok(shown - received);
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            return Err("the 20 MB response was not shown within 120 s".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A local HTTP/1.1 server answering every request with the same 20 MB JSON
+/// document (keep-alive), on 127.0.0.1. Its threads end with the test.
+struct BigJsonServer {
+    port: u16,
+    size: usize,
+}
+
+impl BigJsonServer {
+    fn start() -> BigJsonServer {
+        let body: &'static [u8] = Box::leak(big_json().into_boxed_slice());
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                std::thread::spawn(move || serve(stream, body));
+            }
+        });
+        BigJsonServer {
+            port,
+            size: body.len(),
+        }
+    }
+
+    fn url(&self) -> String {
+        format!(
+            "http://127.0.0.1:{}/ic/api/integration/v1/monitoring/instances",
+            self.port
+        )
+    }
+}
+
+fn serve(stream: TcpStream, body: &[u8]) {
+    let mut reader = BufReader::new(stream.try_clone().expect("a socket"));
+    let mut writer = stream;
+    loop {
+        // The request head; GET has no body.
+        let mut line = String::new();
+        let mut any = false;
+        loop {
+            line.clear();
+            match reader.read_line(&mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) if line == "\r\n" || line == "\n" => break,
+                Ok(_) => any = true,
+            }
+        }
+        if !any {
+            return;
+        }
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n",
+            body.len()
+        );
+        if writer
+            .write_all(head.as_bytes())
+            .and_then(|_| writer.write_all(body))
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// About 20 MB of monitoring records, the kind of list OIC answers with.
+fn big_json() -> Vec<u8> {
+    let mut out = String::with_capacity(BIG_JSON_BYTES + 4096);
+    out.push_str("{\"items\":[");
+    let mut i = 0u64;
+    while out.len() < BIG_JSON_BYTES - 512 {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!(
+            "{{\"id\":\"{i:012}\",\"integration\":\"ORDER_SYNC_{}\",\"version\":\"01.00.{:04}\",\"status\":\"{}\",\"creationDate\":\"2026-01-{:02}T{:02}:{:02}:{:02}Z\",\"durationMs\":{},\"trackings\":[{{\"name\":\"orderId\",\"value\":\"SO-{}\"}}]}}",
+            i % 37,
+            i % 10000,
+            if i % 11 == 0 { "FAILED" } else { "COMPLETED" },
+            i % 28 + 1,
+            i % 24,
+            i % 60,
+            (i * 7) % 60,
+            (i * 7919) % 100_000,
+            100_000 + i
+        ));
+        i += 1;
+    }
+    out.push_str(&format!("],\"totalResults\":{i},\"hasMore\":false}}"));
+    out.into_bytes()
+}
