@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages OAuth Console needs on Debian 12 / Ubuntu, and
 # only those that are missing: `deps.sh run` for building and running the app,
-# `deps.sh test` for the test suite too. Uses sudo when not root. Idempotent.
+# `deps.sh test` for the test suite too (which also builds and installs the
+# .deb), `deps.sh package` for `make package`, `deps.sh bench` for `make bench`,
+# `deps.sh icons` for scripts/icons.sh. Uses sudo when not root. Idempotent.
 set -euo pipefail
 
 RUN_PKGS=(
@@ -14,11 +16,24 @@ TEST_PKGS=(
   xvfb xauth fonts-dejavu-core dbus webkit2gtk-driver libsecret-tools
   python3 python3-venv imagemagick
 )
+# The Tauri CLI (npm's @tauri-apps/cli) bundles the .deb: Node.js and npm,
+# from Debian unless they are on PATH already (NodeSource's nodejs carries
+# npm and conflicts with Debian's npm package).
+PACKAGE_PKGS=()
+command -v node >/dev/null 2>&1 || PACKAGE_PKGS+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGE_PKGS+=(npm)
+# The bench compares the app's token request with curl's and reads
+# /proc/<pid>/smaps_rollup (procps: ps, to find the app's WebKit processes).
+BENCH_PKGS=(curl procps)
+ICON_PKGS=(librsvg2-bin imagemagick icnsutils)
 
 case "${1:-run}" in
   run) wanted=("${RUN_PKGS[@]}") ;;
-  test) wanted=("${RUN_PKGS[@]}" "${TEST_PKGS[@]}") ;;
-  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+  test) wanted=("${RUN_PKGS[@]}" "${TEST_PKGS[@]}" "${PACKAGE_PKGS[@]}") ;;
+  package) wanted=("${RUN_PKGS[@]}" "${PACKAGE_PKGS[@]}") ;;
+  bench) wanted=("${RUN_PKGS[@]}" "${TEST_PKGS[@]}" "${PACKAGE_PKGS[@]}" "${BENCH_PKGS[@]}") ;;
+  icons) wanted=("${ICON_PKGS[@]}") ;;
+  *) echo "usage: $0 run|test|package|bench|icons" >&2; exit 2 ;;
 esac
 
 # No cargo on PATH: Debian 12 ships a recent enough Rust as rustc-web/cargo-web.

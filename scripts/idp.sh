@@ -16,7 +16,9 @@ IDP_DIR="$ROOT/tests/idp"
 REQ="$IDP_DIR/requirements.txt"
 VENV="$ROOT/.cache/idp-venv"
 STAMP="$VENV/.requirements.sha256"
-STATE="$ROOT/.cache/idp"
+# OC_IDP_STATE_DIR: where this server keeps its database, pid, port and env
+# files; a test run gives each its own so parallel runs never share one.
+STATE="${OC_IDP_STATE_DIR:-$ROOT/.cache/idp}"
 PID_FILE="$STATE/pid"
 PORT_FILE="$STATE/port"
 ENV_FILE="$STATE/env"

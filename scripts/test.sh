@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test: installs what the suite needs (apt packages, tauri-driver, the
-# third-party test identity server), starts Xvfb, a D-Bus session with an
+# third-party test identity server), builds the release .deb
+# (scripts/package.sh, for tests/package), starts Xvfb, a D-Bus session with an
 # unlocked gnome-keyring and the identity server, runs every test with cargo,
 # and stops what it started by PID. Extra arguments go to `cargo test`.
 set -euo pipefail
@@ -15,19 +16,38 @@ scripts/tools.sh
 scripts/idp.sh install
 
 echo "test: building (one dev profile for the app and every test)" >&2
-cargo build --locked ${OC_TEST_PACKAGES:---workspace} --tests --bins
+# The empty reference window (crates/empty-window) is built by `make bench` only.
+packages="${OC_TEST_PACKAGES:---workspace --exclude oauth-console-empty-window}"
+cargo build --locked $packages --tests --bins
+
+# The release .deb for tests/package (installed, opened and removed again),
+# when the whole suite runs or the arguments name the package test.
+package_test=false
+if [ $# -eq 0 ] && [ -z "${OC_TEST_PACKAGES:-}" ]; then package_test=true; fi
+for arg in "$@"; do
+  if [ "$arg" = package ]; then package_test=true; fi
+done
+if $package_test; then
+  OC_PACKAGE_DEB="$(scripts/package.sh)"
+  export OC_PACKAGE_DEB
+fi
 
 xvfb_pid=""
 test_home=""
 cleanup() {
-  scripts/idp.sh stop >/dev/null 2>&1 || true
+  if [ -n "${OC_IDP_STATE_DIR:-}" ]; then
+    scripts/idp.sh stop >/dev/null 2>&1 || true
+    rm -rf "$OC_IDP_STATE_DIR"
+  fi
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null
   [ -n "$test_home" ] && rm -rf "$test_home"
   return 0
 }
 trap cleanup EXIT
 
-# The third-party identity server (django-oauth-toolkit) on 127.0.0.1.
+# The third-party identity server (django-oauth-toolkit) on 127.0.0.1, with
+# state of its own so that runs side by side never stop each other's server.
+export OC_IDP_STATE_DIR="$ROOT/.cache/idp-run-$$"
 eval "$(scripts/idp.sh start)"
 
 # A virtual screen on the first free display number.
@@ -45,4 +65,4 @@ export HOME="$test_home" XDG_CONFIG_HOME="$test_home/.config" XDG_DATA_HOME="$te
   XDG_CACHE_HOME="$test_home/.cache" XDG_RUNTIME_DIR="$test_home/run"
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 
-dbus-run-session -- scripts/test-session.sh cargo test --locked ${OC_TEST_PACKAGES:---workspace} --no-fail-fast "$@"
+dbus-run-session -- scripts/test-session.sh cargo test --locked $packages --no-fail-fast "$@"

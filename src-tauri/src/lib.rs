@@ -3,28 +3,171 @@
 //! `oauth-console-core`; nothing here speaks a protocol.
 
 mod commands;
+mod shelf;
+mod webkit;
 
 use oauth_console_core::cancel::InFlight;
 use oauth_console_core::http::{HttpClient, HttpSettings};
+use oauth_console_core::store::{Notice, ProfileStore, Settings, Vault};
+use tauri::Manager;
+use oauth_console_sandbox::Sandbox;
 
-/// What every command can reach: one HTTP client built once, and the
-/// requests in flight (for Cancel).
+/// What every command can reach.
 pub struct AppState {
-    pub http: HttpClient,
+    /// The one HTTP client; Settings → Network swaps it (read it with
+    /// [`AppState::http`]).
+    pub http: std::sync::RwLock<HttpClient>,
+    /// Requests in flight, for Cancel.
     pub in_flight: InFlight,
+    /// Tokens obtained in this session, by id.
+    pub tokens: shelf::TokenShelf,
+    /// The last few responses, for the viewer, Copy and Save.
+    pub responses: shelf::ResponseShelf,
+    /// The built-in sandbox, once started.
+    pub sandbox: tokio::sync::Mutex<Option<Sandbox>>,
+    /// Profiles, settings and saved tokens' metadata (the settings file in
+    /// the app's config folder); lock with [`AppState::store`]. Settings
+    /// such as `auto_refresh` and `header_prefix` are read from here.
+    pub store: std::sync::Mutex<ProfileStore>,
+    /// Secrets: the OS keychain, or memory for the session when it is
+    /// unavailable. Its calls block: use them from a blocking thread.
+    pub vault: Vault,
+    /// What the window must tell the user since the start (a settings file
+    /// kept aside, network settings that could not be applied).
+    pub notices: std::sync::Mutex<Vec<Notice>>,
+    keychain_checked: std::sync::OnceLock<()>,
+}
+
+impl AppState {
+    /// The profile store, locked. Keep the guard short; it may be held
+    /// across keychain calls by the commands of `commands::profiles`.
+    pub fn store(&self) -> std::sync::MutexGuard<'_, ProfileStore> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Reaches the keychain once, so the window can say whether secrets will
+    /// outlive the session. Blocking; later calls return at once.
+    pub fn check_keychain(&self) {
+        self.keychain_checked.get_or_init(|| {
+            self.vault.check();
+        });
+    }
+
+    /// The HTTP client in effect (a cheap clone sharing its connection pool).
+    pub fn http(&self) -> HttpClient {
+        self.http.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Uses `client` for every request from now on.
+    pub fn set_http(&self, client: HttpClient) {
+        *self.http.write().unwrap_or_else(|p| p.into_inner()) = client;
+    }
 }
 
 pub fn run() {
-    let http = HttpClient::new(HttpSettings::default()).expect("the HTTP client could not be built");
     tauri::Builder::default()
-        .manage(AppState {
-            http,
-            in_flight: InFlight::default(),
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
+        .manage(commands::grants::SignIns::default())
+        .setup(|app| {
+            // The state is built here because the settings file lives in the
+            // app's config folder, known once the app exists. No command runs
+            // before `setup` returns.
+            let now = std::time::SystemTime::now();
+            let config_dir = app.path().app_config_dir().ok();
+            let commands::profiles::Opened { store, mut notices } =
+                commands::profiles::open_store(config_dir, now);
+            let http = startup_http(&store.data().settings, &mut notices);
+            app.manage(AppState {
+                http: std::sync::RwLock::new(http),
+                in_flight: InFlight::default(),
+                tokens: shelf::TokenShelf::default(),
+                responses: shelf::ResponseShelf::default(),
+                sandbox: tokio::sync::Mutex::new(None),
+                store: std::sync::Mutex::new(store),
+                vault: Vault::keychain(),
+                notices: std::sync::Mutex::new(notices),
+                keychain_checked: std::sync::OnceLock::new(),
+            });
+            let handle = app.handle().clone();
+            app.state::<AppState>().tokens.on_replace(move |shelf_id, saved, token| {
+                let (app, shelf_id) = (handle.clone(), shelf_id.to_owned());
+                std::thread::spawn(move || {
+                    commands::profiles::resave_refreshed(&app, &shelf_id, saved, token)
+                });
+            });
+            // The keychain check may wait up to 10 s for a locked keychain:
+            // off the main thread, before the window asks for it.
+            let handle = app.handle().clone();
+            std::thread::spawn(move || handle.state::<AppState>().check_keychain());
+            if let Some(window) = app.get_webview_window("main") {
+                webkit::lighten(&window);
+            }
+            commands::grants::keep_login_session_off_disk(app.handle());
+            Ok(())
         })
         .invoke_handler(tauri::generate_handler![
-            commands::request_token,
-            commands::cancel_request
+            commands::tokens::request_token,
+            commands::tokens::cancel_request,
+            commands::tokens::reveal_token,
+            commands::grants::start_authorization,
+            commands::grants::complete_authorization,
+            commands::grants::copy_authorization_url,
+            commands::grants::open_authorization_url,
+            commands::grants::refresh_token,
+            commands::grants::clear_login_session,
+            commands::sandbox::sandbox_start,
+            commands::send::send_request,
+            commands::send::response_body,
+            commands::send::copy_response_body,
+            commands::send::save_response_body,
+            commands::send::copy_request_as_curl,
+            commands::bench::ui_ready,
+            commands::profiles::app_state,
+            commands::profiles::save_profile,
+            commands::profiles::create_profile,
+            commands::profiles::rename_profile,
+            commands::profiles::duplicate_profile,
+            commands::profiles::delete_profile,
+            commands::profiles::switch_profile,
+            commands::profiles::save_settings,
+            commands::profiles::put_secret,
+            commands::profiles::secret_saved,
+            commands::profiles::list_tokens,
+            commands::profiles::rename_token,
+            commands::profiles::delete_token,
+            commands::profiles::delete_expired_tokens,
+            commands::profiles::load_token,
+            commands::profiles::copy_token,
+            commands::profiles::use_token,
+            commands::oracle::oracle_preview,
+            commands::oracle::oracle_help,
+            commands::oracle::oracle_instance_url,
+            commands::oracle::oic_refusal_hint,
+            commands::network::network_settings,
+            commands::network::update_network_settings,
+            commands::network::choose_ca_bundle,
+            commands::network::copy_token_request_as_curl,
         ])
         .run(tauri::generate_context!())
         .expect("OAuth Console could not start");
+}
+
+/// The HTTP client for the saved network settings; when they cannot be used
+/// (a CA bundle that went missing), the defaults, and the user is told.
+fn startup_http(settings: &Settings, notices: &mut Vec<Notice>) -> HttpClient {
+    let saved = HttpSettings {
+        timeout: std::time::Duration::from_secs(settings.timeout_seconds.max(1)),
+        proxy: settings.proxy.clone().filter(|p| !p.trim().is_empty()),
+        ca_bundle: settings.ca_bundle.clone().filter(|p| !p.trim().is_empty()).map(Into::into),
+    };
+    HttpClient::new(saved).unwrap_or_else(|e| {
+        let e = oauth_console_core::IpcError::from(e);
+        notices.push(Notice {
+            code: "network_settings_not_applied".into(),
+            message: format!("Your network settings could not be applied, so the defaults are used: {}", e.message),
+            hint: e.hint.or_else(|| Some("Open Settings and correct the network settings.".into())),
+        });
+        HttpClient::new(HttpSettings::default()).expect("the default HTTP client could not be built")
+    })
 }

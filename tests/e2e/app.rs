@@ -36,12 +36,35 @@ fn free_port() -> u16 {
 }
 
 impl App {
+    /// The app built by this `cargo test`, as on a first launch: it gets a
+    /// config folder of its own, so it opens on the Sandbox profile whatever
+    /// profiles other tests created (the app reopens on the last used one).
     pub async fn launch() -> App {
+        App::launch_with_config(&fresh_config_home()).await
+    }
+
+    /// The app built by this `cargo test`, with `XDG_CONFIG_HOME` set to
+    /// `config_home`: launching twice with the same folder is a restart.
+    pub async fn launch_with_config(config_home: &str) -> App {
+        App::launch_with_env(env!("CARGO_BIN_EXE_oauth-console"), &[("XDG_CONFIG_HOME", config_home)]).await
+    }
+
+    /// The app at `application`, e.g. the one a .deb installed.
+    #[allow(dead_code)] // used by tests/package, which shares this file
+    pub async fn launch_binary(application: &str) -> App {
+        App::launch_with_env(application, &[]).await
+    }
+
+    /// The app with extra environment variables, which tauri-driver and
+    /// WebKitWebDriver pass on: e.g. an `XDG_CONFIG_HOME` of its own, for a
+    /// first launch or profiles that no other test sees.
+    pub async fn launch_with_env(application: &str, env: &[(&str, &str)]) -> App {
         let turn = ONE_AT_A_TIME.lock().await;
         let port = free_port();
         let native_port = free_port();
         let driver_bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
         let driver = Driver(Command::new(&driver_bin)
+            .envs(env.iter().copied())
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -49,7 +72,7 @@ impl App {
             .spawn()
             .unwrap_or_else(|e| panic!("could not start {driver_bin} (installed by `make test`): {e}")));
         let app = App {
-            client: connect(port).await,
+            client: connect(port, application).await,
             _driver: driver,
             _turn: turn,
         };
@@ -89,7 +112,10 @@ impl App {
     pub async fn fill(&self, label: &str, value: &str) {
         let field = self.field(label).await;
         field.clear().await.unwrap();
-        field.send_keys(value).await.unwrap();
+        if !value.is_empty() {
+            // WebKitWebDriver refuses to send no keys at all.
+            field.send_keys(value).await.unwrap();
+        }
     }
 
     pub async fn choose(&self, label: &str, option: &str) {
@@ -113,6 +139,13 @@ impl App {
             .for_element(Locator::XPath(&xpath))
             .await
             .unwrap_or_else(|e| panic!("no button {text:?}: {e}"))
+    }
+
+    /// Selects the tab whose text starts with `name` ("Redirects 1").
+    pub async fn click_tab(&self, name: &str) {
+        let xpath = format!("//*[@role='tab'][starts-with(normalize-space(.), '{name}')]");
+        let tab = self.client.wait().at_most(WAIT).for_element(Locator::XPath(&xpath)).await;
+        tab.unwrap_or_else(|e| panic!("no tab {name:?}: {e}")).click().await.unwrap();
     }
 
     pub async fn click(&self, text: &str) {
@@ -139,15 +172,37 @@ impl App {
         self.button(text).await.is_enabled().await.unwrap()
     }
 
+    /// The profile bar's New: a profile named `name`, which becomes the
+    /// current one (empty fields).
+    pub async fn new_profile(&self, name: &str) {
+        self.click("New").await;
+        self.fill("Profile name", name).await;
+        self.click("Create profile").await;
+        let xpath = format!("//select[@id='profile']/option[normalize-space(.)='{name}']");
+        let option = self.client.wait().at_most(WAIT).for_element(Locator::XPath(&xpath)).await;
+        assert!(option.is_ok(), "the profile {name:?} was not created");
+        self.profile_shown().await;
+    }
+
+    /// Waits until the profile bar's dialogs are closed and the current
+    /// profile fills every panel (after New, Duplicate, Delete, a switch).
+    pub async fn profile_shown(&self) {
+        let started = Instant::now();
+        let script = "return !document.querySelector('dialog[open]') && !document.body.dataset.profileLoading;";
+        while !self.client.execute(script, vec![]).await.ok().and_then(|v| v.as_bool()).unwrap_or(false) {
+            assert!(started.elapsed() < WAIT, "the profile was not shown within {WAIT:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Ends the WebDriver session; dropping the app then stops the driver.
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
     }
 }
 
-async fn connect(port: u16) -> Client {
+async fn connect(port: u16, application: &str) -> Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let application = env!("CARGO_BIN_EXE_oauth-console");
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("tauri:options".into(), json!({ "application": application }));
     let started = Instant::now();
@@ -167,6 +222,19 @@ async fn connect(port: u16) -> Client {
         assert!(started.elapsed() < WAIT, "tauri-driver did not listen on port {port}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// A new, empty folder under the test HOME for the app's config (its
+/// profiles), used by no other launch. Under HOME, so the secret scan run
+/// after the suite (tests/secrets_scan) reads it too.
+pub fn fresh_config_home() -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let home = std::env::var("HOME").expect("HOME is set");
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = format!("{home}/e2e-config/{}-{n}", std::process::id());
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("could not create {dir}: {e}"));
+    dir
 }
 
 /// The test identity server's settings, as `make test` exports them.

@@ -1,22 +1,21 @@
 //! The README's screenshot, taken under Xvfb by `make screenshot` (ignored in
-//! the normal run). The token is masked and comes from the local test
-//! server, so no secret is in the picture.
+//! the normal run): the Sandbox profile after Get New Access Token, Use Token
+//! and Send. The token is masked, and every credential is a sandbox one.
 
-use crate::app::{idp, App};
+use crate::app::App;
 use std::process::Command;
 
 #[tokio::test]
 #[ignore = "run by `make screenshot`"]
 async fn the_readme_screenshot() {
     let app = App::launch().await;
-    app.fill("Access Token URL", &idp("OC_IDP_TOKEN_URL")).await;
-    app.fill("Client ID", &idp("OC_IDP_CC_CLIENT_ID")).await;
-    app.fill("Client Secret", &idp("OC_IDP_CC_CLIENT_SECRET")).await;
-    app.fill("Scope", &idp("OC_IDP_SCOPE")).await;
     app.click("Get New Access Token").await;
     app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
+    app.click("Use Token").await;
+    app.click("Send").await;
+    app.text_when("response-status", "a status", |t| !t.is_empty()).await;
     // WebKitWebDriver's own screenshot can lag behind the page under Xvfb;
-    // the X server's picture of the window (1180x800 at the origin, no window
+    // the X server's picture of the window (at the origin, no window
     // manager) is what a user sees.
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/screenshot.png");

@@ -7,3 +7,8 @@
 mod app;
 mod client_credentials;
 mod docs_screenshot;
+mod grants;
+mod network;
+mod oracle;
+mod profiles;
+mod sandbox;

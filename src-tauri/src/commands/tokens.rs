@@ -1,5 +1,5 @@
-//! Tauri commands: each takes its state, calls one core function and turns
-//! the error into `{code, message, hint}`. No protocol logic lives here.
+//! Get New Access Token, Cancel, and the ways a token leaves the core on
+//! purpose (Show).
 
 use crate::AppState;
 use oauth_console_core::{IpcError, TokenRequest, TokenView};
@@ -10,23 +10,33 @@ use tauri::State;
 /// cancel the request while it is in flight.
 #[tauri::command]
 pub async fn request_token(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     request_id: u64,
     request: TokenRequest,
 ) -> Result<TokenView, IpcError> {
-    let http = state.http.clone();
-    state
+    // An empty Client Secret or Password field means the profile's saved one.
+    let (request, profile_id) = super::profiles::fill_saved_secrets(&app, request).await?;
+    let http = state.http();
+    let (client, name) = request.client_and_label();
+    let token = state
         .in_flight
         .run(request_id, async move {
             oauth_console_core::request_token(&http, &request, SystemTime::now()).await
         })
-        .await
-        .map(|token| token.view())
-        .map_err(IpcError::from)
+        .await?;
+    // Held for this session and saved to the profile (values in the keychain).
+    Ok(super::profiles::keep_new_token(&app, profile_id, token, client, name).await)
 }
 
 /// Cancel: stops the request `request_id`; false when it already ended.
 #[tauri::command]
 pub fn cancel_request(state: State<'_, AppState>, request_id: u64) -> bool {
     state.in_flight.cancel(request_id)
+}
+
+/// Show: the value of a token the core holds (`kind`: access or id).
+#[tauri::command]
+pub fn reveal_token(state: State<'_, AppState>, token_id: String, kind: String) -> Result<String, IpcError> {
+    state.tokens.reveal(&token_id, &kind)
 }

@@ -1,0 +1,122 @@
+//! Corporate networks: the proxy, the extra CA certificates and the request
+//! timeout the app's one HTTP client is built with (Settings → Network), and
+//! Copy as cURL for the token request, which carries the same settings.
+//!
+//! Applying settings builds a new client first and swaps it in only when it
+//! built: a proxy URL that does not parse or a CA file that is not PEM is
+//! reported as such and the client in use stays as it was. Certificate checks
+//! stay on whatever the settings say (`oauth_console_core::http`).
+
+use crate::AppState;
+use oauth_console_core::http::{HttpClient, HttpSettings};
+use oauth_console_core::send::curl;
+use oauth_console_core::{IpcError, TokenRequest};
+use serde::Serialize;
+use tauri::{AppHandle, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+use tauri_plugin_dialog::DialogExt;
+
+/// The settings in effect, as the Network settings show them. A password in
+/// the proxy URL is never sent back to the window.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkView {
+    timeout_seconds: u64,
+    /// Without its password; `None`: the system's proxy settings.
+    proxy: Option<String>,
+    /// Whether the proxy URL in effect has a password (kept in memory only).
+    proxy_has_password: bool,
+    ca_bundle: Option<String>,
+}
+
+impl NetworkView {
+    fn of(settings: &HttpSettings) -> NetworkView {
+        let proxy = settings.proxy_url().ok().flatten();
+        NetworkView {
+            timeout_seconds: settings.timeout.as_secs(),
+            proxy_has_password: proxy.as_ref().is_some_and(|p| p.password().is_some()),
+            proxy: proxy.map(|mut p| {
+                let _ = p.set_password(None);
+                p.as_str().trim_end_matches('/').to_owned()
+            }),
+            ca_bundle: settings.ca_bundle_path().map(|p| p.display().to_string()),
+        }
+    }
+}
+
+/// The network settings in effect.
+#[tauri::command]
+pub fn network_settings(state: State<'_, AppState>) -> NetworkView {
+    NetworkView::of(state.http().settings())
+}
+
+/// Builds the client from `settings` and, when it builds, uses it for every
+/// request from now on. A bad proxy URL or CA bundle is an error and changes
+/// nothing.
+#[tauri::command]
+pub fn update_network_settings(
+    state: State<'_, AppState>,
+    settings: HttpSettings,
+) -> Result<NetworkView, IpcError> {
+    let client = HttpClient::new(settings)?;
+    let view = NetworkView::of(client.settings());
+    state.set_http(client);
+    Ok(view)
+}
+
+/// "Choose…" for the CA bundle: the path of the PEM file picked, or `None`
+/// when the user cancelled.
+#[tauri::command]
+pub async fn choose_ca_bundle(app: AppHandle) -> Result<Option<String>, IpcError> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("CA bundle (PEM)")
+        .add_filter("PEM certificates", &["pem", "crt", "cer"])
+        .add_filter("All files", &["*"])
+        .pick_file(move |path| {
+            let _ = tx.send(path);
+        });
+    let Some(path) = rx.await.ok().flatten() else {
+        return Ok(None);
+    };
+    let path = path.into_path().map_err(|e| IpcError {
+        code: "invalid_path".into(),
+        message: format!("That file cannot be used: {e}"),
+        hint: Some("Choose a PEM file on this computer.".into()),
+    })?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Copy as cURL for Get New Access Token, with the app's proxy, CA bundle
+/// and timeout. An empty Client Secret means the profile's saved one, as for
+/// Get New Access Token. Secrets are placeholders unless `include_secrets`.
+#[tauri::command]
+pub async fn copy_token_request_as_curl(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: TokenRequest,
+    include_secrets: bool,
+) -> Result<(), IpcError> {
+    if !matches!(request, TokenRequest::ClientCredentials(_)) {
+        return Err(curl_unavailable());
+    }
+    let (request, _) = super::profiles::fill_saved_secrets(&app, request).await?;
+    let TokenRequest::ClientCredentials(grant) = &request else {
+        return Err(curl_unavailable());
+    };
+    let command = curl::for_client_credentials(grant, state.http().settings(), include_secrets)?;
+    app.clipboard().write_text(command).map_err(|e| IpcError {
+        code: "clipboard".into(),
+        message: format!("The clipboard could not be written: {e}"),
+        hint: Some("Try again; another program may hold the clipboard.".into()),
+    })
+}
+
+fn curl_unavailable() -> IpcError {
+    IpcError {
+        code: "curl_unavailable".into(),
+        message: "Copy as cURL is available for the client credentials grant".into(),
+        hint: Some("Choose Grant Type Client Credentials to copy the token request.".into()),
+    }
+}

@@ -1,0 +1,580 @@
+//! Profiles, settings, secrets and saved tokens for the window: what the
+//! profile bar, Manage Tokens, Copy, Use Token and the Settings dialog ask
+//! for. Each command calls the core's [`ProfileStore`] or [`Vault`]; keychain
+//! calls block (up to 10 s each), so they run on a blocking thread.
+//!
+//! The window never gets a stored secret back: [`secret_saved`] only says
+//! whether there is one, and `request_token` takes the saved client secret
+//! and password from the vault when the window sends them empty
+//! ([`fill_saved_secrets`]).
+
+use crate::shelf::{Attachment, SavedRef};
+use crate::AppState;
+use oauth_console_core::store::{
+    Kept, KeychainStatus, Notice, Profile, ProfileKind, ProfileStore, SecretKind,
+    Settings, TokenSummary,
+};
+use oauth_console_core::token::Client;
+use oauth_console_core::{Error, IpcError, Secret, Token, TokenRequest, TokenView};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+
+// ---------------------------------------------------------------- start
+
+/// The settings file opened at start, with what the user must be told.
+pub struct Opened {
+    pub store: ProfileStore,
+    pub notices: Vec<Notice>,
+}
+
+/// Opens the profiles in `dir` (the app's config folder). On a first launch
+/// (no file yet, or an unreadable one kept aside) the one profile is the
+/// Sandbox profile, so a new user can get a token at once. When the folder
+/// cannot be used, the profiles live in a temporary folder for this session
+/// and the user is told.
+pub fn open_store(dir: Option<PathBuf>, now: SystemTime) -> Opened {
+    let mut notices = Vec::new();
+    let opened = dir
+        .ok_or_else(|| "the system did not name a configuration folder".to_owned())
+        .and_then(|dir| ProfileStore::open(&dir, now).map_err(|e| e.to_string()));
+    let (mut store, notice) = match opened {
+        Ok(opened) => opened,
+        Err(reason) => {
+            let fallback = std::env::temp_dir().join(format!("oauth-console-{}", std::process::id()));
+            notices.push(Notice {
+                code: "profiles_not_saved".into(),
+                message: format!("Your profiles cannot be saved: {reason}. Changes last for this session only."),
+                hint: Some("Check that your user can write to its configuration folder, then restart OAuth Console.".into()),
+            });
+            ProfileStore::open(&fallback, now).expect("a temporary folder is writable")
+        }
+    };
+    notices.extend(notice);
+    if !store.path().exists() {
+        make_sandbox_profile(&mut store, &mut notices);
+    }
+    Opened { store, notices }
+}
+
+fn make_sandbox_profile(store: &mut ProfileStore, notices: &mut Vec<Notice>) {
+    let mut profile = store.current().clone();
+    profile.name = "Sandbox".into();
+    profile.kind = ProfileKind::Sandbox;
+    if let Err(e) = store.update_profile(profile) {
+        notices.push(notice_from(e.into(), "profiles_not_saved"));
+    }
+}
+
+fn notice_from(error: IpcError, code: &str) -> Notice {
+    Notice {
+        code: code.into(),
+        message: error.message,
+        hint: error.hint,
+    }
+}
+
+/// Saves a refreshed token again (the keychain must hold the rotated refresh
+/// token) and points the held token at the new saved copy. Runs on its own
+/// thread, installed as the shelf's replace hook.
+pub fn resave_refreshed(app: &AppHandle, shelf_id: &str, saved: SavedRef, token: Token) {
+    let state = app.state::<AppState>();
+    let mut store = state.store();
+    let name = store
+        .profile(&saved.profile_id)
+        .ok()
+        .and_then(|p| p.tokens.iter().find(|t| t.id == saved.token_id))
+        .map(|t| t.name.clone());
+    let Some(name) = name else {
+        return; // deleted meanwhile
+    };
+    if let Ok(meta) = store.save_token(&state.vault, &saved.profile_id, &token, Some(&name)) {
+        let _ = store.delete_token(&state.vault, &saved.profile_id, &saved.token_id);
+        state.tokens.link(
+            shelf_id,
+            SavedRef {
+                profile_id: saved.profile_id,
+                token_id: meta.id,
+            },
+        );
+    }
+}
+
+// ---------------------------------------------------------------- the window's view
+
+/// A profile as the profile menu lists it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileEntry {
+    id: String,
+    name: String,
+    kind: ProfileKind,
+}
+
+/// Everything the window shows at start and after a profile operation.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    profiles: Vec<ProfileEntry>,
+    current: Profile,
+    settings: Settings,
+    keychain: KeychainStatus,
+    notices: Vec<Notice>,
+    tokens: Vec<TokenSummary>,
+    settings_file: String,
+}
+
+fn snapshot(state: &AppState) -> Result<Snapshot, IpcError> {
+    let store = state.store();
+    let current = store.current().clone();
+    let tokens = store.tokens(&current.id, SystemTime::now())?;
+    let keychain = state.vault.status();
+    let mut notices = state.notices.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    notices.extend(keychain.notice());
+    Ok(Snapshot {
+        profiles: store
+            .data()
+            .profiles
+            .iter()
+            .map(|p| ProfileEntry {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                kind: p.kind,
+            })
+            .collect(),
+        current,
+        settings: store.data().settings.clone(),
+        keychain,
+        notices,
+        tokens,
+        settings_file: store.path().display().to_string(),
+    })
+}
+
+/// Runs `work` on a blocking thread: the keychain may take seconds.
+async fn blocking<T, F>(app: &AppHandle, work: F) -> Result<T, IpcError>
+where
+    T: Send + 'static,
+    F: FnOnce(&AppState) -> Result<T, IpcError> + Send + 'static,
+{
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || work(&app.state::<AppState>()))
+        .await
+        .map_err(|e| IpcError::from(Error::Internal(format!("a background task failed: {e}"))))?
+}
+
+// ---------------------------------------------------------------- profiles
+
+/// The window's start: profiles, the current one, settings, keychain status,
+/// notices and the current profile's saved tokens. Waits for the keychain
+/// check at start, so the status is known.
+#[tauri::command]
+pub async fn app_state(app: AppHandle) -> Result<Snapshot, IpcError> {
+    blocking(&app, |state| {
+        state.check_keychain();
+        snapshot(state)
+    })
+    .await
+}
+
+/// Saves the fields the user edited (the window debounces). Turning
+/// "Remember password" on or off also moves the password between the
+/// keychain and memory.
+#[tauri::command]
+pub async fn save_profile(app: AppHandle, profile: Profile) -> Result<(), IpcError> {
+    blocking(&app, move |state| {
+        let mut store = state.store();
+        let remembered = store.profile(&profile.id)?.remember_password;
+        if remembered != profile.remember_password {
+            store.set_remember_password(&state.vault, &profile.id, profile.remember_password)?;
+        }
+        store.update_profile(profile)?;
+        Ok(())
+    })
+    .await
+}
+
+/// New: an empty profile, which becomes the current one. Like the request
+/// panel's default, it trusts `oraclecloud.com` for Authorization forwarding.
+#[tauri::command]
+pub async fn create_profile(app: AppHandle, name: String) -> Result<Snapshot, IpcError> {
+    blocking(&app, move |state| {
+        let mut store = state.store();
+        let mut profile = store.create_profile(&name)?.clone();
+        profile.trusted_hosts = vec!["oraclecloud.com".into()];
+        store.update_profile(profile)?;
+        drop(store);
+        snapshot(state)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn rename_profile(app: AppHandle, id: String, name: String) -> Result<Snapshot, IpcError> {
+    blocking(&app, move |state| {
+        state.store().rename_profile(&id, &name)?;
+        snapshot(state)
+    })
+    .await
+}
+
+/// Duplicate: a copy with its secrets (not its saved tokens); it becomes
+/// the current one.
+#[tauri::command]
+pub async fn duplicate_profile(app: AppHandle, id: String) -> Result<Snapshot, IpcError> {
+    blocking(&app, move |state| {
+        state.store().duplicate_profile(&state.vault, &id)?;
+        snapshot(state)
+    })
+    .await
+}
+
+/// Delete (the window asked for confirmation): the profile, its secrets and
+/// its saved tokens. The only profile is refused.
+#[tauri::command]
+pub async fn delete_profile(app: AppHandle, id: String) -> Result<Snapshot, IpcError> {
+    blocking(&app, move |state| {
+        state.store().delete_profile(&state.vault, &id)?;
+        state.tokens.unlink(|saved| saved.profile_id == id);
+        snapshot(state)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn switch_profile(app: AppHandle, id: String) -> Result<Snapshot, IpcError> {
+    blocking(&app, move |state| {
+        state.store().switch_profile(&id)?;
+        snapshot(state)
+    })
+    .await
+}
+
+/// Saves settings. `changes` may hold only some of them (the Settings
+/// dialog's parts save their own); the rest are kept.
+#[tauri::command]
+pub async fn save_settings(app: AppHandle, changes: serde_json::Value) -> Result<Settings, IpcError> {
+    blocking(&app, move |state| {
+        let serde_json::Value::Object(changes) = changes else {
+            return Err(invalid_settings("expected an object of settings".into()));
+        };
+        let mut store = state.store();
+        let mut settings = serde_json::to_value(&store.data().settings)
+            .map_err(|e| IpcError::from(Error::Internal(e.to_string())))?;
+        if let Some(all) = settings.as_object_mut() {
+            all.extend(changes);
+        }
+        let settings: Settings =
+            serde_json::from_value(settings).map_err(|e| invalid_settings(e.to_string()))?;
+        store.update_settings(settings.clone())?;
+        Ok(settings)
+    })
+    .await
+}
+
+fn invalid_settings(detail: String) -> IpcError {
+    IpcError {
+        code: "invalid_settings".into(),
+        message: format!("The settings were not saved: {detail}"),
+        hint: Some("Seconds are whole numbers, 0 or more.".into()),
+    }
+}
+
+// ---------------------------------------------------------------- secrets
+
+/// Keeps a secret the user typed: the client secret in the keychain; the
+/// password in the keychain when "Remember password" is on, in memory for
+/// the session otherwise. An empty value forgets the saved one. Says where
+/// it went (`keychain`, `session`), or nothing when forgotten.
+#[tauri::command]
+pub async fn put_secret(
+    app: AppHandle,
+    profile_id: String,
+    kind: SecretKind,
+    value: Secret,
+) -> Result<Option<Kept>, IpcError> {
+    blocking(&app, move |state| {
+        state.store().profile(&profile_id)?;
+        if value.is_empty() {
+            state.vault.delete(&profile_id, kind)?;
+            return Ok(None);
+        }
+        let kept = match kind {
+            SecretKind::ClientSecret => state.vault.put(&profile_id, kind, &value)?,
+            SecretKind::Password => state.store().put_password(&state.vault, &profile_id, &value)?,
+            _ => {
+                return Err(IpcError {
+                    code: "invalid_secret_kind".into(),
+                    message: "Only a client secret or a password can be saved this way".into(),
+                    hint: None,
+                })
+            }
+        };
+        Ok(Some(kept))
+    })
+    .await
+}
+
+/// Whether the profile has a saved secret of this kind (never the value).
+#[tauri::command]
+pub async fn secret_saved(app: AppHandle, profile_id: String, kind: SecretKind) -> Result<bool, IpcError> {
+    blocking(&app, move |state| Ok(state.vault.get(&profile_id, kind)?.is_some())).await
+}
+
+/// Get New Access Token with an empty Client Secret or Password field uses
+/// the profile's saved one. Returns the request and the current profile's id.
+pub async fn fill_saved_secrets(
+    app: &AppHandle,
+    request: TokenRequest,
+) -> Result<(TokenRequest, String), IpcError> {
+    blocking(app, move |state| {
+        let profile_id = state.store().current().id.clone();
+        let mut request = request;
+        let fill = |client: &mut Client| -> Result<(), IpcError> {
+            if client.client_secret.is_empty() {
+                if let Some(saved) = state.vault.get(&profile_id, SecretKind::ClientSecret)? {
+                    client.client_secret = saved;
+                }
+            }
+            Ok(())
+        };
+        match &mut request {
+            TokenRequest::ClientCredentials(grant) => fill(&mut grant.client)?,
+            TokenRequest::Password(grant) => {
+                fill(&mut grant.client)?;
+                if grant.password.is_empty() {
+                    if let Some(saved) = state.vault.get(&profile_id, SecretKind::Password)? {
+                        grant.password = saved;
+                    }
+                }
+            }
+            TokenRequest::RefreshToken(grant) => fill(&mut grant.client)?,
+            _ => {}
+        }
+        Ok((request, profile_id))
+    })
+    .await
+}
+
+// ---------------------------------------------------------------- tokens
+
+/// A new token: held for this session and saved for `profile_id` (values in
+/// the keychain), named after the grant and the local time. A token that
+/// could not be saved is still usable; the view says why it was not saved.
+pub async fn keep_new_token(
+    app: &AppHandle,
+    profile_id: String,
+    token: Token,
+    client: Client,
+    label: &str,
+) -> TokenView {
+    let name = format!("{label} {}", local_time(token.issued_at));
+    let state = app.state::<AppState>();
+    let mut view = state.tokens.keep(token.clone(), client, &name);
+    let saved = blocking(app, move |state| {
+        let meta = state
+            .store()
+            .save_token(&state.vault, &profile_id, &token, Some(&name))?;
+        Ok(SavedRef {
+            profile_id,
+            token_id: meta.id,
+        })
+    })
+    .await;
+    match saved {
+        Ok(saved) => state.tokens.link(&view.id, saved),
+        Err(e) => view.warnings.push(format!("The token was not saved: {}", e.message)),
+    }
+    view
+}
+
+/// `2025-01-31 14:05:09` in the computer's time zone.
+fn local_time(unix_seconds: u64) -> String {
+    chrono::DateTime::from_timestamp(unix_seconds as i64, 0)
+        .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+/// Manage Tokens: the current profile's saved tokens, newest first.
+#[tauri::command]
+pub async fn list_tokens(app: AppHandle) -> Result<Vec<TokenSummary>, IpcError> {
+    blocking(&app, current_tokens).await
+}
+
+fn current_tokens(state: &AppState) -> Result<Vec<TokenSummary>, IpcError> {
+    let store = state.store();
+    Ok(store.tokens(&store.current().id, SystemTime::now())?)
+}
+
+#[tauri::command]
+pub async fn rename_token(app: AppHandle, token_id: String, name: String) -> Result<Vec<TokenSummary>, IpcError> {
+    blocking(&app, move |state| {
+        let profile_id = state.store().current().id.clone();
+        state.store().rename_token(&profile_id, &token_id, &name)?;
+        state.tokens.rename_saved(&SavedRef { profile_id, token_id }, name.trim());
+        current_tokens(state)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn delete_token(app: AppHandle, token_id: String) -> Result<Vec<TokenSummary>, IpcError> {
+    blocking(&app, move |state| {
+        let profile_id = state.store().current().id.clone();
+        state.store().delete_token(&state.vault, &profile_id, &token_id)?;
+        state
+            .tokens
+            .unlink(|saved| saved.profile_id == profile_id && saved.token_id == token_id);
+        current_tokens(state)
+    })
+    .await
+}
+
+/// Delete expired: how many went, and the list left.
+#[derive(Serialize)]
+pub struct DeletedTokens {
+    deleted: usize,
+    tokens: Vec<TokenSummary>,
+}
+
+#[tauri::command]
+pub async fn delete_expired_tokens(app: AppHandle) -> Result<DeletedTokens, IpcError> {
+    blocking(&app, move |state| {
+        let now = SystemTime::now();
+        let profile_id = state.store().current().id.clone();
+        let expired: Vec<String> = state
+            .store()
+            .tokens(&profile_id, now)?
+            .into_iter()
+            .filter(|t| t.expired)
+            .map(|t| t.meta.id)
+            .collect();
+        let deleted = state.store().delete_expired(&state.vault, &profile_id, now)?;
+        state
+            .tokens
+            .unlink(|saved| saved.profile_id == profile_id && expired.contains(&saved.token_id));
+        Ok(DeletedTokens {
+            deleted,
+            tokens: current_tokens(state)?,
+        })
+    })
+    .await
+}
+
+/// A saved token of the current profile, loaded from the keychain into this
+/// session so that Show, Copy, Use Token and Refresh work on it.
+#[tauri::command]
+pub async fn load_token(app: AppHandle, token_id: String) -> Result<TokenView, IpcError> {
+    blocking(&app, move |state| {
+        let profile = state.store().current().clone();
+        let saved = SavedRef {
+            profile_id: profile.id.clone(),
+            token_id: token_id.clone(),
+        };
+        if let Some(view) = state.tokens.find_saved(&saved).and_then(|id| state.tokens.view(&id)) {
+            return Ok(view);
+        }
+        let name = profile
+            .tokens
+            .iter()
+            .find(|t| t.id == token_id)
+            .map(|t| t.name.clone())
+            .unwrap_or_default();
+        let token = state
+            .store()
+            .load_token(&state.vault, &profile.id, &token_id)?
+            .ok_or_else(values_missing)?;
+        let client = profile_client(state, &profile)?;
+        let view = state.tokens.keep(token, client, &name);
+        state.tokens.link(&view.id, saved);
+        Ok(view)
+    })
+    .await
+}
+
+fn values_missing() -> IpcError {
+    IpcError {
+        code: "token_values_missing".into(),
+        message: "This token's values are no longer in the keychain".into(),
+        hint: Some("They may have been removed by hand. Delete the token and get a new access token.".into()),
+    }
+}
+
+/// The client a loaded token refreshes with: the profile's, or the running
+/// sandbox's for the Sandbox profile (its ports change every launch).
+fn profile_client(state: &AppState, profile: &Profile) -> Result<Client, IpcError> {
+    if profile.kind == ProfileKind::Sandbox {
+        if let Some(sandbox) = state.sandbox.blocking_lock().as_ref() {
+            let credentials = sandbox.credentials();
+            return Ok(Client {
+                token_url: sandbox.token_url(),
+                client_id: credentials.client_id.clone(),
+                client_secret: Secret::new(credentials.client_secret.clone()),
+                client_auth: profile.client_auth,
+            });
+        }
+    }
+    Ok(Client {
+        token_url: profile.token_url.clone(),
+        client_id: profile.client_id.clone(),
+        client_secret: state
+            .vault
+            .get(&profile.id, SecretKind::ClientSecret)?
+            .unwrap_or_default(),
+        client_auth: profile.client_auth,
+    })
+}
+
+/// Copy: the token on the clipboard (marked as a secret for clipboard
+/// managers), cleared after the "Clear copied token after" setting if the
+/// clipboard still holds it. Returns that delay in seconds (0: never).
+#[tauri::command]
+pub async fn copy_token(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    token_id: String,
+    kind: String,
+) -> Result<u64, IpcError> {
+    let value = Secret::new(state.tokens.reveal(&token_id, &kind)?);
+    let seconds = state.store().data().settings.clipboard_clear_seconds;
+    app.clipboard()
+        .write_secret(value.expose())
+        .map_err(|e| IpcError {
+            code: "clipboard".into(),
+            message: format!("The clipboard could not be written: {e}"),
+            hint: Some("Try again; another program may hold the clipboard.".into()),
+        })?;
+    if seconds > 0 {
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(seconds)).await;
+            // Reading the clipboard must not happen on the main thread.
+            let _ = tauri::async_runtime::spawn_blocking(move || {
+                let clipboard = app.clipboard();
+                if clipboard.read_text().is_ok_and(|text| text == value.expose()) {
+                    let _ = clipboard.clear();
+                }
+            })
+            .await;
+        });
+    }
+    Ok(seconds)
+}
+
+/// Use Token: the request panel's `Authorization` carries this token with
+/// the header prefix from Settings, or its ID token instead when asked.
+/// Returns the prefix, for the masked row.
+#[tauri::command]
+pub fn use_token(state: State<'_, AppState>, token_id: String, id_token: bool) -> Result<String, IpcError> {
+    let prefix = state.store().data().settings.header_prefix.trim().to_owned();
+    state.tokens.attach(
+        &token_id,
+        Attachment {
+            id_token,
+            prefix: prefix.clone(),
+        },
+    )?;
+    Ok(prefix)
+}

@@ -1,0 +1,79 @@
+//! The built-in sandbox: started on first use, stopped with the app.
+
+use crate::AppState;
+use oauth_console_core::IpcError;
+use oauth_console_sandbox::Sandbox;
+use serde::Serialize;
+use tauri::State;
+
+/// What the Sandbox profile is filled with. These are the sandbox's own
+/// credentials, valid only on this computer, and shown as such.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxInfo {
+    identity_url: String,
+    token_url: String,
+    authorize_url: String,
+    runtime_url: String,
+    design_url: String,
+    design_host: String,
+    client_id: String,
+    client_secret: String,
+    username: String,
+    password: String,
+    audience: String,
+    scope_all: String,
+    scope_api: String,
+    redirect_uri: String,
+}
+
+impl From<&Sandbox> for SandboxInfo {
+    fn from(sandbox: &Sandbox) -> Self {
+        let c = sandbox.credentials();
+        let design_url = sandbox.design_url();
+        SandboxInfo {
+            identity_url: sandbox.identity_url(),
+            token_url: sandbox.token_url(),
+            authorize_url: sandbox.authorize_url(),
+            runtime_url: sandbox.runtime_url(),
+            design_host: design_url.trim_start_matches("http://").trim_end_matches('/').to_owned(),
+            design_url,
+            client_id: c.client_id.clone(),
+            client_secret: c.client_secret.clone(),
+            username: c.username.clone(),
+            password: c.password.clone(),
+            audience: c.audience.clone(),
+            scope_all: c.scope_all.clone(),
+            scope_api: c.scope_api.clone(),
+            redirect_uri: c.redirect_uris.first().cloned().unwrap_or_default(),
+        }
+    }
+}
+
+/// Starts the sandbox on first use and says where it listens.
+#[tauri::command]
+pub async fn sandbox_start(state: State<'_, AppState>) -> Result<SandboxInfo, IpcError> {
+    let mut running = state.sandbox.lock().await;
+    if running.is_none() {
+        let sandbox = Sandbox::start_with(sandbox_config()).await.map_err(|e| IpcError {
+            code: "sandbox_unavailable".into(),
+            message: format!("The sandbox could not start: {e}"),
+            hint: Some("The sandbox listens on free ports of 127.0.0.1; check that loopback networking works.".into()),
+        })?;
+        *running = Some(sandbox);
+    }
+    Ok(SandboxInfo::from(running.as_ref().expect("started above")))
+}
+
+/// Oracle's lifetimes, except that `OAUTH_CONSOLE_SANDBOX_TOKEN_TTL=<seconds>`
+/// shortens the sandbox's access tokens: a test hook, so that auto-refresh
+/// (a token that expires within a minute is refreshed before Send) can be
+/// seen end to end without waiting an hour. It changes only the built-in
+/// sandbox, never a real identity domain.
+fn sandbox_config() -> oauth_console_sandbox::SandboxConfig {
+    let mut config = oauth_console_sandbox::SandboxConfig::default();
+    if let Some(seconds) = std::env::var("OAUTH_CONSOLE_SANDBOX_TOKEN_TTL").ok().and_then(|v| v.trim().parse().ok()) {
+        config.token_ttl = std::time::Duration::from_secs(seconds);
+    }
+    config
+}

@@ -1,0 +1,176 @@
+//! Send, Cancel, and what the response panel can do with a response: show
+//! its body, copy it, save it; and Copy as cURL.
+
+use crate::AppState;
+use oauth_console_core::send::curl;
+use oauth_console_core::send::pretty::pretty_json;
+use oauth_console_core::send::{self, ApiRequest, ApiResponse, BodyKind, HeaderLine, Hop, Timing};
+use oauth_console_core::{IpcError, Secret};
+use serde::Serialize;
+use tauri::{AppHandle, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+use tauri_plugin_dialog::DialogExt;
+
+/// A response as the panel shows it; the body is fetched on its own
+/// ([`response_body`]) so that a large one does not travel as JSON.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponseView {
+    id: u64,
+    status: u16,
+    reason: String,
+    url: String,
+    headers: Vec<HeaderLine>,
+    size: u64,
+    timing: Timing,
+    hops: Vec<Hop>,
+    note: Option<String>,
+    body_kind: BodyKind,
+    content_type: Option<String>,
+}
+
+fn view(id: u64, response: &ApiResponse) -> ResponseView {
+    ResponseView {
+        id,
+        status: response.status,
+        reason: response.reason.clone(),
+        url: response.url.clone(),
+        headers: response.headers.clone(),
+        size: response.size.body,
+        timing: response.timing.clone(),
+        hops: response.hops.clone(),
+        note: response.note.clone(),
+        body_kind: response.body.kind,
+        content_type: response
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case("content-type"))
+            .map(|h| h.value.clone()),
+    }
+}
+
+/// `Authorization: Bearer <token>` for the token Use Token attached.
+fn authorization(state: &AppState, token_id: Option<&str>) -> Result<Option<Secret>, IpcError> {
+    let Some(id) = token_id else { return Ok(None) };
+    // `<prefix> <token>` as Use Token attached it (Settings' header prefix,
+    // or the ID token instead of the access token).
+    let header = state.tokens.authorization(id).ok_or_else(|| IpcError {
+        code: "unknown_token".into(),
+        message: "The token attached with Use Token is no longer held by the app".into(),
+        hint: Some("Get a new access token and press Use Token again.".into()),
+    })?;
+    Ok(Some(header))
+}
+
+/// Send: the request, with the attached token, following redirects safely.
+/// A token that expires within a minute is refreshed first (auto-refresh).
+#[tauri::command]
+pub async fn send_request(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request_id: u64,
+    request: ApiRequest,
+    token_id: Option<String>,
+) -> Result<ResponseView, IpcError> {
+    if let Some(id) = token_id.as_deref() {
+        super::grants::refresh_before_send(&app, &state, request_id, id).await?;
+    }
+    let authorization = authorization(&state, token_id.as_deref())?;
+    let http = state.http();
+    let response = state
+        .in_flight
+        .run(request_id, async move { send::send(&http, &request, authorization.as_ref()).await })
+        .await?;
+    let id = state.responses.keep(response);
+    let kept = state.responses.get(id).ok_or_else(gone)?;
+    Ok(view(id, &kept))
+}
+
+/// The body for the viewer: JSON pretty-printed, text as it is, as raw
+/// UTF-8 bytes (no JSON escaping of a 20 MB string).
+#[tauri::command]
+pub fn response_body(state: State<'_, AppState>, response_id: u64) -> Result<tauri::ipc::Response, IpcError> {
+    let response = state.responses.get(response_id).ok_or_else(gone)?;
+    let text = match (response.body.kind, response.body.text()) {
+        (BodyKind::Json, Some(text)) => pretty_json(text),
+        (_, Some(text)) => text.to_owned(),
+        (_, None) => String::new(),
+    };
+    Ok(tauri::ipc::Response::new(text.into_bytes()))
+}
+
+/// Copy response body: the body as received.
+#[tauri::command]
+pub fn copy_response_body(app: AppHandle, state: State<'_, AppState>, response_id: u64) -> Result<(), IpcError> {
+    let response = state.responses.get(response_id).ok_or_else(gone)?;
+    let text = String::from_utf8_lossy(&response.body.bytes).into_owned();
+    app.clipboard().write_text(text).map_err(clipboard_error)
+}
+
+/// Save: asks where, then writes the body as received. False when the user
+/// cancelled the dialog.
+#[tauri::command]
+pub async fn save_response_body(app: AppHandle, state: State<'_, AppState>, response_id: u64) -> Result<bool, IpcError> {
+    let response = state.responses.get(response_id).ok_or_else(gone)?;
+    let name = response
+        .url
+        .rsplit('/')
+        .next()
+        .filter(|n| !n.is_empty() && !n.contains('?'))
+        .unwrap_or("response.bin")
+        .to_owned();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog().file().set_file_name(name).save_file(move |path| {
+        let _ = tx.send(path);
+    });
+    let Some(path) = rx.await.ok().flatten() else { return Ok(false) };
+    let path = path.into_path().map_err(|e| io_error(e.to_string()))?;
+    tokio::fs::write(&path, &response.body.bytes).await.map_err(|e| io_error(format!("{}: {e}", path.display())))?;
+    Ok(true)
+}
+
+/// Copy as cURL for the API request. `--location-trusted` only when the
+/// user's setting forwarded Authorization on the last send of this URL.
+#[tauri::command]
+pub fn copy_request_as_curl(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: ApiRequest,
+    token_id: Option<String>,
+    include_secrets: bool,
+) -> Result<(), IpcError> {
+    let authorization = authorization(&state, token_id.as_deref())?;
+    let observed = state.responses.hops_for(&request.url);
+    let command = curl::for_api_request(
+        &request,
+        authorization.as_ref(),
+        state.http().settings(),
+        observed.as_deref(),
+        include_secrets,
+    )?;
+    app.clipboard().write_text(command).map_err(clipboard_error)
+}
+
+fn gone() -> IpcError {
+    IpcError {
+        code: "unknown_response".into(),
+        message: "That response is no longer held by the app".into(),
+        hint: Some("Send the request again.".into()),
+    }
+}
+
+fn clipboard_error(e: impl std::fmt::Display) -> IpcError {
+    IpcError {
+        code: "clipboard".into(),
+        message: format!("The clipboard could not be written: {e}"),
+        hint: Some("Try again; another program may hold the clipboard.".into()),
+    }
+}
+
+fn io_error(message: String) -> IpcError {
+    IpcError {
+        code: "save_failed".into(),
+        message: format!("The file could not be saved: {message}"),
+        hint: Some("Choose a folder you can write to.".into()),
+    }
+}

@@ -1,0 +1,442 @@
+// Profiles in the window: the profile bar (select, New, Rename, Duplicate,
+// Delete with a confirmation in the page), saving what the user edits
+// (debounced, through the core's profile store), the secrets typed into the
+// Client Secret and Password fields (to the keychain, never back), the
+// Sandbox profile (filled from the running sandbox each time it is shown,
+// never saved with its ports), the notices, and the Settings dialog.
+
+import { $, el, hideError, normalizeError, showError } from "./dom.js";
+import { call } from "./ipc.js";
+import { collectProfile, loadProfile, onEdit } from "./parts.js";
+
+const SAVE_DELAY_MS = 300;
+
+const state = {
+  snapshot: null, // what app_state and the profile commands return
+  current: null, // the current profile as stored (the base of every save)
+  sandbox: null, // the running sandbox's URLs and credentials, once started
+  loading: false, // true while a profile is being shown: edits are not saved
+  shown: 0, // counts showSnapshot calls, so a late one does not overwrite a newer one
+  dismissed: new Set(),
+  localNotices: [],
+};
+
+/** The profile shown, as stored. */
+export const currentProfile = () => state.current;
+
+/** The app's settings (clipboard clear seconds, auto-refresh, header prefix, network). */
+export const currentSettings = () => state.snapshot?.settings ?? {};
+
+const isSandbox = (profile) => profile?.kind === "sandbox";
+
+// ---- Save status ------------------------------------------------------------
+
+const saving = { timers: new Map(), inFlight: 0, failed: null };
+
+function showSaveStatus() {
+  const status = $("save-status");
+  const pending = saving.timers.size + saving.inFlight;
+  status.classList.toggle("failed", Boolean(saving.failed) && pending === 0);
+  if (pending > 0) status.textContent = saving.inFlight > 0 ? "Saving…" : "Unsaved changes";
+  else if (saving.failed) status.textContent = `Not saved: ${saving.failed.message}`;
+  else status.textContent = "Saved";
+  status.title = saving.failed?.hint ?? "";
+}
+
+/** Runs `work` after a pause in typing; the last call for `key` wins. */
+function schedule(key, work) {
+  clearTimeout(saving.timers.get(key)?.timer);
+  const timer = setTimeout(() => run(key), SAVE_DELAY_MS);
+  saving.timers.set(key, { timer, work });
+  showSaveStatus();
+}
+
+async function run(key) {
+  const entry = saving.timers.get(key);
+  if (!entry) return;
+  clearTimeout(entry.timer);
+  saving.timers.delete(key);
+  saving.inFlight += 1;
+  showSaveStatus();
+  try {
+    await entry.work();
+    saving.failed = null;
+  } catch (error) {
+    saving.failed = normalizeError(error);
+  } finally {
+    saving.inFlight -= 1;
+    showSaveStatus();
+  }
+}
+
+/** Saves whatever is waiting, now (before a switch or another operation). */
+async function flush() {
+  await Promise.all([...saving.timers.keys()].map(run));
+}
+
+// ---- The profile's fields ---------------------------------------------------
+
+/** What the Sandbox profile shows: the stored profile with the running sandbox's values. */
+function withSandbox(profile, s) {
+  const request = { ...(profile.request ?? {}) };
+  const url = request.url ?? "";
+  if (url === "") request.url = `${s.runtimeUrl}/ic/api/integration/v1/connections`;
+  else if (url.startsWith("/")) request.url = `${s.runtimeUrl}${url}`;
+  return {
+    ...profile,
+    tokenUrl: s.tokenUrl,
+    authUrl: s.authorizeUrl,
+    callbackUrl: s.redirectUri,
+    clientId: s.clientId,
+    scope: s.scopeAll,
+    username: s.username,
+    trustedHosts: ["oraclecloud.com", s.designHost],
+    request,
+  };
+}
+
+/** The Sandbox profile as saved: without the sandbox's ports and credentials, which change every launch. */
+function withoutSandbox(profile, s) {
+  const request = { ...(profile.request ?? {}) };
+  if (s && (request.url ?? "").startsWith(s.runtimeUrl)) request.url = request.url.slice(s.runtimeUrl.length);
+  return { ...profile, tokenUrl: "", authUrl: "", callbackUrl: "", clientId: "", scope: "", username: "", trustedHosts: [], request };
+}
+
+function profileToSave() {
+  const profile = collectProfile(state.current);
+  return isSandbox(profile) ? withoutSandbox(profile, state.sandbox) : profile;
+}
+
+function onProfileEdited() {
+  if (state.loading || !state.current) return;
+  schedule("profile", async () => {
+    const profile = profileToSave();
+    await call("save_profile", { profile });
+    if (state.current?.id === profile.id) state.current = { ...profile, tokens: state.current.tokens };
+  });
+}
+
+// ---- Secrets ------------------------------------------------------------------
+
+const SECRETS = [
+  { kind: "client_secret", input: () => $("client-secret") },
+  { kind: "password", input: () => $("password") },
+];
+
+function keychainAvailable() {
+  return state.snapshot?.keychain?.state !== "unavailable";
+}
+
+function rememberPassword() {
+  const box = document.querySelector('[data-field="rememberPassword"]');
+  return box ? box.checked : Boolean(state.current?.rememberPassword);
+}
+
+function savedPlaceholder(kind) {
+  const inKeychain = keychainAvailable() && (kind === "client_secret" || rememberPassword());
+  return inKeychain ? "Saved in the keychain" : "Kept for this session";
+}
+
+/** Empty fields with a placeholder when the profile has a saved secret. */
+async function showSavedSecrets(profile) {
+  for (const { kind, input } of SECRETS) {
+    const field = input();
+    if (!field) continue;
+    field.placeholder = "";
+    if (isSandbox(profile)) continue;
+    try {
+      const saved = await call("secret_saved", { profileId: profile.id, kind });
+      if (state.current?.id === profile.id && field.value === "") field.placeholder = saved ? savedPlaceholder(kind) : "";
+    } catch (error) {
+      addNotice({ code: "keychain", ...normalizeError(error) });
+    }
+  }
+}
+
+function onSecretTyped(kind, field) {
+  if (state.loading || !state.current || isSandbox(state.current)) return;
+  const profileId = state.current.id;
+  schedule(`secret:${kind}`, async () => {
+    const kept = await call("put_secret", { profileId, kind, value: field.value });
+    if (kept === "session" && kind === "client_secret") await refreshNotices();
+    if (state.current?.id === profileId && field.value === "") field.placeholder = "";
+  });
+}
+
+// ---- Showing a profile ------------------------------------------------------------
+
+function renderBar() {
+  const { profiles, current } = state.snapshot;
+  $("profile").replaceChildren(...profiles.map((p) => el("option", { value: p.id, text: p.name })));
+  $("profile").value = current.id;
+  $("profile-delete").disabled = profiles.length < 2;
+  $("profile-delete").title = profiles.length < 2 ? "The only profile cannot be deleted" : "";
+}
+
+function renderSandbox(profile) {
+  const sandbox = isSandbox(profile);
+  $("sandbox-badge").hidden = !sandbox;
+  $("sandbox-note").hidden = !sandbox;
+  const list = $("sandbox-credentials");
+  const s = state.sandbox;
+  list.hidden = !(sandbox && s);
+  if (!sandbox || !s) return;
+  const rows = [
+    ["Client ID", s.clientId],
+    ["Client Secret", s.clientSecret],
+    ["Username", s.username],
+    ["Password", s.password],
+    ["Scope", s.scopeAll],
+  ];
+  list.replaceChildren(
+    el("dt", { class: "caption", text: "Sandbox credentials: not secret, valid only on this computer" }),
+    ...rows.flatMap(([name, value]) => [el("dt", { text: name }), el("dd", { text: value })]));
+}
+
+/** Fills every panel with the snapshot's current profile. */
+async function showSnapshot(snapshot) {
+  const turn = ++state.shown;
+  state.loading = true;
+  document.body.dataset.profileLoading = "true";
+  state.snapshot = snapshot;
+  state.current = snapshot.current;
+  renderBar();
+  renderNotices();
+  let shown = snapshot.current;
+  try {
+    if (isSandbox(shown)) {
+      try {
+        state.sandbox = state.sandbox ?? (await call("sandbox_start"));
+        shown = withSandbox(shown, state.sandbox);
+      } catch (error) {
+        addNotice({ code: "sandbox_unavailable", ...normalizeError(error) });
+      }
+    }
+    if (turn !== state.shown) return; // another profile was chosen meanwhile
+    loadProfile(shown);
+    if (isSandbox(shown) && state.sandbox) {
+      $("client-secret").value = state.sandbox.clientSecret;
+      if ($("password")) $("password").value = state.sandbox.password;
+    }
+  } finally {
+    if (turn === state.shown) state.loading = false;
+  }
+  renderSandbox(shown);
+  showSaveStatus();
+  await showSavedSecrets(shown);
+  if (turn === state.shown) delete document.body.dataset.profileLoading;
+}
+
+// ---- Notices ------------------------------------------------------------------------
+
+function renderNotices() {
+  const all = [...(state.snapshot?.notices ?? []), ...state.localNotices];
+  const shown = all.filter((n) => !state.dismissed.has(n.code + n.message));
+  $("notices").replaceChildren(...shown.map((n) =>
+    el("div", { class: `notice${n.code === "keychain_unavailable" ? " keychain" : ""}`, "data-code": n.code },
+      el("div", { class: "notice-text" },
+        el("p", { text: n.message }),
+        n.hint ? el("p", { class: "notice-hint", text: n.hint }) : null),
+      el("button", {
+        type: "button", class: "quiet", text: "Dismiss",
+        onclick: () => {
+          state.dismissed.add(n.code + n.message);
+          renderNotices();
+        },
+      }))));
+}
+
+/** A notice of the window's own (the sandbox did not start, a keychain error). */
+export function addNotice(notice) {
+  if (!state.localNotices.some((n) => n.code === notice.code && n.message === notice.message)) {
+    state.localNotices.push(notice);
+  }
+  renderNotices();
+}
+
+async function refreshNotices() {
+  try {
+    const snapshot = await call("app_state");
+    state.snapshot = { ...state.snapshot, notices: snapshot.notices, keychain: snapshot.keychain };
+    renderNotices();
+  } catch {
+    // The notices stay as they were.
+  }
+}
+
+// ---- New, Rename, Duplicate, Delete, switch ---------------------------------------------
+
+let nameAction = null;
+
+function openNameDialog({ title, ok, name, action }) {
+  nameAction = action;
+  $("profile-dialog-title").textContent = title;
+  $("profile-dialog-ok").textContent = ok;
+  $("profile-name").value = name;
+  hideError("profile-dialog-error");
+  $("profile-dialog").showModal();
+  $("profile-name").focus();
+  $("profile-name").select();
+}
+
+async function submitName(event) {
+  event.preventDefault();
+  const name = $("profile-name").value;
+  if (name.trim() === "") {
+    showError("profile-dialog-error", { code: "missing_field", message: "Profile name is empty", hint: "Type a name, e.g. the identity domain or environment: OIC dev." });
+    return;
+  }
+  const button = $("profile-dialog-ok");
+  button.disabled = true;
+  try {
+    await nameAction(name);
+    $("profile-dialog").close();
+  } catch (error) {
+    showError("profile-dialog-error", error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function newProfile(name) {
+  await flush();
+  const snapshot = await call("create_profile", { name });
+  $("profile-dialog").close();
+  await showSnapshot(snapshot);
+}
+
+async function renameProfile(name) {
+  await flush();
+  const snapshot = await call("rename_profile", { id: state.current.id, name });
+  state.snapshot = { ...state.snapshot, profiles: snapshot.profiles };
+  state.current = { ...state.current, name: snapshot.current.name };
+  renderBar();
+}
+
+async function duplicateProfile() {
+  await flush();
+  try {
+    await showSnapshot(await call("duplicate_profile", { id: state.current.id }));
+  } catch (error) {
+    addNotice({ code: "duplicate_failed", ...normalizeError(error) });
+  }
+}
+
+function confirmDelete() {
+  const profile = state.current;
+  const tokens = profile.tokens?.length ?? 0;
+  $("delete-dialog-text").textContent =
+    `Delete the profile “${profile.name}”? Its fields, its secrets in the keychain` +
+    (tokens ? ` and its ${tokens} saved token${tokens === 1 ? "" : "s"}` : "") +
+    " are removed from this computer. This cannot be undone.";
+  hideError("delete-dialog-error");
+  $("delete-dialog").showModal();
+  $("delete-dialog-cancel").focus();
+}
+
+async function deleteProfile() {
+  const button = $("delete-dialog-ok");
+  button.disabled = true;
+  try {
+    await flush();
+    await showSnapshot(await call("delete_profile", { id: state.current.id }));
+    $("delete-dialog").close();
+  } catch (error) {
+    showError("delete-dialog-error", error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function switchProfile() {
+  const id = $("profile").value;
+  if (id === state.current?.id) return;
+  await flush();
+  try {
+    await showSnapshot(await call("switch_profile", { id }));
+  } catch (error) {
+    $("profile").value = state.current.id;
+    addNotice({ code: "switch_failed", ...normalizeError(error) });
+  }
+}
+
+// ---- Settings ---------------------------------------------------------------------------
+
+function openSettings() {
+  const settings = currentSettings();
+  $("settings-clipboard-seconds").value = String(settings.clipboardClearSeconds ?? 60);
+  $("settings-auto-refresh").checked = settings.autoRefresh ?? true;
+  $("settings-header-prefix").value = settings.headerPrefix ?? "Bearer";
+  $("settings-status").textContent = "";
+  hideError("settings-error");
+  const keychain = state.snapshot?.keychain;
+  $("settings-keychain").textContent = keychain?.state === "unavailable"
+    ? `Client secrets, passwords and tokens are kept in memory for this session only: ${keychain.reason}. Nothing is written to disk in plain text.`
+    : "Client secrets, remembered passwords and tokens are kept in the system keychain.";
+  $("settings-file").textContent = state.snapshot?.settingsFile ?? "";
+  $("settings-dialog").showModal();
+}
+
+async function saveSettings(event) {
+  event.preventDefault();
+  hideError("settings-error");
+  $("settings-status").textContent = "";
+  const raw = $("settings-clipboard-seconds").value.trim();
+  const seconds = raw === "" ? NaN : Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 0) {
+    showError("settings-error", {
+      code: "invalid_settings",
+      message: `Clear copied token after must be a whole number of seconds, 0 or more, not "${raw}"`,
+      hint: "0 keeps the token on the clipboard; 60 is the default.",
+    });
+    return;
+  }
+  try {
+    const settings = await call("save_settings", {
+      changes: {
+        clipboardClearSeconds: seconds,
+        autoRefresh: $("settings-auto-refresh").checked,
+        headerPrefix: $("settings-header-prefix").value.trim(),
+      },
+    });
+    state.snapshot = { ...state.snapshot, settings };
+    $("settings-status").textContent = "Saved.";
+  } catch (error) {
+    showError("settings-error", error);
+  }
+}
+
+// ---- Wiring ---------------------------------------------------------------------------------
+
+export function wireProfiles() {
+  onEdit(onProfileEdited);
+  for (const { kind, input } of SECRETS) {
+    // The password field may be added by the grants panel later in the page's life.
+    document.addEventListener("input", (event) => {
+      if (event.target === input()) onSecretTyped(kind, event.target);
+    });
+  }
+  $("profile").addEventListener("change", switchProfile);
+  $("profile-new").addEventListener("click", () =>
+    openNameDialog({ title: "New profile", ok: "Create profile", name: "", action: newProfile }));
+  $("profile-rename").addEventListener("click", () =>
+    openNameDialog({ title: "Rename profile", ok: "Rename profile", name: state.current?.name ?? "", action: renameProfile }));
+  $("profile-duplicate").addEventListener("click", duplicateProfile);
+  $("profile-delete").addEventListener("click", confirmDelete);
+  $("profile-dialog-form").addEventListener("submit", submitName);
+  $("profile-dialog-cancel").addEventListener("click", () => $("profile-dialog").close());
+  $("delete-dialog-ok").addEventListener("click", deleteProfile);
+  $("delete-dialog-cancel").addEventListener("click", () => $("delete-dialog").close());
+  $("open-settings").addEventListener("click", openSettings);
+  $("settings-form").addEventListener("submit", saveSettings);
+  $("settings-close").addEventListener("click", () => $("settings-dialog").close());
+}
+
+/** Loads the app's state and shows the last used profile. */
+export async function startProfiles() {
+  try {
+    await showSnapshot(await call("app_state"));
+  } catch (error) {
+    addNotice({ code: "profiles_unavailable", ...normalizeError(error) });
+  }
+}

@@ -1,0 +1,327 @@
+// The request panel: method, URL, Params (kept in step with the URL's query),
+// Headers (each row can be switched off; the Authorization row set by Use
+// Token shows a masked value), Body, the Authorization-forwarding settings,
+// Send (also Ctrl+Enter), Cancel and Copy as cURL.
+
+import { $, el, flash, hideError, showError } from "./dom.js";
+import { call, newRequestId } from "./ipc.js";
+import { edited, registerPart } from "./parts.js";
+import { showResponse, clearResponse } from "./response.js";
+
+const state = {
+  params: [], // {key, value, enabled}: raw text, as typed
+  headers: [], // {name, value, enabled}
+  form: [], // {key, value, enabled} for form-urlencoded bodies
+  token: null, // {id, label, prefix}: the token attached by Use Token
+  tokenEnabled: true,
+  inFlight: null,
+};
+
+const onChange = () => edited();
+
+// ---- URL and Params, in step -------------------------------------------
+
+function splitUrl(url) {
+  const hash = url.indexOf("#");
+  const withoutHash = hash >= 0 ? url.slice(0, hash) : url;
+  const q = withoutHash.indexOf("?");
+  return q >= 0 ? [withoutHash.slice(0, q), withoutHash.slice(q + 1)] : [withoutHash, ""];
+}
+
+function paramsFromUrl() {
+  const [, query] = splitUrl($("url").value);
+  const fromUrl = query
+    ? query.split("&").filter((p) => p !== "").map((pair) => {
+        const eq = pair.indexOf("=");
+        return eq >= 0
+          ? { key: pair.slice(0, eq), value: pair.slice(eq + 1), enabled: true }
+          : { key: pair, value: "", enabled: true };
+      })
+    : [];
+  state.params = [...fromUrl, ...state.params.filter((p) => !p.enabled)];
+  renderRows("params", state.params, "Parameter");
+}
+
+function urlFromParams() {
+  const [base] = splitUrl($("url").value);
+  const query = state.params
+    .filter((p) => p.enabled && (p.key || p.value))
+    .map((p) => (p.value === "" && !p.key.includes("=") ? p.key : `${p.key}=${p.value}`))
+    .join("&");
+  $("url").value = query ? `${base}?${query}` : base;
+}
+
+// ---- Editable key/value tables ------------------------------------------
+
+const TABLES = {
+  params: { rows: () => state.params, key: "key", after: urlFromParams },
+  headers: { rows: () => state.headers, key: "name", after: () => {} },
+  form: { rows: () => state.form, key: "key", after: () => {} },
+};
+
+function renderRows(table, rows, noun) {
+  const body = $(`${table}-rows`);
+  const keyName = TABLES[table].key;
+  const children = rows.map((row, index) =>
+    el("tr", {},
+      el("td", {}, el("input", { type: "checkbox", checked: row.enabled, "aria-label": `Use this ${noun.toLowerCase()}`, "data-index": String(index), "data-field": "enabled" })),
+      el("td", {}, el("input", { type: "text", value: row[keyName], "aria-label": `${noun} name`, spellcheck: "false", "data-index": String(index), "data-field": keyName })),
+      el("td", {}, el("input", { type: "text", value: row.value, "aria-label": `${noun} value`, spellcheck: "false", "data-index": String(index), "data-field": "value" })),
+      el("td", {}, el("button", { type: "button", class: "quiet", "data-index": String(index), "data-remove": "1", text: "Remove" }))));
+  if (table === "headers" && state.token) {
+    children.unshift(el("tr", { class: "token-row" },
+      el("td", {}, el("input", { type: "checkbox", checked: state.tokenEnabled, "aria-label": "Use the token", id: "token-header-enabled" })),
+      el("td", {}, el("span", { text: "Authorization" })),
+      el("td", {}, el("span", { class: "masked-value", id: "token-header-value", text: `${state.token.prefix} •••••••• (${state.token.label})` })),
+      el("td", {}, el("button", { type: "button", class: "quiet", id: "token-header-remove", text: "Remove" }))));
+  }
+  body.replaceChildren(...children);
+  $(`${table}-count`) && ($(`${table}-count`).textContent = rows.filter((r) => r.enabled).length + (table === "headers" && state.token && state.tokenEnabled ? 1 : 0) || "");
+}
+
+function wireTable(table, noun) {
+  const body = $(`${table}-rows`);
+  const { rows, after } = TABLES[table];
+  body.addEventListener("input", (event) => {
+    const t = event.target;
+    if (t.id === "token-header-enabled") {
+      state.tokenEnabled = t.checked;
+      onChange();
+      return;
+    }
+    const index = Number(t.dataset.index);
+    const row = rows()[index];
+    if (!row) return;
+    row[t.dataset.field] = t.type === "checkbox" ? t.checked : t.value;
+    after();
+    if (t.type === "checkbox") renderRows(table, rows(), noun);
+    onChange();
+  });
+  body.addEventListener("click", (event) => {
+    const t = event.target;
+    if (t.id === "token-header-remove") {
+      state.token = null;
+      renderRows(table, rows(), noun);
+      onChange();
+      return;
+    }
+    if (!t.dataset.remove) return;
+    rows().splice(Number(t.dataset.index), 1);
+    after();
+    renderRows(table, rows(), noun);
+    onChange();
+  });
+  $(`${table}-add`).addEventListener("click", () => {
+    rows().push(table === "headers" ? { name: "", value: "", enabled: true } : { key: "", value: "", enabled: true });
+    renderRows(table, rows(), noun);
+    const inputs = body.querySelectorAll("input[type=text]");
+    inputs[inputs.length - 2]?.focus();
+  });
+}
+
+// ---- Tabs ------------------------------------------------------------------
+
+export function wireTabs(container) {
+  const tabs = [...container.querySelectorAll("[role=tab]")];
+  for (const tab of tabs) {
+    tab.addEventListener("click", () => {
+      for (const other of tabs) {
+        const selected = other === tab;
+        other.setAttribute("aria-selected", String(selected));
+        $(other.getAttribute("aria-controls")).hidden = !selected;
+      }
+    });
+  }
+}
+
+// ---- The request as the core reads it --------------------------------------
+
+export function apiRequest() {
+  const kind = $("body-kind").value;
+  return {
+    method: $("method").value,
+    url: $("url").value.trim(),
+    headers: state.headers.filter((h) => h.name.trim() !== "").map((h) => ({ name: h.name.trim(), value: h.value, enabled: h.enabled })),
+    body: {
+      kind,
+      text: kind === "json" || kind === "text" ? $("body-text").value : "",
+      fields: kind === "form" ? state.form.filter((f) => f.enabled && f.key !== "").map((f) => ({ name: f.key, value: f.value })) : [],
+    },
+    followAuthorization: $("follow-authorization").value,
+    trustedHosts: $("trusted-hosts").value.split(/[\s,]+/).map((h) => h.trim()).filter(Boolean),
+  };
+}
+
+/** The token to send as Authorization, if Use Token attached one. */
+export function attachedToken() {
+  return state.token && state.tokenEnabled ? state.token : null;
+}
+
+/** Use Token: the Authorization row now carries this token (masked). */
+export function useToken(token) {
+  state.token = token;
+  state.tokenEnabled = true;
+  renderRows("headers", state.headers, "Header");
+  onChange();
+}
+
+/** Replaces the whole request panel (profile switch, quick request). */
+export function loadRequest(request = {}) {
+  $("method").value = request.method ?? "GET";
+  $("url").value = request.url ?? "";
+  state.headers = (request.headers ?? []).map((h) => ({ ...h }));
+  state.params = [];
+  paramsFromUrl();
+  $("body-kind").value = request.bodyKind ?? "none";
+  $("body-text").value = request.body ?? "";
+  state.form = (request.form ?? []).map((f) => ({ ...f }));
+  renderRows("headers", state.headers, "Header");
+  renderRows("form", state.form, "Field");
+  showBodyKind();
+  if (request.followAuthorization) $("follow-authorization").value = request.followAuthorization;
+  if (request.trustedHosts) $("trusted-hosts").value = request.trustedHosts.join("\n");
+  showFollowWarning();
+}
+
+/** The request panel as the user left it (no secrets: the token row is an id). */
+export function savedRequest() {
+  return {
+    method: $("method").value,
+    url: $("url").value,
+    headers: state.headers.map((h) => ({ ...h })),
+    bodyKind: $("body-kind").value,
+    body: $("body-text").value,
+    form: state.form.map((f) => ({ ...f })),
+    followAuthorization: $("follow-authorization").value,
+    trustedHosts: $("trusted-hosts").value.split(/[\s,]+/).filter(Boolean),
+  };
+}
+
+function showBodyKind() {
+  const kind = $("body-kind").value;
+  $("body-text-field").hidden = !(kind === "json" || kind === "text");
+  $("body-form").hidden = kind !== "form";
+}
+
+function showFollowWarning() {
+  $("follow-any-warning").hidden = $("follow-authorization").value !== "any";
+}
+
+// ---- Send, Cancel ------------------------------------------------------------
+
+const beforeSendSteps = [];
+
+/** `step()` (async) runs before Send and Copy as cURL read the panel, e.g. to add integrationInstance. */
+export function beforeSend(step) {
+  beforeSendSteps.push(step);
+}
+
+function setSending(sending) {
+  $("send").disabled = sending;
+  $("send").classList.toggle("busy", sending);
+  $("cancel-send").hidden = !sending;
+  $("response-progress").textContent = sending ? "Sending…" : "";
+}
+
+export async function send() {
+  if (state.inFlight !== null) return;
+  const requestId = newRequestId();
+  state.inFlight = requestId;
+  setSending(true);
+  hideError("response-error");
+  try {
+    for (const step of beforeSendSteps) await step();
+    const token = attachedToken();
+    const response = await call("send_request", { requestId, request: apiRequest(), tokenId: token?.id ?? null });
+    await showResponse(response);
+  } catch (error) {
+    clearResponse();
+    showError("response-error", error);
+  } finally {
+    state.inFlight = null;
+    setSending(false);
+  }
+}
+
+async function copyAsCurl(event) {
+  const button = event.currentTarget;
+  try {
+    for (const step of beforeSendSteps) await step();
+    const token = attachedToken();
+    await call("copy_request_as_curl", {
+      request: apiRequest(),
+      tokenId: token?.id ?? null,
+      includeSecrets: $("curl-include-secrets").checked,
+    });
+    flash(button, "Copied");
+  } catch (error) {
+    showError("response-error", error);
+  }
+}
+
+export function wireRequestPanel() {
+  // The saved profile names the forwarding choices never/trusted/always and
+  // keeps a form body as its urlencoded text.
+  const FOLLOW_SAVED = { off: "never", trusted: "trusted", any: "always" };
+  const FOLLOW_SHOWN = { never: "off", trusted: "trusted", always: "any" };
+  const formFromBody = (body) => (body ?? "").split("&").filter(Boolean).map((pair) => {
+    const [key, value = ""] = pair.split("=");
+    const decode = (t) => { try { return decodeURIComponent(t.replace(/\+/g, " ")); } catch { return t; } };
+    return { key: decode(key), value: decode(value), enabled: true };
+  });
+  registerPart({
+    load: (profile) => loadRequest({
+      ...(profile.request ?? {}),
+      form: profile.request?.form ?? (profile.request?.bodyKind === "form" ? formFromBody(profile.request.body) : []),
+      body: profile.request?.bodyKind === "form" ? "" : profile.request?.body,
+      followAuthorization: FOLLOW_SHOWN[profile.followAuthorization] ?? profile.followAuthorization,
+      trustedHosts: profile.trustedHosts,
+    }),
+    save: (profile) => {
+      const draft = savedRequest();
+      profile.followAuthorization = FOLLOW_SAVED[draft.followAuthorization] ?? "trusted";
+      profile.trustedHosts = draft.trustedHosts;
+      if (draft.bodyKind === "form") {
+        draft.body = draft.form.filter((f) => f.enabled && f.key !== "")
+          .map((f) => `${encodeURIComponent(f.key)}=${encodeURIComponent(f.value)}`).join("&");
+      }
+      delete draft.form;
+      delete draft.followAuthorization;
+      delete draft.trustedHosts;
+      // The Authorization row set by Use Token is the app's, not a header the user typed.
+      profile.request = draft;
+    },
+  });
+  wireTabs($("request-tabs"));
+  wireTable("params", "Parameter");
+  wireTable("headers", "Header");
+  wireTable("form", "Field");
+  $("url").addEventListener("input", () => {
+    paramsFromUrl();
+    onChange();
+  });
+  $("method").addEventListener("change", onChange);
+  $("body-kind").addEventListener("change", () => {
+    showBodyKind();
+    onChange();
+  });
+  $("body-text").addEventListener("input", onChange);
+  $("follow-authorization").addEventListener("change", () => {
+    showFollowWarning();
+    onChange();
+  });
+  $("trusted-hosts").addEventListener("input", onChange);
+  $("request-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    send();
+  });
+  $("cancel-send").addEventListener("click", () => state.inFlight !== null && call("cancel_request", { requestId: state.inFlight }));
+  $("copy-curl").addEventListener("click", copyAsCurl);
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      send();
+    }
+  });
+  loadRequest({});
+}

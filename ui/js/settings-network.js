@@ -1,0 +1,157 @@
+// Settings → Network: the proxy, the CA bundle and the request timeout the
+// app's HTTP client is built with (command `update_network_settings`, which
+// refuses a proxy URL or CA file it cannot use and then changes nothing, so
+// the fields stay as typed), saved with the app's settings (`save_settings`;
+// a proxy password is kept for the session only, never written to disk).
+// Also Copy as cURL for the token request, which carries the same settings.
+//
+// The section goes into the Settings dialog's `#settings-network`; without
+// that dialog it gets its own "Network settings" dialog opened from the top bar.
+
+import { $, el, flash, hideError, showError } from "./dom.js";
+import { call } from "./ipc.js";
+import { tokenRequest } from "./auth.js";
+
+const MAX_TIMEOUT = 3600;
+
+function errorBox(prefix) {
+  return el("div", { id: prefix, class: "error", role: "alert", hidden: true },
+    el("p", { id: `${prefix}-message`, class: "error-message" }),
+    el("p", { id: `${prefix}-hint`, class: "error-hint" }),
+    el("p", { class: "error-code" }, "Error code: ", el("code", { id: `${prefix}-code` })));
+}
+
+function section() {
+  return el("section", { id: "network-settings", class: "network-settings", "aria-labelledby": "network-title" },
+    el("h3", { id: "network-title", text: "Network" }),
+    el("div", { class: "field" },
+      el("label", { for: "network-proxy", text: "Proxy URL" }),
+      el("input", { id: "network-proxy", type: "text", spellcheck: "false", autocomplete: "off", placeholder: "Empty: the system's HTTPS_PROXY and NO_PROXY" }),
+      el("p", { class: "help", text: "E.g. http://proxy.example.com:8080, or http://user:password@proxy.example.com:8080 when the proxy asks for a password (kept for this session only, never saved). This computer (localhost, 127.0.0.1) is always reached directly." })),
+    el("div", { class: "field" },
+      el("label", { for: "network-ca-bundle", text: "CA bundle" }),
+      el("div", { class: "with-action" },
+        el("input", { id: "network-ca-bundle", type: "text", spellcheck: "false", autocomplete: "off", placeholder: "Empty: the built-in trusted roots only" }),
+        el("button", { type: "button", id: "network-choose-ca", class: "quiet", text: "Choose…" })),
+      el("p", { class: "help", text: "A PEM file of CA certificates trusted in addition to the built-in ones, for networks that inspect TLS. Certificate checks stay on." })),
+    el("div", { class: "field" },
+      el("label", { for: "network-timeout", text: "Request timeout (seconds)" }),
+      el("input", { id: "network-timeout", type: "number", min: "1", max: String(MAX_TIMEOUT), step: "1", value: "30" }),
+      el("p", { class: "help", text: "Each request, from connecting to the last byte of the answer. Default 30." })),
+    errorBox("network-error"),
+    el("div", { class: "actions" },
+      el("button", { type: "button", id: "network-apply", class: "primary", text: "Apply network settings" }),
+      el("span", { id: "network-status", class: "muted", role: "status", "aria-live": "polite" })));
+}
+
+/** Where the section goes: the Settings dialog's place for it, else a dialog of its own. */
+function mount(node) {
+  const place = $("settings-network");
+  if (place) {
+    place.append(node);
+    return;
+  }
+  const dialog = el("dialog", { id: "network-dialog", class: "network-dialog", "aria-labelledby": "network-dialog-title" },
+    el("h2", { id: "network-dialog-title", text: "Network settings" }),
+    node,
+    el("div", { class: "actions" },
+      el("button", { type: "button", id: "network-close", text: "Close", onclick: () => dialog.close() })));
+  document.body.append(dialog);
+  const open = el("button", { type: "button", id: "open-network-settings", class: "quiet", text: "Network settings", onclick: () => dialog.showModal() });
+  document.querySelector(".topbar").append(open);
+}
+
+function fill(view) {
+  $("network-proxy").value = view.proxy ?? "";
+  $("network-ca-bundle").value = view.caBundle ?? "";
+  $("network-timeout").value = String(view.timeoutSeconds);
+}
+
+/** The fields as `update_network_settings` reads them, or a problem with the timeout. */
+function typedSettings() {
+  const raw = $("network-timeout").value.trim();
+  const timeout = raw === "" ? 30 : Number(raw);
+  if (!Number.isInteger(timeout) || timeout < 1 || timeout > MAX_TIMEOUT) {
+    throw {
+      code: "invalid_timeout",
+      message: `Request timeout must be a whole number of seconds from 1 to ${MAX_TIMEOUT}, not "${raw}"`,
+      hint: "30 seconds is the default.",
+    };
+  }
+  return {
+    timeoutSeconds: timeout,
+    proxy: $("network-proxy").value.trim() || null,
+    caBundle: $("network-ca-bundle").value.trim() || null,
+  };
+}
+
+async function apply() {
+  const status = $("network-status");
+  const button = $("network-apply");
+  hideError("network-error");
+  status.textContent = "";
+  button.disabled = true;
+  try {
+    const view = await call("update_network_settings", { settings: typedSettings() });
+    // What is saved has no proxy password: the view never carries one.
+    await call("save_settings", { changes: { timeoutSeconds: view.timeoutSeconds, proxy: view.proxy, caBundle: view.caBundle } });
+    status.textContent = view.proxyHasPassword
+      ? "Applied. The proxy password is kept for this session only."
+      : "Applied and saved.";
+  } catch (error) {
+    showError("network-error", error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function chooseCaBundle() {
+  try {
+    const path = await call("choose_ca_bundle");
+    if (path) $("network-ca-bundle").value = path;
+  } catch (error) {
+    showError("network-error", error);
+  }
+}
+
+async function copyTokenRequestAsCurl(event) {
+  const button = event.currentTarget;
+  try {
+    await call("copy_token_request_as_curl", {
+      request: tokenRequest(),
+      includeSecrets: $("token-curl-include-secrets").checked,
+    });
+    hideError("error");
+    flash(button, "Copied");
+  } catch (error) {
+    showError("error", error);
+    $("empty-state").hidden = true;
+  }
+}
+
+/** Copy as cURL for the token request exists for client credentials only. */
+function showTokenCurl() {
+  const clientCredentials = $("grant-type").value === "client_credentials";
+  $("copy-token-curl").hidden = !clientCredentials;
+  $("token-curl-secrets").hidden = !clientCredentials;
+}
+
+async function wireNetworkSettings() {
+  mount(section());
+  $("network-apply").addEventListener("click", apply);
+  $("network-choose-ca").addEventListener("click", chooseCaBundle);
+  $("copy-token-curl").addEventListener("click", copyTokenRequestAsCurl);
+  $("grant-type").addEventListener("change", showTokenCurl);
+  $("token-form").addEventListener("fields-loaded", showTokenCurl);
+  showTokenCurl();
+  try {
+    fill(await call("network_settings"));
+  } catch (error) {
+    showError("network-error", error);
+  }
+}
+
+// After every module has run, so that the Settings dialog, if the app
+// builds one, is there.
+if (document.readyState === "complete") wireNetworkSettings();
+else window.addEventListener("load", wireNetworkSettings, { once: true });

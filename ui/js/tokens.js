@@ -1,0 +1,140 @@
+// Manage Tokens: the tokens obtained with the current profile (their values
+// stay in the keychain): name (edited in place), token type, scope, issued
+// at, expires in (live), refresh token. Select one to show it in Token
+// Details (it is loaded into the session, so Show, Copy and Use Token work
+// after a restart); Delete one, or every expired one.
+
+import { $, el, hideError, showError } from "./dom.js";
+import { call } from "./ipc.js";
+import { showToken } from "./token.js";
+import { currentProfile } from "./profiles.js";
+
+let tokens = [];
+let ticker = null;
+
+function remaining(expiresAt) {
+  if (expiresAt == null) return { text: "Unknown", expired: false };
+  const left = Math.round(expiresAt - Date.now() / 1000);
+  if (left <= 0) return { text: "Expired", expired: true };
+  const h = Math.floor(left / 3600);
+  const m = Math.floor((left % 3600) / 60);
+  const s = left % 60;
+  return { text: h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s} s` : `${s} s`, expired: false };
+}
+
+function tick() {
+  for (const row of $("tokens-rows").children) {
+    const token = tokens.find((t) => t.id === row.dataset.tokenId);
+    if (!token) continue;
+    const { text, expired } = remaining(token.expiresAt);
+    row.querySelector(".expires").textContent = text;
+    row.classList.toggle("is-expired", expired);
+  }
+}
+
+function render(list) {
+  tokens = list;
+  $("tokens-empty").hidden = tokens.length > 0;
+  $("tokens-table").hidden = tokens.length === 0;
+  $("tokens-delete-expired").disabled = !tokens.some((t) => remaining(t.expiresAt).expired);
+  $("tokens-rows").replaceChildren(...tokens.map((t) =>
+    el("tr", { "data-token-id": t.id },
+      el("td", {}, el("input", {
+        type: "text", class: "token-name", value: t.name, spellcheck: "false",
+        "aria-label": "Token name", "data-token-id": t.id,
+      })),
+      el("td", { text: t.tokenType }),
+      el("td", { class: "scope", text: t.scope ?? "(not returned)" }),
+      el("td", { text: new Date(t.issuedAt * 1000).toLocaleString() }),
+      el("td", { class: "expires" }),
+      el("td", { text: t.hasRefreshToken ? "Yes" : "No" }),
+      el("td", { class: "row-actions" },
+        el("button", { type: "button", class: "quiet", "data-action": "select", "data-token-id": t.id, text: "Select" }),
+        el("button", { type: "button", class: "quiet", "data-action": "delete", "data-token-id": t.id, text: "Delete" })))));
+  tick();
+}
+
+async function refresh() {
+  hideError("tokens-error");
+  try {
+    render(await call("list_tokens"));
+  } catch (error) {
+    showError("tokens-error", error);
+  }
+}
+
+async function open() {
+  $("tokens-profile").textContent = currentProfile()?.name ?? "";
+  $("tokens-status").textContent = "";
+  render([]);
+  $("tokens-empty").hidden = true;
+  $("tokens-dialog").showModal();
+  clearInterval(ticker);
+  ticker = setInterval(tick, 1000);
+  await refresh();
+}
+
+async function rename(input) {
+  hideError("tokens-error");
+  const name = input.value;
+  if (name.trim() === "") {
+    showError("tokens-error", { code: "missing_field", message: "Token name is empty", hint: "Type a name for the token." });
+    return;
+  }
+  try {
+    render(await call("rename_token", { tokenId: input.dataset.tokenId, name }));
+    $("tokens-status").textContent = "Renamed.";
+  } catch (error) {
+    showError("tokens-error", error);
+  }
+}
+
+async function act(button) {
+  hideError("tokens-error");
+  const tokenId = button.dataset.tokenId;
+  button.disabled = true;
+  try {
+    if (button.dataset.action === "select") {
+      showToken(await call("load_token", { tokenId }));
+      $("tokens-dialog").close();
+    } else {
+      render(await call("delete_token", { tokenId }));
+      $("tokens-status").textContent = "Deleted.";
+    }
+  } catch (error) {
+    showError("tokens-error", error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function deleteExpired() {
+  hideError("tokens-error");
+  try {
+    const { deleted, tokens: left } = await call("delete_expired_tokens");
+    render(left);
+    $("tokens-status").textContent = `Deleted ${deleted} expired token${deleted === 1 ? "" : "s"}.`;
+  } catch (error) {
+    showError("tokens-error", error);
+  }
+}
+
+export function wireManageTokens() {
+  $("manage-tokens").addEventListener("click", open);
+  $("tokens-close").addEventListener("click", () => $("tokens-dialog").close());
+  $("tokens-dialog").addEventListener("close", () => clearInterval(ticker));
+  $("tokens-delete-expired").addEventListener("click", deleteExpired);
+  $("tokens-rows").addEventListener("change", (event) => {
+    if (event.target.classList.contains("token-name")) rename(event.target);
+  });
+  $("tokens-rows").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.classList.contains("token-name")) {
+      event.preventDefault();
+      event.target.blur();
+    }
+  });
+  $("tokens-rows").addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (button) act(button);
+  });
+}
