@@ -17,6 +17,7 @@ async fn the_readme_screenshot() {
     // WebKitWebDriver's own screenshot can lag behind the page under Xvfb;
     // the X server's picture of the window (at the origin, no window
     // manager) is what a user sees.
+    app.client.execute("window.scrollTo(0, 0); document.activeElement?.blur();", vec![]).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/screenshot.png");
     let status = Command::new("import")
