@@ -7,6 +7,7 @@ import { call } from "./js/ipc.js";
 import { wireAuthPanel } from "./js/auth.js";
 import { wireTokenPanel } from "./js/token.js";
 import { wireRequestPanel } from "./js/request.js";
+import { wireSavedRequests } from "./js/saved-requests.js";
 import { wireResponsePanel } from "./js/response.js";
 import { startProfiles, wireProfiles } from "./js/profiles.js";
 import { wireManageTokens } from "./js/tokens.js";
@@ -15,6 +16,7 @@ async function boot() {
   wireAuthPanel();
   wireTokenPanel();
   wireRequestPanel();
+  wireSavedRequests();
   wireResponsePanel();
   wireProfiles();
   wireManageTokens();

@@ -12,3 +12,4 @@ mod network;
 mod oracle;
 mod profiles;
 mod sandbox;
+mod saved_requests;

@@ -259,6 +259,29 @@ async function copyAsCurl(event) {
   }
 }
 
+/** The request as a profile stores it (`RequestDraft`): method, URL,
+ * headers, body kind and body (a form body as urlencoded text). */
+export function requestDraft() {
+  const draft = savedRequest();
+  if (draft.bodyKind === "form") {
+    draft.body = draft.form.filter((f) => f.enabled && f.key !== "")
+      .map((f) => `${encodeURIComponent(f.key)}=${encodeURIComponent(f.value)}`).join("&");
+  }
+  delete draft.form;
+  delete draft.followAuthorization;
+  delete draft.trustedHosts;
+  return draft;
+}
+
+/** A stored `RequestDraft` as `loadRequest` takes it. */
+export function draftForPanel(draft) {
+  return {
+    ...draft,
+    form: draft.form ?? (draft.bodyKind === "form" ? formFromBody(draft.body) : []),
+    body: draft.bodyKind === "form" ? "" : draft.body,
+  };
+}
+
 export function wireRequestPanel() {
   // The saved profile names the forwarding choices never/trusted/always and
   // keeps a form body as its urlencoded text.
@@ -271,25 +294,15 @@ export function wireRequestPanel() {
   });
   registerPart({
     load: (profile) => loadRequest({
-      ...(profile.request ?? {}),
-      form: profile.request?.form ?? (profile.request?.bodyKind === "form" ? formFromBody(profile.request.body) : []),
-      body: profile.request?.bodyKind === "form" ? "" : profile.request?.body,
+      ...draftForPanel(profile.request ?? {}),
       followAuthorization: FOLLOW_SHOWN[profile.followAuthorization] ?? profile.followAuthorization,
       trustedHosts: profile.trustedHosts,
     }),
     save: (profile) => {
-      const draft = savedRequest();
-      profile.followAuthorization = FOLLOW_SAVED[draft.followAuthorization] ?? "trusted";
-      profile.trustedHosts = draft.trustedHosts;
-      if (draft.bodyKind === "form") {
-        draft.body = draft.form.filter((f) => f.enabled && f.key !== "")
-          .map((f) => `${encodeURIComponent(f.key)}=${encodeURIComponent(f.value)}`).join("&");
-      }
-      delete draft.form;
-      delete draft.followAuthorization;
-      delete draft.trustedHosts;
+      profile.followAuthorization = FOLLOW_SAVED[$("follow-authorization").value] ?? "trusted";
+      profile.trustedHosts = savedRequest().trustedHosts;
       // The Authorization row set by Use Token is the app's, not a header the user typed.
-      profile.request = draft;
+      profile.request = requestDraft();
     },
   });
   wireTabs($("request-tabs"));
