@@ -52,7 +52,15 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": STATE_DIR / "db.sqlite3",
-        "OPTIONS": {"timeout": 20},
+        # Tests call the server from several threads at once. A deferred
+        # transaction that later needs to write fails at once with "database
+        # is locked" (HTTP 500) instead of waiting; IMMEDIATE transactions
+        # and WAL make concurrent requests wait their turn.
+        "OPTIONS": {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
+        },
     }
 }
 
