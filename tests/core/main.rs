@@ -5,6 +5,8 @@
 mod authorization_code;
 mod client_credentials;
 mod idp;
+#[path = "../keychain_session.rs"]
+mod keychain_session;
 mod oracle;
 mod password;
 mod redirects;

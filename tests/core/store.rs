@@ -4,8 +4,9 @@
 //! provides). To run these by hand:
 //!
 //! ```text
-//! RUSTUP_HOME=$HOME/.rustup CARGO_HOME=$HOME/.cargo HOME=$(mktemp -d) \
-//!   dbus-run-session -- scripts/test-session.sh cargo test -p oauth-console-core --test core store
+//! export RUSTUP_HOME=$HOME/.rustup CARGO_HOME=$HOME/.cargo HOME=$(mktemp -d)
+//! export XDG_RUNTIME_DIR=$HOME/run && mkdir -m 700 $XDG_RUNTIME_DIR
+//! scripts/test-session.sh cargo test -p oauth-console-core --test core store
 //! ```
 
 use oauth_console_core::store::file::FILE_NAME;
@@ -576,13 +577,14 @@ fn kill_test_data(variant: u8) -> AppData {
 }
 
 /// Not a test of its own: the kill test runs this binary again with
-/// `OC_STORE_KILL_TEST_DIR` set, and this saves in a loop until killed. It
-/// stops by itself after 10 s so that it never outlives a stopped run.
+/// `--ignored --exact` and `OC_STORE_KILL_TEST_DIR` set, and this saves in a
+/// loop until killed. It stops by itself after 10 s so that it never
+/// outlives a stopped run.
 #[test]
+#[ignore = "the child process of a_save_killed_at_any_moment_leaves_a_file_that_parses"]
 fn the_kill_test_child_saves_in_a_loop_until_killed() {
-    let Ok(dir) = std::env::var(KILL_CHILD_DIR) else {
-        return;
-    };
+    let dir = std::env::var(KILL_CHILD_DIR)
+        .expect("run by a_save_killed_at_any_moment_leaves_a_file_that_parses, which sets OC_STORE_KILL_TEST_DIR");
     let (mut store, _) = ProfileStore::open(Path::new(&dir), SystemTime::now()).unwrap();
     let variants = [kill_test_data(0), kill_test_data(1)];
     // On a line of its own: with --nocapture the harness has already
@@ -607,6 +609,7 @@ fn a_save_killed_at_any_moment_leaves_a_file_that_parses() {
     for round in 0..100 {
         let mut child = Command::new(&exe)
             .args([
+                "--ignored",
                 "--exact",
                 "store::the_kill_test_child_saves_in_a_loop_until_killed",
                 "--nocapture",
@@ -907,6 +910,7 @@ fn real_keychain() -> Vault {
         std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
         "DBUS_SESSION_BUS_ADDRESS is not set: the real Secret Service tests need a D-Bus session with an unlocked gnome-keyring. Run `make test`, or see the top of tests/core/store.rs"
     );
+    crate::keychain_session::require();
     let vault = Vault::keychain();
     if let KeychainStatus::Unavailable { reason } = vault.check() {
         panic!("the Secret Service of this D-Bus session is not usable: {reason}. Start an unlocked gnome-keyring (see the top of tests/core/store.rs)");
@@ -915,14 +919,20 @@ fn real_keychain() -> Vault {
 }
 
 fn secret_tool_lookup(account: &str) -> Option<String> {
-    let output = Command::new("secret-tool")
-        .args(["lookup", "service", SERVICE, "username", account])
+    let output = Command::new("timeout")
+        .args(["10", "secret-tool", "lookup", "service", SERVICE, "username", account])
         .output()
         .expect("secret-tool (package libsecret-tools) reads the Secret Service independently of the app");
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    match output.status.code() {
+        Some(0) => Some(String::from_utf8_lossy(&output.stdout).into_owned()),
+        // Not found: secret-tool answers 1 and says nothing.
+        Some(1) if stderr.trim().is_empty() => None,
+        _ => panic!(
+            "{}",
+            crate::keychain_session::explain(&format!("secret-tool lookup failed: {stderr}"))
+        ),
+    }
 }
 
 #[test]
@@ -934,7 +944,9 @@ fn secrets_round_trip_through_the_real_secret_service() {
         vault
             .put(&profile, SecretKind::ClientSecret, &secret)
             .unwrap(),
-        Kept::Keychain
+        Kept::Keychain,
+        "{}",
+        crate::keychain_session::explain("the secret went to memory, not the keychain")
     );
     let account = format!("{profile}/client_secret");
     assert_eq!(
@@ -984,7 +996,11 @@ fn a_long_token_survives_a_restart_in_the_real_secret_service() {
             None,
         )
         .unwrap();
-    assert!(!meta.session_only);
+    assert!(
+        !meta.session_only,
+        "{}",
+        crate::keychain_session::explain("the token's values went to memory, not the keychain")
+    );
     assert!(!file_text(&dir).contains("fake-real-refresh"));
 
     let restarted = open(&dir);
@@ -1071,13 +1087,14 @@ fn an_unremembered_password_never_reaches_the_real_keychain() {
 /// Set for the child process of the no-keychain test: the folder to use.
 const NO_KEYCHAIN_DIR: &str = "OC_STORE_NO_KEYCHAIN_DIR";
 
-/// Not a test of its own: run again with no reachable D-Bus session, this is
-/// the app's start with no keychain at all.
+/// Not a test of its own: run again (`--ignored --exact`) with no reachable
+/// D-Bus session, this is the app's start with no keychain at all.
 #[test]
+#[ignore = "the child process of without_a_keychain_secrets_stay_in_memory_and_never_reach_the_disk"]
 fn the_no_keychain_child_keeps_secrets_in_memory() {
-    let Ok(dir) = std::env::var(NO_KEYCHAIN_DIR) else {
-        return;
-    };
+    let dir = std::env::var(NO_KEYCHAIN_DIR).expect(
+        "run by without_a_keychain_secrets_stay_in_memory_and_never_reach_the_disk, which sets OC_STORE_NO_KEYCHAIN_DIR",
+    );
     let vault = Vault::keychain();
     let status = vault.check();
     let KeychainStatus::Unavailable { reason } = &status else {
@@ -1123,6 +1140,7 @@ fn without_a_keychain_secrets_stay_in_memory_and_never_reach_the_disk() {
     let dir = TestDir::new("nokeychain");
     let output = Command::new(std::env::current_exe().unwrap())
         .args([
+            "--ignored",
             "--exact",
             "store::the_no_keychain_child_keeps_secrets_in_memory",
             "--nocapture",

@@ -6,10 +6,14 @@
 
 mod app;
 mod client_credentials;
+mod clipboard;
 mod docs_screenshot;
 mod grants;
+#[path = "../keychain_session.rs"]
+mod keychain_session;
 mod network;
 mod oracle;
+mod private_keychain;
 mod profiles;
 mod sandbox;
 mod saved_requests;

@@ -10,6 +10,7 @@
 //! (`tests/secrets_scan`).
 
 use crate::app::{fresh_config_home, idp, App};
+use crate::private_keychain::PrivateKeychain;
 use fantoccini::Locator;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -35,7 +36,7 @@ fn secrets_list() -> PathBuf {
 const SECRETS_LIST: &str = "secrets-to-scan.txt";
 
 /// Adds a secret seen in the window (a token after Show) to the scan's list.
-fn record_secret(value: &str) {
+pub(crate) fn record_secret(value: &str) {
     use std::io::Write;
     let mut file = std::fs::OpenOptions::new().create(true).append(true).open(secrets_list()).unwrap();
     writeln!(file, "{value}").unwrap();
@@ -85,7 +86,11 @@ where
 {
     let started = Instant::now();
     while !ready().await {
-        assert!(started.elapsed() < WAIT, "{what} did not happen within {WAIT:?}");
+        assert!(
+            started.elapsed() < WAIT,
+            "{}",
+            crate::keychain_session::explain(&format!("{what} did not happen within {WAIT:?}"))
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -379,6 +384,46 @@ async fn without_a_keychain_the_window_says_secrets_last_for_this_session_only()
     let file = read_settings(&config);
     assert!(!file.contains(&token) && !file.contains(&idp("OC_IDP_CC_CLIENT_SECRET")), "no fallback to plain text");
     assert!(file.contains("\"sessionOnly\": true"), "the token is marked as kept for the session: {file}");
+}
+
+/// The keyring daemon dies while the app runs (killed in a D-Bus session of
+/// this test's own): the next secret goes to memory, the window says so, and
+/// the app keeps working. The suite's own keychain is not touched.
+#[tokio::test]
+async fn a_keychain_that_goes_away_mid_session_turns_into_the_this_session_only_notice() {
+    let mut keychain = PrivateKeychain::start("goes-away");
+    let config = fresh_config_home();
+    let app = App::launch_with_env(
+        env!("CARGO_BIN_EXE_oauth-console"),
+        &[("XDG_CONFIG_HOME", &config), ("DBUS_SESSION_BUS_ADDRESS", &keychain.address)],
+    )
+    .await;
+    app.new_profile("Keychain goes away").await;
+    fill_client_credentials(&app).await;
+    saved(&app).await;
+    wait_until("the client secret in the private keychain", || async {
+        keychain.app_entries().contains("/client_secret")
+    })
+    .await;
+    let notices = app.text_when("notices", "the notices", |_| true).await;
+    assert!(!notices.contains("this session only"), "the keychain works at first: {notices}");
+
+    keychain.kill_keyring();
+    // Typed again: the app tries the keychain, finds it gone, keeps the
+    // secret in memory and says so.
+    app.fill("Client Secret", &idp("OC_IDP_CC_CLIENT_SECRET")).await;
+    let notices = app.text_when("notices", "the keychain notice", |t| t.contains("this session only")).await;
+    assert!(notices.contains("Nothing is written to disk in plain text"), "{notices}");
+    app.click("Get New Access Token").await;
+    app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
+    let token = shown_token(&app).await;
+    record_secret(&token);
+    app.close().await;
+
+    let file = read_settings(&config);
+    assert!(!file.contains(&token) && !file.contains(&idp("OC_IDP_CC_CLIENT_SECRET")), "no fallback to plain text");
+    assert!(file.contains("\"sessionOnly\": true"), "the token is marked as kept for the session: {file}");
+    crate::keychain_session::require();
 }
 
 async fn tick(app: &App, label: &str) {
