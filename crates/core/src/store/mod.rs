@@ -10,6 +10,8 @@
 
 pub mod file;
 pub mod profile;
+#[cfg(target_os = "linux")]
+mod secret_service;
 pub mod tokens;
 pub mod vault;
 

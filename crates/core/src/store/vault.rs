@@ -90,6 +90,10 @@ pub trait SecretStore: Send + Sync {
 /// (`<account>#0`, `<account>#1`, ...) with a marker in `<account>` itself.
 pub struct Keychain {
     service: String,
+    /// On Linux, the Secret Service over one connection for the whole run
+    /// (see [`super::secret_service`]); elsewhere the `keyring` crate.
+    #[cfg(target_os = "linux")]
+    connection: super::secret_service::Connection,
 }
 
 /// The largest part stored in one keychain entry (UTF-8 bytes, so at most as
@@ -102,13 +106,32 @@ impl Keychain {
     pub fn new(service: &str) -> Keychain {
         Keychain {
             service: service.to_owned(),
+            #[cfg(target_os = "linux")]
+            connection: Default::default(),
         }
     }
 
+    #[cfg(target_os = "linux")]
+    fn read(&self, account: &str) -> std::result::Result<Option<String>, StoreFailure> {
+        self.connection.read(&self.service, account)
+    }
+
+    #[cfg(target_os = "linux")]
+    fn write(&self, account: &str, value: &str) -> std::result::Result<(), StoreFailure> {
+        self.connection.write(&self.service, account, value)
+    }
+
+    #[cfg(target_os = "linux")]
+    fn remove(&self, account: &str) -> std::result::Result<(), StoreFailure> {
+        self.connection.remove(&self.service, account)
+    }
+
+    #[cfg(not(target_os = "linux"))]
     fn entry(&self, account: &str) -> std::result::Result<keyring::Entry, StoreFailure> {
         keyring::Entry::new(&self.service, account).map_err(failure)
     }
 
+    #[cfg(not(target_os = "linux"))]
     fn read(&self, account: &str) -> std::result::Result<Option<String>, StoreFailure> {
         match self.entry(account)?.get_password() {
             Ok(value) => Ok(Some(value)),
@@ -117,10 +140,12 @@ impl Keychain {
         }
     }
 
+    #[cfg(not(target_os = "linux"))]
     fn write(&self, account: &str, value: &str) -> std::result::Result<(), StoreFailure> {
         self.entry(account)?.set_password(value).map_err(failure)
     }
 
+    #[cfg(not(target_os = "linux"))]
     fn remove(&self, account: &str) -> std::result::Result<(), StoreFailure> {
         match self.entry(account)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
@@ -191,6 +216,7 @@ impl SecretStore for Keychain {
     }
 }
 
+#[cfg(not(target_os = "linux"))]
 fn failure(error: keyring::Error) -> StoreFailure {
     match error {
         keyring::Error::NoStorageAccess(e) => {
