@@ -3,14 +3,16 @@
 //! (identity URL, runtime URL, audience) gets a token and its quick requests
 //! answer through the runtime host's redirect to the design-time host.
 //!
-//! The redirects are followed here by hand, keeping Authorization, with a
-//! plain reqwest client: the profile is under test, not the request sender.
+//! The requests go through the app's own sender (`send::send`), so these
+//! tests also prove that a derived profile's trusted hosts carry the token
+//! across the runtime host's redirect, and that without them it is dropped.
 
 use oauth_console_core::grants::client_credentials::ClientCredentials;
 use oauth_console_core::http::{HttpClient, HttpSettings};
 use oauth_console_core::oracle::{
     self, ApiRefusal, Derived, OracleInputs, RedirectChoice, ScopeKind,
 };
+use oauth_console_core::send::{send, ApiRequest, ApiResponse, FollowAuthorization, Forwarding, RequestBody};
 use oauth_console_core::token::Client;
 use oauth_console_core::{request_token, ClientAuth, Error, IpcError, Secret, Token, TokenRequest};
 use oauth_console_sandbox::Sandbox;
@@ -48,56 +50,37 @@ async fn client_credentials_token(
     request_token(&http, &request, SystemTime::now()).await
 }
 
-/// One answer of a GET followed through redirects by hand.
-struct Followed {
-    /// Status and URL of every answer, the last one included.
-    hops: Vec<(u16, String)>,
-    status: u16,
-    www_authenticate: Option<String>,
-    body: Value,
+/// GETs `url` with `Authorization: Bearer <token>` through the app's own
+/// sender, which follows the runtime host's redirect and decides per hop
+/// whether Authorization goes along: with `follow`, to the profile's trusted
+/// hosts plus the sandbox's design-time host (which the app's Sandbox profile
+/// trusts too, since its `host:port` cannot be derived from the three values).
+async fn send_quick(
+    sandbox: &Sandbox,
+    profile: &Derived,
+    url: &str,
+    token: &Token,
+    follow: FollowAuthorization,
+) -> ApiResponse {
+    let design = Url::parse(&sandbox.design_url()).unwrap();
+    let mut trusted_hosts = profile.trusted_hosts.clone();
+    trusted_hosts.push(format!("{}:{}", design.host_str().unwrap(), design.port().unwrap()));
+    let request = ApiRequest {
+        method: "GET".into(),
+        url: url.to_owned(),
+        headers: Vec::new(),
+        body: RequestBody::None,
+        follow_authorization: follow,
+        trusted_hosts,
+    };
+    let http = HttpClient::new(HttpSettings::default()).expect("the HTTP client builds");
+    let bearer = Secret::new(format!("Bearer {}", token.access_token.expose()));
+    send(&http, &request, Some(&bearer)).await.expect("the sandbox answers")
 }
 
-/// GETs `url` with `Authorization: Bearer <token>` and follows up to ten
-/// redirects, sending Authorization on each hop only if `keep_authorization`.
-async fn get_following(url: &str, token: &Token, keep_authorization: bool) -> Followed {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("the test client builds");
-    let bearer = format!("Bearer {}", token.access_token.expose());
-    let mut current = Url::parse(url).expect("a quick request URL is absolute");
-    let mut hops = Vec::new();
-    for hop in 0..=10 {
-        let mut request = client.get(current.clone());
-        if hop == 0 || keep_authorization {
-            request = request.header(reqwest::header::AUTHORIZATION, &bearer);
-        }
-        let response = request.send().await.expect("the sandbox answers");
-        let status = response.status().as_u16();
-        hops.push((status, current.to_string()));
-        if response.status().is_redirection() {
-            let location = response
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .expect("a redirect has a Location");
-            current = current.join(location).expect("the Location is a URL");
-            continue;
-        }
-        let www_authenticate = response
-            .headers()
-            .get(reqwest::header::WWW_AUTHENTICATE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = response.json().await.expect("the sandbox answers JSON");
-        return Followed {
-            hops,
-            status,
-            www_authenticate,
-            body,
-        };
-    }
-    panic!("more than ten redirects: {hops:?}");
+fn json(response: &ApiResponse) -> Value {
+    let text = response.body.text().expect("the sandbox answers text");
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("the sandbox answers JSON ({e}): {text}"))
 }
 
 fn quick<'a>(requests: &'a [oracle::QuickRequest], id: &str) -> &'a oracle::QuickRequest {
@@ -145,26 +128,32 @@ async fn a_profile_derived_from_the_sandbox_lists_connections_through_the_runtim
         "{}",
         list.url
     );
-    let answer = get_following(&list.url, &token, true).await;
-    assert_eq!(answer.status, 200, "{:?} {}", answer.hops, answer.body);
+    let answer = send_quick(&sandbox, &profile, &list.url, &token, FollowAuthorization::Trusted).await;
+    let body = json(&answer);
+    assert_eq!(answer.status, 200, "{:?} {body}", answer.hops);
     assert_eq!(
         answer.hops.len(),
         2,
         "one redirect, runtime to design-time: {:?}",
         answer.hops
     );
-    assert_eq!(answer.hops[0].0, 302);
+    assert_eq!(answer.hops[0].status, 302);
     assert!(
-        answer.hops[1].1.starts_with(&sandbox.design_url()),
+        answer.hops[1].url.starts_with(&sandbox.design_url()),
         "{:?}",
         answer.hops
     );
     assert!(
-        answer.hops[1].1.contains("integrationInstance=sandbox"),
+        answer.hops[1].url.contains("integrationInstance=sandbox"),
         "the redirect keeps the query: {:?}",
         answer.hops
     );
-    let items = answer.body["items"].as_array().expect("a list has items");
+    assert_eq!(
+        answer.hops[1].authorization,
+        Forwarding::TrustedHost,
+        "the token follows the redirect to the trusted design-time host"
+    );
+    let items = body["items"].as_array().expect("a list has items");
     assert!(!items.is_empty(), "the sandbox has seeded connections");
     sandbox.shutdown().await;
 }
@@ -177,39 +166,40 @@ async fn every_quick_request_answers_from_the_sandbox() {
     let requests = oracle::quick_requests(&profile);
     assert_eq!(requests.len(), 4);
 
-    let connections = get_following(&quick(&requests, "list_connections").url, &token, true).await;
-    let first_id = connections.body["items"][0]["id"]
+    let get = |url: String| {
+        let (sandbox, profile, token) = (&sandbox, &profile, &token);
+        async move {
+            let answer = send_quick(sandbox, profile, &url, token, FollowAuthorization::Trusted).await;
+            (answer.status, json(&answer))
+        }
+    };
+    let (_, connections) = get(quick(&requests, "list_connections").url.clone()).await;
+    let first_id = connections["items"][0]["id"]
         .as_str()
         .expect("a connection has an id")
         .to_owned();
 
-    let integrations =
-        get_following(&quick(&requests, "list_integrations").url, &token, true).await;
-    assert_eq!(integrations.status, 200, "{}", integrations.body);
+    let (status, integrations) = get(quick(&requests, "list_integrations").url.clone()).await;
+    assert_eq!(status, 200, "{integrations}");
     assert_eq!(
-        integrations.body["limit"], 10,
+        integrations["limit"], 10,
         "the limit of the quick request is honoured"
     );
-    assert_eq!(integrations.body["offset"], 0);
-    assert!(integrations.body["items"]
+    assert_eq!(integrations["offset"], 0);
+    assert!(integrations["items"]
         .as_array()
         .is_some_and(|i| !i.is_empty() && i.len() <= 10));
 
     let one = quick(&requests, "get_connection")
         .url
         .replace("{id}", &first_id);
-    let connection = get_following(&one, &token, true).await;
-    assert_eq!(connection.status, 200, "{}", connection.body);
-    assert_eq!(connection.body["id"], first_id.as_str());
+    let (status, connection) = get(one).await;
+    assert_eq!(status, 200, "{connection}");
+    assert_eq!(connection["id"], first_id.as_str());
 
-    let instances = get_following(
-        &quick(&requests, "list_monitoring_instances").url,
-        &token,
-        true,
-    )
-    .await;
-    assert_eq!(instances.status, 200, "{}", instances.body);
-    assert!(instances.body["items"].is_array(), "{}", instances.body);
+    let (status, instances) = get(quick(&requests, "list_monitoring_instances").url.clone()).await;
+    assert_eq!(status, 200, "{instances}");
+    assert!(instances["items"].is_array(), "{instances}");
     sandbox.shutdown().await;
 }
 
@@ -221,9 +211,11 @@ async fn the_developer_apis_only_scope_also_lists_connections() {
     let token = client_credentials_token(&sandbox, &profile)
         .await
         .expect("the /ic/api/ scope is granted");
-    let answer = get_following(&oracle::quick_requests(&profile)[0].url, &token, true).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    assert!(answer.body["items"].is_array());
+    let url = oracle::quick_requests(&profile)[0].url.clone();
+    let answer = send_quick(&sandbox, &profile, &url, &token, FollowAuthorization::Trusted).await;
+    let body = json(&answer);
+    assert_eq!(answer.status, 200, "{body}");
+    assert!(body["items"].is_array());
     sandbox.shutdown().await;
 }
 
@@ -233,21 +225,29 @@ async fn a_dropped_authorization_on_the_runtime_redirect_gets_401_and_a_hint_abo
     let profile = oracle::derive(&inputs(&sandbox, ScopeKind::All)).unwrap();
     let token = client_credentials_token(&sandbox, &profile).await.unwrap();
     let url = oracle::quick_requests(&profile)[0].url.clone();
-    let answer = get_following(&url, &token, false).await;
+    // "Follow Authorization header: off": the sender keeps the token to the
+    // runtime host's own origin, so the design-time host never sees it.
+    let answer = send_quick(&sandbox, &profile, &url, &token, FollowAuthorization::Off).await;
     assert_eq!(
         answer.status, 401,
         "the design-time host wants the bearer token: {}",
-        answer.body
+        json(&answer)
     );
+    assert_eq!(answer.hops[1].authorization, Forwarding::Off, "{:?}", answer.hops);
+    let www_authenticate = answer
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("www-authenticate"))
+        .map(|h| h.value.clone());
 
     let hint = oracle::api_refusal_hint(
         &ApiRefusal {
             status: answer.status,
             url,
             sent_authorization: true,
-            authorization_dropped_on_redirect: answer.hops.len() > 1,
+            authorization_dropped_on_redirect: answer.hops.iter().any(|hop| !hop.authorization_forwarded),
             token_scope: token.scope.clone(),
-            www_authenticate: answer.www_authenticate,
+            www_authenticate,
         },
         Some(&profile),
     )
