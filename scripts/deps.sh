@@ -15,6 +15,7 @@ RUN_PKGS=(
 TEST_PKGS=(
   xvfb xauth fonts-dejavu-core dbus webkit2gtk-driver libsecret-tools
   python3 python3-venv imagemagick
+  xclip
 )
 # The Tauri CLI (npm's @tauri-apps/cli) bundles the .deb: Node.js and npm,
 # from Debian unless they are on PATH already (NodeSource's nodejs carries

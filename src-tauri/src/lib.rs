@@ -2,6 +2,7 @@
 //! share, and registers the commands. All OAuth and HTTP logic is in
 //! `oauth-console-core`; nothing here speaks a protocol.
 
+mod clipboard;
 mod commands;
 mod shelf;
 mod webkit;
@@ -43,6 +44,11 @@ impl AppState {
     /// across keychain calls by the commands of `commands::profiles`.
     pub fn store(&self) -> std::sync::MutexGuard<'_, ProfileStore> {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The "Clear copied token after" setting, for every secret copy.
+    pub fn clipboard_clear_seconds(&self) -> u64 {
+        self.store().data().settings.clipboard_clear_seconds
     }
 
     /// Reaches the keychain once, so the window can say whether secrets will

@@ -49,6 +49,15 @@ export function formatDuration(ms) {
 }
 
 /** A short visible confirmation next to a button ("Copied"). */
+/** "Copied", and when the copy held a secret that the app clears from the
+ * clipboard after `seconds`, says so in the button's tooltip. */
+export function flashCopied(button, seconds, ms = 2500) {
+  button.title = seconds > 0
+    ? `Copied; it holds a secret, so the clipboard is cleared in ${seconds} s if it still holds it`
+    : "Copied";
+  flash(button, "Copied", ms);
+}
+
 export function flash(button, text, ms = 1500) {
   const original = button.dataset.label ?? button.textContent;
   button.dataset.label = original;

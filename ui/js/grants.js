@@ -4,7 +4,7 @@
 // the system browser, or by pasting the redirected URL. The sign-in itself
 // (authorize URL, state check, code exchange) happens in Rust.
 
-import { $, el, flash, hideError, showError } from "./dom.js";
+import { $, el, flash, flashCopied, hideError, showError } from "./dom.js";
 import { call, newRequestId } from "./ipc.js";
 
 const MODE_HELP = {
@@ -81,6 +81,16 @@ async function useRedirectedUrl() {
   }
 }
 
+async function copyAuthorizeUrl(event) {
+  const button = event.currentTarget;
+  try {
+    flashCopied(button, await call("copy_authorization_url"));
+  } catch (error) {
+    showError("error", error);
+    $("empty-state").hidden = true;
+  }
+}
+
 async function urlAction(event, command, done) {
   const button = event.currentTarget;
   try {
@@ -99,7 +109,7 @@ function buildPasteBox() {
       el("label", { for: "authorize-url", text: "Sign-in URL" }),
       el("textarea", { id: "authorize-url", rows: "3", readonly: true, spellcheck: "false" }),
       el("div", { class: "row-actions" },
-        el("button", { type: "button", id: "copy-authorize-url", class: "quiet", text: "Copy", onclick: (e) => urlAction(e, "copy_authorization_url", "Copied") }),
+        el("button", { type: "button", id: "copy-authorize-url", class: "quiet", text: "Copy", onclick: copyAuthorizeUrl }),
         el("button", { type: "button", id: "open-authorize-url", class: "quiet", text: "Open in browser", onclick: (e) => urlAction(e, "open_authorization_url", "Opened") }))),
     el("div", { class: "field" },
       el("label", { for: "redirected-url", text: "Redirected URL" }),

@@ -3,7 +3,7 @@
 // Token shows a masked value), Body, the Authorization-forwarding settings,
 // Send (also Ctrl+Enter), Cancel and Copy as cURL.
 
-import { $, el, flash, hideError, showError } from "./dom.js";
+import { $, el, flash, flashCopied, hideError, showError } from "./dom.js";
 import { call, newRequestId } from "./ipc.js";
 import { edited, registerPart } from "./parts.js";
 import { showResponse, clearResponse } from "./response.js";
@@ -248,12 +248,12 @@ async function copyAsCurl(event) {
   try {
     for (const step of beforeSendSteps) await step();
     const token = attachedToken();
-    await call("copy_request_as_curl", {
+    const seconds = await call("copy_request_as_curl", {
       request: apiRequest(),
       tokenId: token?.id ?? null,
       includeSecrets: $("curl-include-secrets").checked,
     });
-    flash(button, "Copied");
+    flashCopied(button, seconds);
   } catch (error) {
     showError("response-error", error);
   }

@@ -2,7 +2,7 @@
 // whether Authorization went along and why), and the body in a virtualised
 // viewer with folding and search.
 
-import { $, el, flash, formatBytes, formatDuration, showError } from "./dom.js";
+import { $, el, flash, flashCopied, formatBytes, formatDuration, showError } from "./dom.js";
 import { call } from "./ipc.js";
 import { TextViewer } from "./viewer.js";
 
@@ -92,8 +92,7 @@ export function wireResponsePanel() {
     const button = event.currentTarget;
     if (!current) return;
     try {
-      await call("copy_response_body", { responseId: current.id });
-      flash(button, "Copied");
+      flashCopied(button, await call("copy_response_body", { responseId: current.id }));
     } catch (error) {
       showError("response-error", error);
     }

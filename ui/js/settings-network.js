@@ -8,7 +8,7 @@
 // The section goes into the Settings dialog's `#settings-network`; without
 // that dialog it gets its own "Network settings" dialog opened from the top bar.
 
-import { $, el, flash, hideError, showError } from "./dom.js";
+import { $, el, flash, flashCopied, hideError, showError } from "./dom.js";
 import { call } from "./ipc.js";
 import { tokenRequest } from "./auth.js";
 
@@ -117,12 +117,12 @@ async function chooseCaBundle() {
 async function copyTokenRequestAsCurl(event) {
   const button = event.currentTarget;
   try {
-    await call("copy_token_request_as_curl", {
+    const seconds = await call("copy_token_request_as_curl", {
       request: tokenRequest(),
       includeSecrets: $("token-curl-include-secrets").checked,
     });
     hideError("error");
-    flash(button, "Copied");
+    flashCopied(button, seconds);
   } catch (error) {
     showError("error", error);
     $("empty-state").hidden = true;

@@ -2,7 +2,7 @@
 // Show; Use Token attaches it to the request panel; Copy puts it on the
 // clipboard (cleared later by the core); the JWT's header and claims decoded.
 
-import { $, el, flash, hideError, showError } from "./dom.js";
+import { $, el, flash, flashCopied, hideError, showError } from "./dom.js";
 import { call, newRequestId } from "./ipc.js";
 import { useToken } from "./request.js";
 
@@ -146,9 +146,7 @@ async function copySelectedToken(event) {
   const button = event.currentTarget;
   if (!current) return;
   try {
-    const seconds = await call("copy_token", { tokenId: current.id, kind: "access" });
-    button.title = seconds > 0 ? `Copied; the clipboard is cleared in ${seconds} s if it still holds the token` : "Copied";
-    flash(button, "Copied", 2500);
+    flashCopied(button, await call("copy_token", { tokenId: current.id, kind: "access" }));
   } catch (error) {
     showError("error", error);
   }

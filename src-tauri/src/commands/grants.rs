@@ -57,7 +57,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 use tauri::webview::NewWindowResponse;
 use tauri::{AppHandle, Emitter, Manager, State, WebviewUrl, WebviewWindow, WebviewWindowBuilder, WindowEvent};
-use tauri_plugin_clipboard_manager::ClipboardExt;
 
 /// The label of the in-app login window (listed in no capability file).
 pub const LOGIN_WINDOW: &str = "login";
@@ -168,14 +167,19 @@ pub async fn complete_authorization(
 }
 
 /// Copy (paste mode): the authorize URL of the waiting sign-in.
+/// With PKCE plain the URL carries the verifier: a secret copy, cleared like
+/// a copied token. Returns the clear delay in seconds (0: none).
 #[tauri::command]
-pub fn copy_authorization_url(app: AppHandle, sign_ins: State<'_, SignIns>) -> Result<(), IpcError> {
-    let url = sign_ins.waiting()?.pending.authorize_url().to_owned();
-    app.clipboard().write_text(url).map_err(|e| IpcError {
-        code: "clipboard".into(),
-        message: format!("The clipboard could not be written: {e}"),
-        hint: Some("Try again, or select the URL and copy it by hand.".into()),
-    })
+pub async fn copy_authorization_url(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    sign_ins: State<'_, SignIns>,
+) -> Result<u64, IpcError> {
+    let (url, secret) = {
+        let waiting = sign_ins.waiting()?;
+        (waiting.pending.authorize_url().to_owned(), waiting.pending.authorize_url_reveals_verifier())
+    };
+    crate::clipboard::write(&app, crate::clipboard::Copy::new(url, secret), state.clipboard_clear_seconds()).await
 }
 
 /// Open in browser (paste mode): the authorize URL of the waiting sign-in.

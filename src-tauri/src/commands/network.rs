@@ -13,7 +13,6 @@ use oauth_console_core::send::curl;
 use oauth_console_core::{IpcError, TokenRequest};
 use serde::Serialize;
 use tauri::{AppHandle, State};
-use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_dialog::DialogExt;
 
 /// The settings in effect, as the Network settings show them. A password in
@@ -97,7 +96,7 @@ pub async fn copy_token_request_as_curl(
     state: State<'_, AppState>,
     request: TokenRequest,
     include_secrets: bool,
-) -> Result<(), IpcError> {
+) -> Result<u64, IpcError> {
     if !matches!(request, TokenRequest::ClientCredentials(_)) {
         return Err(curl_unavailable());
     }
@@ -106,11 +105,8 @@ pub async fn copy_token_request_as_curl(
         return Err(curl_unavailable());
     };
     let command = curl::for_client_credentials(grant, state.http().settings(), include_secrets)?;
-    app.clipboard().write_text(command).map_err(|e| IpcError {
-        code: "clipboard".into(),
-        message: format!("The clipboard could not be written: {e}"),
-        hint: Some("Try again; another program may hold the clipboard.".into()),
-    })
+    let copy = crate::clipboard::Copy::new(command, include_secrets);
+    crate::clipboard::write(&app, copy, state.clipboard_clear_seconds()).await
 }
 
 fn curl_unavailable() -> IpcError {

@@ -20,7 +20,7 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 use tauri::{AppHandle, Manager, State};
-use tauri_plugin_clipboard_manager::ClipboardExt;
+use crate::clipboard::Copy;
 
 // ---------------------------------------------------------------- start
 
@@ -538,29 +538,7 @@ pub async fn copy_token(
     kind: String,
 ) -> Result<u64, IpcError> {
     let value = Secret::new(state.tokens.reveal(&token_id, &kind)?);
-    let seconds = state.store().data().settings.clipboard_clear_seconds;
-    app.clipboard()
-        .write_secret(value.expose())
-        .map_err(|e| IpcError {
-            code: "clipboard".into(),
-            message: format!("The clipboard could not be written: {e}"),
-            hint: Some("Try again; another program may hold the clipboard.".into()),
-        })?;
-    if seconds > 0 {
-        let app = app.clone();
-        tauri::async_runtime::spawn(async move {
-            tokio::time::sleep(Duration::from_secs(seconds)).await;
-            // Reading the clipboard must not happen on the main thread.
-            let _ = tauri::async_runtime::spawn_blocking(move || {
-                let clipboard = app.clipboard();
-                if clipboard.read_text().is_ok_and(|text| text == value.expose()) {
-                    let _ = clipboard.clear();
-                }
-            })
-            .await;
-        });
-    }
-    Ok(seconds)
+    crate::clipboard::write(&app, Copy::Secret(value), state.clipboard_clear_seconds()).await
 }
 
 /// Use Token: the request panel's `Authorization` carries this token with

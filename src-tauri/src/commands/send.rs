@@ -8,7 +8,8 @@ use oauth_console_core::send::{self, ApiRequest, ApiResponse, BodyKind, HeaderLi
 use oauth_console_core::{IpcError, Secret};
 use serde::Serialize;
 use tauri::{AppHandle, State};
-use tauri_plugin_clipboard_manager::ClipboardExt;
+use crate::clipboard::Copy;
+use oauth_console_core::secret::holds_secret;
 use tauri_plugin_dialog::DialogExt;
 
 /// A response as the panel shows it; the body is fetched on its own
@@ -100,11 +101,19 @@ pub fn response_body(state: State<'_, AppState>, response_id: u64) -> Result<tau
 }
 
 /// Copy response body: the body as received.
+/// A body that holds a token is a secret copy: cleared like a copied token.
+/// Returns the clear delay in seconds (0: not a secret, or never cleared).
 #[tauri::command]
-pub fn copy_response_body(app: AppHandle, state: State<'_, AppState>, response_id: u64) -> Result<(), IpcError> {
+pub async fn copy_response_body(app: AppHandle, state: State<'_, AppState>, response_id: u64) -> Result<u64, IpcError> {
     let response = state.responses.get(response_id).ok_or_else(gone)?;
-    let text = String::from_utf8_lossy(&response.body.bytes).into_owned();
-    app.clipboard().write_text(text).map_err(clipboard_error)
+    let copy = tauri::async_runtime::spawn_blocking(move || {
+        let text = String::from_utf8_lossy(&response.body.bytes).into_owned();
+        let secret = holds_secret(&text);
+        Copy::new(text, secret)
+    })
+    .await
+    .map_err(|e| IpcError::from(oauth_console_core::Error::Internal(format!("a background task failed: {e}"))))?;
+    crate::clipboard::write(&app, copy, state.clipboard_clear_seconds()).await
 }
 
 /// Save: asks where, then writes the body as received. False when the user
@@ -131,14 +140,16 @@ pub async fn save_response_body(app: AppHandle, state: State<'_, AppState>, resp
 
 /// Copy as cURL for the API request. `--location-trusted` only when the
 /// user's setting forwarded Authorization on the last send of this URL.
+/// With secrets included, the command is a secret copy (cleared like a
+/// copied token); returns the clear delay in seconds (0: none).
 #[tauri::command]
-pub fn copy_request_as_curl(
+pub async fn copy_request_as_curl(
     app: AppHandle,
     state: State<'_, AppState>,
     request: ApiRequest,
     token_id: Option<String>,
     include_secrets: bool,
-) -> Result<(), IpcError> {
+) -> Result<u64, IpcError> {
     let authorization = authorization(&state, token_id.as_deref())?;
     let observed = state.responses.hops_for(&request.url);
     let command = curl::for_api_request(
@@ -148,7 +159,15 @@ pub fn copy_request_as_curl(
         observed.as_deref(),
         include_secrets,
     )?;
-    app.clipboard().write_text(command).map_err(clipboard_error)
+    let secret = include_secrets && holds_any_secret(&request, authorization.is_some());
+    crate::clipboard::write(&app, Copy::new(command, secret), state.clipboard_clear_seconds()).await
+}
+
+/// Whether a Copy as cURL with secrets carries any: the token, a credential
+/// header, or a secret form field.
+fn holds_any_secret(request: &ApiRequest, with_token: bool) -> bool {
+    with_token || request.headers.iter().any(|h| h.enabled && h.is_secret())
+        || matches!(&request.body, oauth_console_core::send::RequestBody::Form { fields } if fields.iter().any(|f| f.enabled && f.is_secret()))
 }
 
 fn gone() -> IpcError {
@@ -156,14 +175,6 @@ fn gone() -> IpcError {
         code: "unknown_response".into(),
         message: "That response is no longer held by the app".into(),
         hint: Some("Send the request again.".into()),
-    }
-}
-
-fn clipboard_error(e: impl std::fmt::Display) -> IpcError {
-    IpcError {
-        code: "clipboard".into(),
-        message: format!("The clipboard could not be written: {e}"),
-        hint: Some("Try again; another program may hold the clipboard.".into()),
     }
 }
 

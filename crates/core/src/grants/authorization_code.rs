@@ -183,6 +183,13 @@ where
 
 impl PendingAuthorization {
     /// The URL to open in the login window or the browser.
+    /// Whether the authorize URL itself gives the PKCE verifier away: with
+    /// the plain method the challenge is the verifier, so a copy of the URL
+    /// is a secret.
+    pub fn authorize_url_reveals_verifier(&self) -> bool {
+        self.method == CodeChallengeMethod::Plain && self.verifier.is_some()
+    }
+
     pub fn authorize_url(&self) -> &str {
         self.authorize_url.as_str()
     }
