@@ -137,3 +137,46 @@ fn failure(error: Error) -> StoreFailure {
         other => StoreFailure::Failed(other.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_service_errors_map_to_unavailable_or_failed() {
+        let locked = failure(Error::Locked);
+        assert!(matches!(locked, StoreFailure::Unavailable(r) if r.contains("locked")));
+        let dismissed = failure(Error::Prompt);
+        assert!(matches!(dismissed, StoreFailure::Unavailable(r) if r.contains("locked")));
+        let missing = failure(Error::Unavailable);
+        assert!(matches!(missing, StoreFailure::Unavailable(r) if r.contains("no keychain")));
+        assert!(matches!(failure(Error::Parse), StoreFailure::Failed(_)));
+    }
+
+    #[test]
+    fn without_a_session_bus_the_keychain_is_unavailable_not_an_error() {
+        // A connection is made on the first call; point it at no bus at all
+        // in a child process, so this test's own environment is untouched.
+        if std::env::var_os("OC_SECRET_SERVICE_NO_BUS_CHILD").is_some() {
+            let connection = Connection::default();
+            let outcome = connection.read("dev.oauthconsole.test", "nobody");
+            assert!(
+                matches!(&outcome, Err(StoreFailure::Unavailable(r)) if r.contains("no keychain could be reached")),
+                "{outcome:?}"
+            );
+            return;
+        }
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "store::secret_service::tests::without_a_session_bus_the_keychain_is_unavailable_not_an_error", "--nocapture"])
+            .env("OC_SECRET_SERVICE_NO_BUS_CHILD", "1")
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/oauth-console-test-bus")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success() && String::from_utf8_lossy(&output.stdout).contains("1 passed"),
+            "the child without a bus failed:\n{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}

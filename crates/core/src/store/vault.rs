@@ -693,6 +693,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(target_os = "linux"))]
     fn keyring_errors_map_to_unavailable_or_failed() {
         let locked = failure(keyring::Error::NoStorageAccess("locked".into()));
         assert!(matches!(locked, StoreFailure::Unavailable(r) if r.contains("locked")));
