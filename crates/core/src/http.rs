@@ -17,11 +17,26 @@ use url::Url;
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The most of a response body the sender keeps in memory by default.
+pub const DEFAULT_MAX_BODY: u64 = 50 * MEGABYTE;
+
+/// The most of a token endpoint's answer that is read: a token response is a
+/// few KB.
+pub const TOKEN_RESPONSE_LIMIT: u64 = MEGABYTE;
+
+pub const MEGABYTE: u64 = 1024 * 1024;
+
 /// How long an idle keep-alive connection stays open for the next request.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
-/// Hosts that never go through an explicit proxy: this computer.
+/// Hosts that never go through an explicit proxy: this computer (as curl's
+/// `--noproxy` reads it).
 pub(crate) const LOOPBACK_NO_PROXY: &str = "localhost,127.0.0.1,::1";
+
+/// This computer as the client's no-proxy list reads it: the whole
+/// 127.0.0.0/8, ::1 and localhost (with its subdomains). Applies to the
+/// proxy of the Settings page and to the system proxy alike.
+const LOOPBACK_NO_PROXY_CLIENT: &str = "localhost,127.0.0.0/8,::1";
 
 /// The network settings the client is built from, as the Settings page sends
 /// them: `{"timeoutSeconds": 30, "proxy": "http://proxy:8080", "caBundle": "/path/ca.pem"}`.
@@ -39,6 +54,11 @@ pub struct HttpSettings {
     /// A PEM file of CA certificates trusted in addition to the built-in
     /// roots, for networks that inspect TLS.
     pub ca_bundle: Option<PathBuf>,
+    /// The most of an API response body kept in memory, in bytes (the
+    /// Settings page sends megabytes); past it reading stops and the
+    /// response says it was truncated.
+    #[serde(rename = "maxBodyMegabytes", deserialize_with = "megabytes")]
+    pub max_body: u64,
 }
 
 impl Default for HttpSettings {
@@ -47,6 +67,7 @@ impl Default for HttpSettings {
             timeout: DEFAULT_TIMEOUT,
             proxy: None,
             ca_bundle: None,
+            max_body: DEFAULT_MAX_BODY,
         }
     }
 }
@@ -85,6 +106,7 @@ impl fmt::Debug for HttpSettings {
             .field("timeout", &self.timeout)
             .field("proxy", &proxy)
             .field("ca_bundle", &self.ca_bundle)
+            .field("max_body", &self.max_body)
             .finish()
     }
 }
@@ -95,6 +117,52 @@ fn seconds<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Du
         DEFAULT_TIMEOUT
     } else {
         Duration::from_secs(seconds)
+    })
+}
+
+fn megabytes<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<u64, D::Error> {
+    let megabytes = u64::deserialize(deserializer)?;
+    Ok(if megabytes == 0 {
+        DEFAULT_MAX_BODY
+    } else {
+        megabytes.saturating_mul(MEGABYTE)
+    })
+}
+
+/// A body read up to a cap.
+#[derive(Debug)]
+pub(crate) struct CappedBody {
+    pub bytes: Vec<u8>,
+    /// The cap, when the body went past it and reading stopped there.
+    pub truncated_at: Option<u64>,
+}
+
+/// Reads `response`'s body chunk by chunk, keeping at most `cap` bytes: the
+/// rest is not read (the connection is then closed, not reused).
+pub(crate) async fn read_capped(
+    response: &mut reqwest::Response,
+    cap: u64,
+) -> std::result::Result<CappedBody, reqwest::Error> {
+    let cap_len = usize::try_from(cap).unwrap_or(usize::MAX);
+    let expected = response
+        .content_length()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0);
+    let mut bytes = Vec::with_capacity(expected.min(cap_len).min(8 * MEGABYTE as usize));
+    while let Some(chunk) = response.chunk().await? {
+        let room = cap_len - bytes.len();
+        if chunk.len() > room {
+            bytes.extend_from_slice(&chunk[..room]);
+            return Ok(CappedBody {
+                bytes,
+                truncated_at: Some(cap),
+            });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(CappedBody {
+        bytes,
+        truncated_at: None,
     })
 }
 
@@ -170,33 +238,142 @@ fn read_ca_bundle(path: &Path) -> Result<Vec<reqwest::Certificate>> {
     Ok(certificates)
 }
 
+/// The system proxy, read from the environment once, when the client is
+/// built: `HTTP_PROXY` for http, `HTTPS_PROXY` for https, `ALL_PROXY` for
+/// either when the other is unset (upper or lower case), and `NO_PROXY`.
+/// The app reads these itself, instead of letting reqwest do it, so that this
+/// computer is never sent through them (reqwest would proxy 127.0.0.1 when
+/// `NO_PROXY` is unset).
+#[derive(Clone, Default)]
+struct SystemProxy {
+    http: Option<Url>,
+    https: Option<Url>,
+    no_proxy: String,
+}
+
+impl SystemProxy {
+    fn from_env(env: &dyn Fn(&str) -> Option<String>) -> SystemProxy {
+        let first = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|name| env(name).filter(|v| !v.trim().is_empty()))
+        };
+        // A value that is not an http(s) proxy URL is ignored, as reqwest
+        // ignores it: the app must start whatever the environment holds.
+        let proxy = |names: &[&str]| first(names).and_then(|v| parse_proxy(v.trim()).ok());
+        SystemProxy {
+            http: proxy(&["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]),
+            https: proxy(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]),
+            no_proxy: first(&["NO_PROXY", "no_proxy"]).unwrap_or_default(),
+        }
+    }
+
+    fn for_scheme(&self, scheme: &str) -> Option<&Url> {
+        match scheme {
+            "https" => self.https.as_ref(),
+            _ => self.http.as_ref(),
+        }
+    }
+
+    /// Whether `NO_PROXY` names the URL's host (domains with their
+    /// subdomains, exact IPs, `*`).
+    fn bypasses(&self, url: &Url) -> bool {
+        let Some(host) = url.host_str() else {
+            return false;
+        };
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        self.no_proxy
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .any(|entry| {
+                let entry = entry.trim_start_matches('.').to_ascii_lowercase();
+                entry == "*" || host == entry || host.ends_with(&format!(".{entry}"))
+            })
+    }
+
+    /// The no-proxy list the client gets: this computer, then `NO_PROXY`.
+    fn client_no_proxy(&self) -> Option<reqwest::NoProxy> {
+        let user = self.no_proxy.trim().trim_matches(',');
+        if user.is_empty() {
+            reqwest::NoProxy::from_string(LOOPBACK_NO_PROXY_CLIENT)
+        } else {
+            reqwest::NoProxy::from_string(&format!("{LOOPBACK_NO_PROXY_CLIENT},{user}"))
+        }
+    }
+}
+
 /// A configured client and the settings it was built from. Clones share one
 /// connection pool, so keep-alive connections are reused across requests.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct HttpClient {
     client: reqwest::Client,
     settings: HttpSettings,
     proxy: Option<Url>,
+    system_proxy: SystemProxy,
+}
+
+impl fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Proxy URLs may carry a password.
+        let show = |url: &Option<Url>| url.as_ref().map(|u| proxy_display(u, Some("[redacted]")));
+        f.debug_struct("HttpClient")
+            .field("settings", &self.settings)
+            .field("system_http_proxy", &show(&self.system_proxy.http))
+            .field("system_https_proxy", &show(&self.system_proxy.https))
+            .finish_non_exhaustive()
+    }
 }
 
 impl HttpClient {
+    /// A client for `settings`, with the system proxy of this process's
+    /// environment.
     pub fn new(settings: HttpSettings) -> Result<Self> {
+        HttpClient::with_env(settings, |name| std::env::var(name).ok())
+    }
+
+    /// A client for `settings` whose system proxy comes from `env` (a
+    /// variable's value by name) instead of the process environment, so a
+    /// test can give one client a proxy without touching the others.
+    pub fn with_env(settings: HttpSettings, env: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let proxy = settings.proxy_url()?;
+        let system_proxy = SystemProxy::from_env(&env);
         let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout.min(Duration::from_secs(15)))
             .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .tcp_keepalive(Duration::from_secs(60))
-            .user_agent(concat!("OAuthConsole/", env!("CARGO_PKG_VERSION")));
+            .user_agent(concat!("OAuthConsole/", env!("CARGO_PKG_VERSION")))
+            // No proxy reqwest finds by itself: only the ones below.
+            .no_proxy();
+        let invalid = |e: reqwest::Error| Error::InvalidUrl {
+            field: "Proxy",
+            reason: last_cause(&e),
+        };
         if let Some(proxy) = &proxy {
             let explicit = reqwest::Proxy::all(proxy.as_str())
-                .map_err(|e| Error::InvalidUrl {
-                    field: "Proxy",
-                    reason: last_cause(&e),
-                })?
-                .no_proxy(reqwest::NoProxy::from_string(LOOPBACK_NO_PROXY));
+                .map_err(invalid)?
+                .no_proxy(reqwest::NoProxy::from_string(LOOPBACK_NO_PROXY_CLIENT));
             builder = builder.proxy(explicit);
+        } else {
+            if let Some(url) = &system_proxy.http {
+                builder = builder.proxy(
+                    reqwest::Proxy::http(url.as_str())
+                        .map_err(invalid)?
+                        .no_proxy(system_proxy.client_no_proxy()),
+                );
+            }
+            if let Some(url) = &system_proxy.https {
+                builder = builder.proxy(
+                    reqwest::Proxy::https(url.as_str())
+                        .map_err(invalid)?
+                        .no_proxy(system_proxy.client_no_proxy()),
+                );
+            }
         }
         if let Some(path) = settings.ca_bundle_path() {
             for certificate in read_ca_bundle(path)? {
@@ -220,6 +397,7 @@ impl HttpClient {
             client,
             settings,
             proxy,
+            system_proxy,
         })
     }
 
@@ -231,7 +409,9 @@ impl HttpClient {
         &self.settings
     }
 
-    /// Turns a transport failure into what happened, in plain words.
+    /// Turns a transport failure into what happened, in plain words. The
+    /// kind of failure comes from the typed errors of its `source()` chain
+    /// ([`Cause`]), never from searching the message, which holds the URL.
     pub fn classify(&self, error: &reqwest::Error, url: &str) -> Error {
         let parsed = Url::parse(url).ok();
         let host = parsed
@@ -244,34 +424,32 @@ impl HttpClient {
                 seconds: self.settings.timeout.as_secs(),
             };
         }
-        let chain = source_chain(error);
-        let lower = chain.to_lowercase();
-        if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        let cause = Cause::of(error);
+        if let Cause::Tls(tls) = &cause {
             return Error::Tls {
                 host,
-                detail: tls_detail(&lower, error),
+                detail: tls_detail(tls),
             };
         }
         if let Some(proxy) = parsed.as_ref().and_then(|u| self.proxy_in_use(u)) {
-            if error.is_connect() || lower.contains("tunnel") || lower.contains("proxy") {
+            if error.is_connect() || matches!(cause, Cause::ProxyAuth | Cause::TunnelRefused) {
                 return Error::Proxy {
                     proxy,
-                    detail: proxy_detail(&lower, &host, error),
+                    detail: proxy_detail(&cause, &host, error),
                 };
             }
         }
-        if lower.contains("dns error")
-            || lower.contains("failed to lookup address")
-            || lower.contains("name or service not known")
-        {
-            Error::Dns { host }
-        } else if lower.contains("connection refused") {
-            Error::ConnectionRefused { host }
-        } else {
-            Error::Network {
+        match cause {
+            Cause::Dns => Error::Dns { host },
+            Cause::Io(std::io::ErrorKind::ConnectionRefused) => Error::ConnectionRefused { host },
+            Cause::Io(std::io::ErrorKind::TimedOut) => Error::Timeout {
+                host,
+                seconds: self.settings.timeout.as_secs(),
+            },
+            _ => Error::Network {
                 host,
                 detail: last_cause(error),
-            }
+            },
         }
     }
 
@@ -283,72 +461,125 @@ impl HttpClient {
         if let Some(proxy) = &self.proxy {
             return Some(proxy_display(proxy, None));
         }
-        let names: &[&str] = if url.scheme() == "https" {
-            &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
-        } else {
-            &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
-        };
-        let value = names
-            .iter()
-            .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))?;
-        if system_no_proxy_matches(url) {
+        let proxy = self.system_proxy.for_scheme(url.scheme())?;
+        if self.system_proxy.bypasses(url) {
             return None;
         }
-        Some(parse_proxy(value.trim()).map_or_else(
-            |_| "from the environment".to_owned(),
-            |p| proxy_display(&p, None),
-        ))
+        Some(proxy_display(proxy, None))
     }
 }
 
-/// Whether `NO_PROXY` names the URL's host (domains with their subdomains,
-/// exact IPs, `*`), as the system proxy settings read it.
-fn system_no_proxy_matches(url: &Url) -> bool {
-    let Some(host) = url.host_str() else {
-        return false;
-    };
-    let host = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_ascii_lowercase();
-    let list = std::env::var("NO_PROXY")
-        .or_else(|_| std::env::var("no_proxy"))
-        .unwrap_or_default();
-    list.split(',')
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-        .any(|entry| {
-            let entry = entry.trim_start_matches('.').to_ascii_lowercase();
-            entry == "*" || host == entry || host.ends_with(&format!(".{entry}"))
-        })
+/// What a transport failure was, read from the typed errors of its
+/// `source()` chain.
+#[derive(Debug)]
+enum Cause {
+    /// rustls refused the connection (a certificate, a protocol alert).
+    Tls(rustls::Error),
+    /// The host name was not resolved.
+    Dns,
+    /// The proxy answered the CONNECT with 407.
+    ProxyAuth,
+    /// The proxy answered the CONNECT with another non-2xx status.
+    TunnelRefused,
+    /// An operating-system error, such as a refused or reset connection.
+    Io(std::io::ErrorKind),
+    Other,
+}
+
+/// hyper-util's connector wraps a failed name lookup in its (private)
+/// `ConnectError` whose whole message is this fixed text; it is compared
+/// whole, as the name of a type, never searched for in a message.
+const HYPER_DNS_ERROR: &str = "dns error";
+/// hyper-util's (private) `TunnelError` variants, by their fixed messages.
+const TUNNEL_PROXY_AUTH: &str = "tunnel error: proxy authorization required";
+const TUNNEL_UNSUCCESSFUL: &str = "tunnel error: unsuccessful";
+
+impl Cause {
+    fn of(error: &reqwest::Error) -> Cause {
+        let mut io_kind = None;
+        let mut dns = false;
+        for cause in causes(error) {
+            if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
+                return Cause::Tls(tls.clone());
+            }
+            if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+                // An io::Error's source() skips the error it wraps, so look
+                // inside it: TLS failures arrive as io::Error(rustls::Error).
+                if let Some(tls) = io
+                    .get_ref()
+                    .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+                {
+                    return Cause::Tls(tls.clone());
+                }
+                io_kind.get_or_insert(io.kind());
+                continue;
+            }
+            // Only leaf-free wrapper types with a fixed message are compared,
+            // whole; a message carrying request data cannot equal these.
+            match cause.to_string().as_str() {
+                HYPER_DNS_ERROR => dns = true,
+                TUNNEL_PROXY_AUTH => return Cause::ProxyAuth,
+                TUNNEL_UNSUCCESSFUL => return Cause::TunnelRefused,
+                _ => {}
+            }
+        }
+        match (dns, io_kind) {
+            (true, _) => Cause::Dns,
+            (false, Some(kind)) => Cause::Io(kind),
+            (false, None) => Cause::Other,
+        }
+    }
+}
+
+/// `error` and each of its sources, looking inside io::Errors that wrap
+/// another error.
+fn causes(error: &reqwest::Error) -> Vec<&(dyn std::error::Error + 'static)> {
+    let mut all: Vec<&(dyn std::error::Error + 'static)> = vec![error];
+    let mut next = error.source();
+    while let Some(cause) = next {
+        all.push(cause);
+        next = match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => cause.source(),
+        };
+        if all.len() > 32 {
+            break;
+        }
+    }
+    all
 }
 
 /// The certificate problem in plain words, with rustls' name for it.
-fn tls_detail(lower: &str, error: &reqwest::Error) -> String {
-    let cause = last_cause(error);
-    if lower.contains("unknownissuer") {
-        "its certificate is signed by an authority this computer does not trust (UnknownIssuer)"
-            .into()
-    } else if lower.contains("notvalidforname") || lower.contains("not valid for name") {
-        "its certificate is not issued for this host name (NotValidForName)".into()
-    } else if lower.contains("expired") {
-        "its certificate has expired".into()
-    } else {
-        cause
+fn tls_detail(error: &rustls::Error) -> String {
+    use rustls::CertificateError as C;
+    match error {
+        rustls::Error::InvalidCertificate(C::UnknownIssuer) => {
+            "its certificate is signed by an authority this computer does not trust (UnknownIssuer)"
+                .into()
+        }
+        rustls::Error::InvalidCertificate(C::NotValidForName)
+        | rustls::Error::InvalidCertificate(C::NotValidForNameContext { .. }) => {
+            "its certificate is not issued for this host name (NotValidForName)".into()
+        }
+        rustls::Error::InvalidCertificate(C::Expired)
+        | rustls::Error::InvalidCertificate(C::ExpiredContext { .. }) => {
+            "its certificate has expired".into()
+        }
+        other => other.to_string(),
     }
 }
 
-fn proxy_detail(lower: &str, host: &str, error: &reqwest::Error) -> String {
-    if lower.contains("proxy authorization required") {
-        "it asks for a user name and password (HTTP 407); give them in the proxy URL as http://user:password@host:port".into()
-    } else if lower.contains("tunnel error: unsuccessful") {
-        format!("it refused to open a connection to {host}")
-    } else if lower.contains("connection refused") {
-        "nothing is listening at the proxy's address".into()
-    } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
-        "its host name was not found".into()
-    } else {
-        last_cause(error)
+fn proxy_detail(cause: &Cause, host: &str, error: &reqwest::Error) -> String {
+    match cause {
+        Cause::ProxyAuth => "it asks for a user name and password (HTTP 407); give them in the proxy URL as http://user:password@host:port".into(),
+        Cause::TunnelRefused => format!("it refused to open a connection to {host}"),
+        Cause::Io(std::io::ErrorKind::ConnectionRefused) => {
+            "nothing is listening at the proxy's address".into()
+        }
+        Cause::Dns => "its host name was not found".into(),
+        _ => last_cause(error),
     }
 }
 
@@ -391,17 +622,6 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
     }
-}
-
-fn source_chain(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 fn last_cause(error: &reqwest::Error) -> String {
@@ -480,6 +700,27 @@ mod tests {
             http.classify(&err, &url),
             Error::ConnectionRefused { .. }
         ));
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_to_a_path_about_certificates_is_not_a_certificate_problem() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let http = HttpClient::new(HttpSettings::default()).unwrap();
+        for path in [
+            "/tls/certificates",
+            "/handshake?certificate=expired",
+            "/proxy/tunnel/dns%20error",
+        ] {
+            let url = format!("http://127.0.0.1:{port}{path}");
+            let err = http.reqwest().get(&url).send().await.unwrap_err();
+            let err = http.classify(&err, &url);
+            assert!(
+                matches!(&err, Error::ConnectionRefused { host } if host == "127.0.0.1"),
+                "{path}: the words of the URL decide nothing: {err:?}"
+            );
+        }
     }
 
     #[test]
@@ -654,6 +895,129 @@ mod tests {
             matches!(&err, Error::Proxy { detail, .. } if detail.contains("407")),
             "{err:?}"
         );
+    }
+
+    /// A proxy on 127.0.0.1 that records the head of every request it gets
+    /// and answers 502.
+    async fn recording_proxy() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = seen.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut head = Vec::new();
+                let mut chunk = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut chunk).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => head.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                record
+                    .lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&head).into_owned());
+                let _ = socket
+                    .write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .await;
+            }
+        });
+        (base, seen)
+    }
+
+    #[tokio::test]
+    async fn the_system_proxy_from_the_environment_never_carries_requests_to_this_computer() {
+        let (proxy, proxied) = recording_proxy().await;
+        let env = move |name: &str| {
+            matches!(name, "HTTP_PROXY" | "HTTPS_PROXY" | "ALL_PROXY").then(|| proxy.clone())
+        };
+        let http = HttpClient::with_env(HttpSettings::default(), env).unwrap();
+
+        let (base, seen) = crate::testing::serve_once(200, "text/plain", "ok").await;
+        let response = http
+            .reqwest()
+            .get(format!("{base}/direct"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert!(seen.await.unwrap().head.starts_with("GET /direct "));
+
+        let (base, seen) = crate::testing::serve_once(200, "text/plain", "ok").await;
+        let local = base.replace("127.0.0.1", "localhost");
+        assert_eq!(
+            http.reqwest().get(&local).send().await.unwrap().status(),
+            200
+        );
+        assert!(seen.await.unwrap().head.starts_with("GET / "));
+
+        // 127.0.0.0/8 is this computer too, not only 127.0.0.1.
+        let other = tokio::net::TcpListener::bind("127.0.0.2:0").await.unwrap();
+        let other_url = format!("http://{}/x", other.local_addr().unwrap());
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let (mut socket, _) = other.accept().await.unwrap();
+            let mut chunk = [0u8; 1024];
+            let _ = socket.read(&mut chunk).await;
+            let _ = socket
+                .write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
+                .await;
+        });
+        assert_eq!(
+            http.reqwest()
+                .get(&other_url)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            204
+        );
+
+        assert!(
+            proxied.lock().unwrap().is_empty(),
+            "the proxy saw nothing: {:?}",
+            proxied.lock().unwrap()
+        );
+        // The control: another computer does go through the environment's proxy.
+        let response = http
+            .reqwest()
+            .get("http://oic.example.test/ic/api/")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 502, "the recording proxy answered");
+        let proxied = proxied.lock().unwrap();
+        assert_eq!(proxied.len(), 1, "{proxied:?}");
+        assert!(
+            proxied[0].starts_with("GET http://oic.example.test/ic/api/ "),
+            "{proxied:?}"
+        );
+    }
+
+    #[test]
+    fn the_system_proxy_is_read_from_the_variables_the_client_is_given() {
+        let env = |name: &str| match name {
+            "https_proxy" => Some("proxy.corp.example:3128".to_owned()),
+            "ALL_PROXY" => Some("http://all.corp.example:8080".to_owned()),
+            "NO_PROXY" => Some(".internal.example".to_owned()),
+            _ => None,
+        };
+        let http = HttpClient::with_env(HttpSettings::default(), env).unwrap();
+        let url = |u: &str| Url::parse(u).unwrap();
+        assert_eq!(
+            http.proxy_in_use(&url("https://idcs-x.identity.oraclecloud.com/")),
+            Some("http://proxy.corp.example:3128".to_owned())
+        );
+        assert_eq!(
+            http.proxy_in_use(&url("http://plain.example.com/")),
+            Some("http://all.corp.example:8080".to_owned()),
+            "ALL_PROXY when HTTP_PROXY is unset"
+        );
+        assert_eq!(http.proxy_in_use(&url("https://a.internal.example/")), None);
+        assert_eq!(http.proxy_in_use(&url("http://127.0.0.9:8080/")), None);
+        assert_eq!(http.proxy_in_use(&url("http://[::1]:8080/")), None);
     }
 
     #[tokio::test]

@@ -357,6 +357,7 @@ mod tests {
             timeout: Duration::from_secs(45),
             proxy: Some("http://someone:test-proxy-pw-not-real@proxy.corp.example:8080".into()),
             ca_bundle: Some("/etc/ssl/corp ca.pem".into()),
+            ..HttpSettings::default()
         };
         let command = for_api_request(&request, None, &settings, None, false).unwrap();
         assert!(command.contains("-X PUT"), "{command}");
