@@ -817,3 +817,130 @@ async fn the_client_credentials_curl_command_gets_a_token_from_the_identity_serv
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_sequential_sends_open_one_tcp_connection() {
+    let server = Server::http(|_| {
+        reply(200)
+            .header("Content-Type", "application/json")
+            .body(r#"{"items":[],"hasMore":false}"#)
+    })
+    .await;
+    let client = http();
+    let request = get(&server.url("/ic/api/"), FollowAuthorization::Trusted, &[]);
+    for i in 0..100 {
+        let response = send::send(&client, &request, Some(&bearer()))
+            .await
+            .unwrap();
+        assert_eq!(response.status, 200, "send {i}");
+    }
+    assert_eq!(server.seen().len(), 100);
+    assert_eq!(
+        server.connections(),
+        1,
+        "100 sends one after the other share one kept-alive connection"
+    );
+}
+
+/// A server on 127.0.0.1 that answers every request with 200 and a chunked
+/// body that never ends; returns its URL and how many bytes it wrote.
+async fn endless_body() -> (String, Arc<std::sync::atomic::AtomicU64>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/big", listener.local_addr().unwrap());
+    let written = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let count = written.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let count = count.clone();
+            tokio::spawn(async move {
+                let mut head = [0u8; 4096];
+                let _ = socket.read(&mut head).await;
+                let start = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n";
+                if socket.write_all(start.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, "a".repeat(64 * 1024));
+                while socket.write_all(chunk.as_bytes()).await.is_ok() {
+                    count.fetch_add(64 * 1024, std::sync::atomic::Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    (url, written)
+}
+
+#[tokio::test]
+async fn a_body_past_the_limit_is_cut_at_the_limit_and_says_so() {
+    let server = Server::http(|_| {
+        reply(200)
+            .header("Content-Type", "text/plain")
+            .body(&"x".repeat(10_000))
+    })
+    .await;
+    let client = HttpClient::new(HttpSettings {
+        max_body: 4096,
+        ..HttpSettings::default()
+    })
+    .unwrap();
+    let request = get(&server.url("/file"), FollowAuthorization::Trusted, &[]);
+    let response = send::send(&client, &request, None).await.unwrap();
+    assert_eq!(response.truncated_at, Some(4096));
+    assert_eq!(response.body.bytes.len(), 4096);
+    assert_eq!(response.size.body, 4096);
+    assert_eq!(
+        serde_json::to_value(&response).unwrap()["truncatedAt"],
+        4096
+    );
+
+    let whole = send::send(&http(), &request, None).await.unwrap();
+    assert_eq!(whole.truncated_at, None, "10 KB is under the default 50 MB");
+    assert_eq!(whole.body.bytes.len(), 10_000);
+}
+
+#[tokio::test]
+async fn an_endless_body_is_read_only_up_to_the_limit() {
+    let (url, written) = endless_body().await;
+    let client = HttpClient::new(HttpSettings {
+        max_body: 2 * 1024 * 1024,
+        timeout: Duration::from_secs(20),
+        ..HttpSettings::default()
+    })
+    .unwrap();
+    let request = get(&url, FollowAuthorization::Trusted, &[]);
+    let response = send::send(&client, &request, None).await.unwrap();
+    assert_eq!(response.truncated_at, Some(2 * 1024 * 1024));
+    assert_eq!(response.body.bytes.len(), 2 * 1024 * 1024);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sent = written.load(std::sync::atomic::Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        written.load(std::sync::atomic::Ordering::SeqCst),
+        sent,
+        "reading stopped: the connection was closed, the server can write no more"
+    );
+}
+
+#[tokio::test]
+async fn a_token_endpoint_that_answers_more_than_one_megabyte_is_refused_unread() {
+    let (url, _) = endless_body().await;
+    let request: TokenRequest = serde_json::from_value(serde_json::json!({
+        "grantType": "client_credentials",
+        "tokenUrl": url,
+        "clientId": "test-client",
+        "clientSecret": "test-secret-not-real",
+        "scope": "urn:test"
+    }))
+    .unwrap();
+    let err = request_token(&http(), &request, SystemTime::now())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::ResponseTooLarge { limit, status: 200, .. } if *limit == 1024 * 1024),
+        "{err:?}"
+    );
+    let ipc = IpcError::from(err);
+    assert_eq!(ipc.code, "response_too_large");
+    assert!(ipc.message.contains("more than 1 MB"), "{}", ipc.message);
+    assert!(!ipc.message.contains("not-real"));
+}

@@ -15,8 +15,8 @@ pub mod redirect;
 pub mod response;
 
 pub use redirect::{
-    default_trusted_hosts, FollowAuthorization, Forwarding, RedirectPolicy, TrustedHost,
-    MAX_REDIRECTS,
+    default_trusted_hosts, FollowAuthorization, Forwarding, RedirectPolicy, StopReason,
+    StoppedRedirect, TrustedHost, MAX_REDIRECTS,
 };
 pub use response::{ApiResponse, BodyKind, HeaderLine, Hop, ResponseBody, Size, Timing};
 
@@ -284,8 +284,12 @@ pub(crate) fn prepare(request: &ApiRequest, authorization: Option<&Secret>) -> R
 enum Next {
     /// Not a redirect: this is the answer.
     Done,
-    /// A redirect status that is not followed, and why.
-    NotFollowed(String),
+    /// A redirect status that is not followed, and why; `stopped` when the
+    /// Redirects tab lists it as stopped.
+    NotFollowed {
+        note: String,
+        stopped: Option<StoppedRedirect>,
+    },
     Follow {
         url: Url,
         method: Method,
@@ -297,30 +301,42 @@ fn next_hop(status: http::StatusCode, headers: &HeaderMap, url: &Url, method: &M
     let Some((next_method, keep_body)) = redirect::next_method(status.as_u16(), method) else {
         return Next::Done;
     };
+    let not_followed = |note: String| Next::NotFollowed {
+        note,
+        stopped: None,
+    };
     let Some(location) = headers.get(http::header::LOCATION) else {
-        return Next::NotFollowed(format!(
+        return not_followed(format!(
             "the {} response has no Location header, so it was not followed",
             status.as_u16()
         ));
     };
     let Ok(location) = location.to_str() else {
-        return Next::NotFollowed(
-            "the Location header is not valid text, so it was not followed".into(),
-        );
+        return not_followed("the Location header is not valid text, so it was not followed".into());
     };
     let target = match url.join(location.trim()) {
         Ok(target) => target,
         Err(e) => {
-            return Next::NotFollowed(format!(
-            "the Location header \"{location}\" is not a valid URL ({e}), so it was not followed"
-        ))
+            return not_followed(format!(
+                "the Location header is not a valid URL ({e}), so it was not followed"
+            ))
         }
     };
-    if !matches!(target.scheme(), "http" | "https") {
-        return Next::NotFollowed(format!(
-            "the redirect to a {}: URL was not followed",
-            target.scheme()
-        ));
+    if redirect::stop_reason(url, &target, false, false) == Some(StopReason::Scheme) {
+        // Only the scheme is shown: a data: or javascript: URL is content.
+        let scheme = target.scheme();
+        let note = format!(
+            "the server redirected to a {scheme}: address, which OAuth Console never opens; only http and https redirects are followed"
+        );
+        return Next::NotFollowed {
+            stopped: Some(StoppedRedirect::new(
+                StopReason::Scheme,
+                &next_method,
+                format!("{scheme}:"),
+                note.clone(),
+            )),
+            note,
+        };
     }
     Next::Follow {
         url: target,
@@ -369,7 +385,7 @@ pub async fn send(
     let mut visited: Vec<(Method, Url, bool)> = Vec::new();
     let started = Instant::now();
 
-    loop {
+    'hops: loop {
         visited.push((method.clone(), url.clone(), carrying));
         let hop_started = Instant::now();
         let mut map = HeaderMap::new();
@@ -394,27 +410,41 @@ pub async fn send(
         let status = response.status();
         hops.push(Hop::new(&method, &url, status, forwarding, to_headers));
 
-        let note = match next_hop(status, response.headers(), &url, &method) {
-            Next::Done => None,
-            Next::NotFollowed(note) => Some(note),
+        let (note, stopped) = match next_hop(status, response.headers(), &url, &method) {
+            Next::Done => (None, None),
+            Next::NotFollowed { note, stopped } => (Some(note), stopped),
             Next::Follow {
                 url: next_url,
                 method: next_method,
                 keep_body,
-            } => {
-                if hops.len() > MAX_REDIRECTS {
-                    return Err(Error::TooManyRedirects {
-                        limit: MAX_REDIRECTS,
-                        url: next_url.to_string(),
-                    });
-                }
-                forwarding = if !has_credentials {
+            } => 'follow: {
+                let decision = if !has_credentials {
                     Forwarding::NotSet
                 } else if !carrying {
                     Forwarding::DroppedEarlier
                 } else {
                     policy.decide(&url, &next_url)
                 };
+                let resends_body = keep_body && body.is_some();
+                let dropped = has_credentials && !decision.forwarded();
+                if let Some(reason) = redirect::stop_reason(&url, &next_url, resends_body, dropped)
+                {
+                    let message = stop_message(reason, status.as_u16(), &next_url);
+                    let stopped = StoppedRedirect::new(
+                        reason,
+                        &next_method,
+                        next_url.to_string(),
+                        message.clone(),
+                    );
+                    break 'follow (Some(message), Some(stopped));
+                }
+                if hops.len() > MAX_REDIRECTS {
+                    return Err(Error::TooManyRedirects {
+                        limit: MAX_REDIRECTS,
+                        url: next_url.to_string(),
+                    });
+                }
+                forwarding = decision;
                 carrying = carrying && forwarding.forwarded();
                 if !keep_body {
                     body = None;
@@ -434,7 +464,7 @@ pub async fn send(
                 drain(&mut response).await;
                 method = next_method;
                 url = next_url;
-                continue;
+                continue 'hops;
             }
         };
 
@@ -454,11 +484,12 @@ pub async fn send(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let download_started = Instant::now();
-        let bytes = response
-            .bytes()
+        let crate::http::CappedBody {
+            bytes,
+            truncated_at,
+        } = crate::http::read_capped(&mut response, http.settings().max_body)
             .await
-            .map_err(|e| http.classify(&e, url.as_str()))?
-            .to_vec();
+            .map_err(|e| http.classify(&e, url.as_str()))?;
         let download = download_started.elapsed();
         let reason = reason(status);
         let size = Size {
@@ -481,7 +512,26 @@ pub async fn send(
             },
             hops,
             note,
+            stopped,
+            truncated_at,
         });
+    }
+}
+
+/// The words the response panel shows for a stopped redirect.
+fn stop_message(reason: StopReason, status: u16, to: &Url) -> String {
+    let host = to.host_str().unwrap_or_default();
+    match reason {
+        StopReason::Downgrade => format!(
+            "the {status} redirect from https to plain http ({host}) was not followed: it would leave the secure connection; follow it once without credentials only if you trust it"
+        ),
+        StopReason::BodyWithoutCredentials => format!(
+            "the {status} redirect would send the request body again to {host}, which does not get the credentials, so it was not followed"
+        ),
+        StopReason::Scheme => format!(
+            "the server redirected to a {}: address, which OAuth Console never opens",
+            to.scheme()
+        ),
     }
 }
 
@@ -677,14 +727,14 @@ mod tests {
         let url = Url::parse("http://127.0.0.1:9/a").unwrap();
         let mut headers = HeaderMap::new();
         assert!(
-            matches!(next_hop(http::StatusCode::FOUND, &headers, &url, &Method::GET), Next::NotFollowed(n) if n.contains("no Location"))
+            matches!(next_hop(http::StatusCode::FOUND, &headers, &url, &Method::GET), Next::NotFollowed { note, stopped: None } if note.contains("no Location"))
         );
         headers.insert(
             http::header::LOCATION,
             HeaderValue::from_static("ftp://files.example.com/x"),
         );
         assert!(
-            matches!(next_hop(http::StatusCode::FOUND, &headers, &url, &Method::GET), Next::NotFollowed(n) if n.contains("ftp"))
+            matches!(next_hop(http::StatusCode::FOUND, &headers, &url, &Method::GET), Next::NotFollowed { note, .. } if note.contains("ftp"))
         );
         headers.insert(http::header::LOCATION, HeaderValue::from_static("/b?c=1"));
         match next_hop(http::StatusCode::SEE_OTHER, &headers, &url, &Method::POST) {
