@@ -12,7 +12,8 @@ use serde::{Deserialize, Deserializer};
 use std::error::Error as _;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use url::Url;
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -25,6 +26,10 @@ pub const DEFAULT_MAX_BODY: u64 = 50 * MEGABYTE;
 pub const TOKEN_RESPONSE_LIMIT: u64 = MEGABYTE;
 
 pub const MEGABYTE: u64 = 1024 * 1024;
+
+/// How long a request right after a finished response to the same origin
+/// waits for that connection to be back in the pool.
+const CONNECTION_RETURN: Duration = Duration::from_millis(1);
 
 /// How long an idle keep-alive connection stays open for the next request.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
@@ -314,6 +319,9 @@ pub struct HttpClient {
     settings: HttpSettings,
     proxy: Option<Url>,
     system_proxy: SystemProxy,
+    /// The origin whose last response body was read to its end, and when;
+    /// see [`HttpClient::let_connection_return`].
+    released: Arc<Mutex<Option<(String, Instant)>>>,
 }
 
 impl fmt::Debug for HttpClient {
@@ -398,11 +406,44 @@ impl HttpClient {
             settings,
             proxy,
             system_proxy,
+            released: Arc::new(Mutex::new(None)),
         })
     }
 
     pub fn reqwest(&self) -> &reqwest::Client {
         &self.client
+    }
+
+    /// Marks that a response from `url` was read to its end, so its
+    /// keep-alive connection is on its way back to the pool.
+    pub(crate) fn body_finished(&self, url: &Url) {
+        let origin = url.origin().ascii_serialization();
+        *lock(&self.released) = Some((origin, Instant::now()));
+    }
+
+    /// Before a request to `url`: when a response from the same origin was
+    /// finished a moment ago, give its connection up to
+    /// [`CONNECTION_RETURN`] to reach the pool, yielding to the runtime.
+    ///
+    /// Why: hyper-util hands an HTTP/1 connection back to the pool from a
+    /// task it spawns when the response headers arrive, which runs only once
+    /// the body has been read. A request made right after the body ends may
+    /// find the pool empty; hyper-util then races a new connect against the
+    /// pool, and even when the pool wins the started connect is finished in
+    /// the background: a second TCP connection (2 for 100 back-to-back
+    /// sends). That task cannot be awaited from here, so the wait is a few
+    /// yields, only for back-to-back requests to one origin.
+    pub(crate) async fn let_connection_return(&self, url: &Url) {
+        let since = match lock(&self.released).as_ref() {
+            Some((origin, at)) if *origin == url.origin().ascii_serialization() => *at,
+            _ => return,
+        };
+        let remaining = CONNECTION_RETURN.saturating_sub(since.elapsed());
+        if !remaining.is_zero() {
+            // A timer, not yield_now: the worker must park so that the
+            // connection's task and the pool's task get to run.
+            tokio::time::sleep(remaining).await;
+        }
     }
 
     pub fn settings(&self) -> &HttpSettings {
@@ -549,6 +590,12 @@ fn causes(error: &reqwest::Error) -> Vec<&(dyn std::error::Error + 'static)> {
         }
     }
     all
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The certificate problem in plain words, with rustls' name for it.

@@ -402,6 +402,7 @@ pub async fn send(
         if let Some(bytes) = &body {
             builder = builder.body(bytes.clone());
         }
+        http.let_connection_return(&url).await;
         let mut response = builder
             .send()
             .await
@@ -490,6 +491,9 @@ pub async fn send(
         } = crate::http::read_capped(&mut response, http.settings().max_body)
             .await
             .map_err(|e| http.classify(&e, url.as_str()))?;
+        if truncated_at.is_none() {
+            http.body_finished(&url);
+        }
         let download = download_started.elapsed();
         let reason = reason(status);
         let size = Size {
