@@ -944,3 +944,57 @@ async fn a_token_endpoint_that_answers_more_than_one_megabyte_is_refused_unread(
     assert!(ipc.message.contains("more than 1 MB"), "{}", ipc.message);
     assert!(!ipc.message.contains("not-real"));
 }
+
+#[tokio::test]
+async fn the_system_proxy_from_the_environment_never_sees_a_send_to_the_sandbox() {
+    // A recording proxy on 127.0.0.1, given to this client only as its
+    // HTTP_PROXY / HTTPS_PROXY / ALL_PROXY (no process-wide variable).
+    let proxy = Server::http(|_| reply(502).body("the proxy answered")).await;
+    let proxy_url = proxy.base.clone();
+    let env = move |name: &str| {
+        matches!(
+            name,
+            "HTTP_PROXY" | "HTTPS_PROXY" | "ALL_PROXY" | "http_proxy" | "all_proxy"
+        )
+        .then(|| proxy_url.clone())
+    };
+    let client = HttpClient::with_env(HttpSettings::default(), env).unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    let credentials = sandbox.credentials().clone();
+
+    let token = request_token(
+        &client,
+        &TokenRequest::ClientCredentials(ClientCredentials {
+            client: Client {
+                token_url: sandbox.token_url(),
+                client_id: credentials.client_id.clone(),
+                client_secret: Secret::new(credentials.client_secret.clone()),
+                client_auth: ClientAuth::BasicHeader,
+            },
+            scope: credentials.scope_all.clone(),
+        }),
+        SystemTime::now(),
+    )
+    .await
+    .expect("the sandbox issues a token, directly");
+    let authorization = Secret::new(format!("Bearer {}", token.access_token.expose()));
+    let trusted = send::default_trusted_hosts(Some(&sandbox.design_url()));
+    let url = format!(
+        "{}/ic/api/integration/v1/connections?limit=2",
+        sandbox.runtime_url()
+    );
+    let response = send::send(
+        &client,
+        &get(&url, FollowAuthorization::Trusted, &trusted),
+        Some(&authorization),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status, 200, "{:?}", response.body.text());
+    assert!(
+        proxy.seen().is_empty() && proxy.connections() == 0,
+        "the proxy saw nothing: {:?}",
+        proxy.seen()
+    );
+    sandbox.shutdown().await;
+}
