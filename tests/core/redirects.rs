@@ -545,6 +545,17 @@ async fn a_307_that_would_resend_the_body_to_a_host_without_the_credentials_is_s
     assert_eq!(stopped.method, "POST");
     assert_eq!(stopped.url, target.url("/start"));
     assert!(stopped.message.contains("request body"), "{stopped:?}");
+
+    // The user chose "follow once without credentials".
+    let followed = send::follow_once(&http(), &request, &stopped)
+        .await
+        .unwrap();
+    assert_eq!(followed.status, 200);
+    let seen = target.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].body, r#"{"name":"it's a test"}"#);
+    assert_eq!(seen[0].header("authorization"), None, "{seen:?}");
+    assert_eq!(followed.hops[0].authorization, Forwarding::NotSet);
 }
 
 #[tokio::test]

@@ -312,7 +312,9 @@ fn next_hop(status: http::StatusCode, headers: &HeaderMap, url: &Url, method: &M
         ));
     };
     let Ok(location) = location.to_str() else {
-        return not_followed("the Location header is not valid text, so it was not followed".into());
+        return not_followed(
+            "the Location header is not valid text, so it was not followed".into(),
+        );
     };
     let target = match url.join(location.trim()) {
         Ok(target) => target,
@@ -365,13 +367,79 @@ pub async fn send(
     request: &ApiRequest,
     authorization: Option<&Secret>,
 ) -> Result<ApiResponse> {
+    send_prepared(http, prepare(request, authorization)?).await
+}
+
+/// "Follow once without credentials" for a redirect the sender stopped
+/// (see [`StoppedRedirect`]): sends `request` again to the stopped hop's URL
+/// and method, without the token and without any Authorization, Cookie or
+/// Proxy-Authorization row, with forwarding off for the rest of the chain.
+/// The body goes along only when the method stays the same (a 307/308). A
+/// plain http URL to another computer is allowed here, and only here,
+/// because nothing secret goes with it. A refused scheme (`javascript:`,
+/// ...) is never followed.
+pub async fn follow_once(
+    http: &HttpClient,
+    request: &ApiRequest,
+    stopped: &StoppedRedirect,
+) -> Result<ApiResponse> {
+    send_prepared(http, prepare_follow_once(request, stopped)?).await
+}
+
+pub(crate) fn prepare_follow_once(
+    request: &ApiRequest,
+    stopped: &StoppedRedirect,
+) -> Result<Prepared> {
+    if !stopped.can_follow_once {
+        return Err(Error::InvalidUrl {
+            field: "URL",
+            reason: "this redirect is not to an http or https address, so it is never followed"
+                .into(),
+        });
+    }
+    let target = Url::parse(&stopped.url).map_err(|e| Error::InvalidUrl {
+        field: "URL",
+        reason: e.to_string(),
+    })?;
+    let same_method = request.method.trim().eq_ignore_ascii_case(&stopped.method);
+    let once = ApiRequest {
+        method: stopped.method.clone(),
+        // Checked as an https URL; the real one is put back below.
+        url: {
+            let mut checked = target.clone();
+            let _ = checked.set_scheme("https");
+            checked.to_string()
+        },
+        headers: request
+            .headers
+            .iter()
+            .filter(|row| {
+                let name = row.name.trim();
+                !is_credential_header(name) && !name.eq_ignore_ascii_case("host")
+            })
+            .cloned()
+            .collect(),
+        body: if same_method {
+            request.body.clone()
+        } else {
+            RequestBody::None
+        },
+        follow_authorization: FollowAuthorization::Off,
+        trusted_hosts: Vec::new(),
+    };
+    let mut prepared = prepare(&once, None)?;
+    prepared.url = target;
+    Ok(prepared)
+}
+
+async fn send_prepared(http: &HttpClient, prepared: Prepared) -> Result<ApiResponse> {
     let Prepared {
         mut method,
         mut url,
         mut headers,
         mut body,
         policy,
-    } = prepare(request, authorization)?;
+    } = prepared;
     let has_credentials = headers
         .iter()
         .any(|(name, _)| is_credential_header(name.as_str()));
@@ -761,5 +829,63 @@ mod tests {
             next_hop(http::StatusCode::NOT_MODIFIED, &headers, &url, &Method::GET),
             Next::Done
         ));
+    }
+
+    #[test]
+    fn following_once_drops_every_credential_and_may_use_plain_http() {
+        let r = request(serde_json::json!({
+            "method": "POST",
+            "url": "https://oic.example.oraclecloud.com/ic/api/x",
+            "headers": [
+                {"name": "Cookie", "value": "s=test-cookie-not-real"},
+                {"name": "proxy-authorization", "value": "Basic test-not-real"},
+                {"name": "Authorization", "value": "Bearer typed-not-real"},
+                {"name": "Accept", "value": "application/json"}
+            ],
+            "body": {"kind": "json", "text": "{\"a\":1}"}
+        }));
+        let stopped = StoppedRedirect::new(
+            StopReason::Downgrade,
+            &Method::GET,
+            "http://files.example.com/x?y=1".into(),
+            "stopped".into(),
+        );
+        let prepared = prepare_follow_once(&r, &stopped).unwrap();
+        assert_eq!(prepared.url.as_str(), "http://files.example.com/x?y=1");
+        assert_eq!(prepared.method, Method::GET);
+        assert!(prepared.body.is_none(), "a 302/303 to GET drops the body");
+        assert!(
+            prepared
+                .headers
+                .iter()
+                .all(|(name, _)| !is_credential_header(name.as_str())),
+            "{:?}",
+            prepared.headers
+        );
+        assert_eq!(header(&prepared, "accept"), Some("application/json"));
+
+        let same = StoppedRedirect::new(
+            StopReason::BodyWithoutCredentials,
+            &Method::POST,
+            "https://elsewhere.example/x".into(),
+            "stopped".into(),
+        );
+        let prepared = prepare_follow_once(&r, &same).unwrap();
+        assert_eq!(
+            prepared.body.as_deref(),
+            Some(&b"{\"a\":1}"[..]),
+            "307/308 keep the body"
+        );
+
+        let never = StoppedRedirect::new(
+            StopReason::Scheme,
+            &Method::GET,
+            "javascript:".into(),
+            "stopped".into(),
+        );
+        let refused = prepare_follow_once(&r, &never)
+            .err()
+            .expect("never followed");
+        assert_eq!(refused.code(), "invalid_url");
     }
 }
