@@ -215,9 +215,22 @@ async fn https_to_http_drops_authorization_even_when_any_host_is_allowed() {
         "not forwarded (https→http)"
     );
     assert_eq!(plain.seen()[0].header("authorization"), None);
+    // curl is stricter: with --proto-redir =https it does not go to http at all.
+    let command = curl::for_api_request(
+        &request,
+        Some(&bearer()),
+        &settings,
+        Some(&response.hops),
+        true,
+    )
+    .unwrap();
+    let run = run_curl(&command).await;
+    assert_ne!(run.exit, 0, "curl refuses the http hop: {run:?}");
+    assert_eq!(run.status, Some(302), "{run:?}");
     assert_eq!(
-        curl_status(&request, &settings, &response.hops).await,
-        Some(401)
+        plain.seen().len(),
+        1,
+        "only the app's request, none from curl"
     );
     std::fs::remove_file(bundle).unwrap();
 }

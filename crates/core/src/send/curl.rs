@@ -8,7 +8,8 @@
 //! gets `--location-trusted` only when the app's setting would forward the
 //! token to another origin (as seen in the redirect chain of the last send,
 //! or for the setting "Any host"), else `--location`, which keeps it to the
-//! same host and port.
+//! same host and port. An https request gets `--proto-redir =https`: curl
+//! then refuses any redirect to plain http.
 
 use super::redirect::{FollowAuthorization, MAX_REDIRECTS};
 use super::response::{is_credential_header, Hop};
@@ -47,6 +48,11 @@ pub fn for_api_request(
         .to_owned(),
         format!("--max-redirs {MAX_REDIRECTS}"),
     ];
+    // An https request is never walked to plain http by a redirect, so the
+    // token cannot leave in clear text.
+    if prepared.url.scheme() == "https" {
+        first.push("--proto-redir =https".to_owned());
+    }
     let has_body = prepared.body.is_some();
     // Without -X curl switches POST to GET on 301/302/303 as the app does;
     // with -X it would keep the method on every redirect.
@@ -485,6 +491,16 @@ mod tests {
             command.contains("--data-urlencode 'client_secret=<client secret>'"),
             "{command}"
         );
+    }
+
+    #[test]
+    fn an_https_request_is_never_walked_to_plain_http_by_curl() {
+        let https = api(serde_json::json!({"url": "https://oic.example.oraclecloud.com/ic/api/"}));
+        let command = for_api_request(&https, None, &HttpSettings::default(), None, false).unwrap();
+        assert!(command.contains(" --proto-redir =https"), "{command}");
+        let http = api(serde_json::json!({"url": "http://127.0.0.1:8080/ic/api/"}));
+        let command = for_api_request(&http, None, &HttpSettings::default(), None, false).unwrap();
+        assert!(!command.contains("--proto-redir"), "{command}");
     }
 
     mod properties {
