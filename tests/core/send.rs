@@ -998,3 +998,34 @@ async fn the_system_proxy_from_the_environment_never_sees_a_send_to_the_sandbox(
     );
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn certificate_problems_are_named_from_the_rustls_error_not_the_message() {
+    let ca = TestCa::new();
+    let bundle = ca.bundle_file();
+    let trusting = HttpClient::new(HttpSettings {
+        ca_bundle: Some(bundle.clone()),
+        ..HttpSettings::default()
+    })
+    .unwrap();
+    // Signed by the trusted CA, but for another name.
+    let other_name = Server::https(&ca.leaf(&["design.example.test"]), |_| reply(200)).await;
+    let request = get(
+        &other_name.url("/tls/certificates"),
+        FollowAuthorization::Trusted,
+        &[],
+    );
+    let err = send::send(&trusting, &request, None).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Tls { detail, .. } if detail.contains("NotValidForName")),
+        "{err:?}"
+    );
+    let unknown = Server::https(&servers::self_signed(), |_| reply(200)).await;
+    let request = get(&unknown.url("/expired"), FollowAuthorization::Trusted, &[]);
+    let err = send::send(&http(), &request, None).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Tls { detail, .. } if detail.contains("UnknownIssuer")),
+        "{err:?}"
+    );
+    std::fs::remove_file(bundle).unwrap();
+}

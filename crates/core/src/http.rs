@@ -801,6 +801,33 @@ mod tests {
     }
 
     #[test]
+    fn the_body_limit_is_read_in_megabytes_with_50_by_default() {
+        let settings: HttpSettings =
+            serde_json::from_value(serde_json::json!({"maxBodyMegabytes": 5})).unwrap();
+        assert_eq!(settings.max_body, 5 * MEGABYTE);
+        let default: HttpSettings = serde_json::from_value(serde_json::json!({})).unwrap();
+        assert_eq!(default.max_body, 50 * MEGABYTE);
+        let zero: HttpSettings =
+            serde_json::from_value(serde_json::json!({"maxBodyMegabytes": 0})).unwrap();
+        assert_eq!(
+            zero.max_body, DEFAULT_MAX_BODY,
+            "0 means the default, not nothing"
+        );
+    }
+
+    #[test]
+    fn debug_output_of_the_client_hides_proxy_passwords() {
+        let env = |name: &str| {
+            (name == "HTTPS_PROXY")
+                .then(|| "http://someone:test-env-pw-not-real@proxy.corp.example:3128".to_owned())
+        };
+        let http = HttpClient::with_env(HttpSettings::default(), env).unwrap();
+        let printed = format!("{http:?}");
+        assert!(!printed.contains("not-real"), "{printed}");
+        assert!(printed.contains("proxy.corp.example:3128"), "{printed}");
+    }
+
+    #[test]
     fn debug_output_hides_the_proxy_password() {
         let settings = HttpSettings {
             proxy: Some("http://someone:test-proxy-pw-not-real@proxy.corp.example:8080".into()),
