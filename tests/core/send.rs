@@ -1029,3 +1029,112 @@ async fn certificate_problems_are_named_from_the_rustls_error_not_the_message() 
     );
     std::fs::remove_file(bundle).unwrap();
 }
+
+fn temp_path(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "oc-save-{}-{}",
+        std::process::id(),
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[tokio::test]
+async fn save_to_file_streams_the_whole_body_past_the_memory_limit_with_progress() {
+    let body = "0123456789abcdef".repeat(200_000); // 3.2 MB
+    let served = body.clone();
+    let server = Server::http(move |_| {
+        reply(200)
+            .header("Content-Type", "text/plain")
+            .body(&served)
+    })
+    .await;
+    let client = HttpClient::new(HttpSettings {
+        max_body: 1024 * 1024,
+        ..HttpSettings::default()
+    })
+    .unwrap();
+    let request = get(
+        &server.url("/export.txt"),
+        FollowAuthorization::Trusted,
+        &[],
+    );
+    let in_memory = send::send(&client, &request, Some(&bearer()))
+        .await
+        .unwrap();
+    assert_eq!(
+        in_memory.truncated_at,
+        Some(1024 * 1024),
+        "the viewer keeps 1 MB"
+    );
+
+    let path = temp_path("export.txt");
+    let mut reports = Vec::new();
+    let saved =
+        send::save_body_to_file(&client, &request, Some(&bearer()), &path, |done, total| {
+            reports.push((done, total))
+        })
+        .await
+        .unwrap();
+    assert_eq!(saved.status, 200);
+    assert_eq!(saved.bytes, body.len() as u64);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        body,
+        "the whole body"
+    );
+    assert_eq!(reports.first(), Some(&(0, Some(body.len() as u64))));
+    assert_eq!(
+        reports.last(),
+        Some(&(body.len() as u64, Some(body.len() as u64)))
+    );
+    assert!(
+        reports.windows(2).all(|w| w[0].0 <= w[1].0),
+        "progress only grows"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers,
+        [std::ffi::OsString::from("export.txt")],
+        "no partial file left"
+    );
+    assert_eq!(
+        server.seen()[1].header("authorization").as_deref(),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
+#[tokio::test]
+async fn cancelling_save_to_file_leaves_no_file_behind() {
+    let (url, written) = endless_body().await;
+    let path = temp_path("endless.bin");
+    let request = get(&url, FollowAuthorization::Trusted, &[]);
+    let client = http();
+    let saving = send::save_body_to_file(&client, &request, None, &path, |_, _| {});
+    let outcome = tokio::time::timeout(Duration::from_millis(500), saving).await;
+    assert!(
+        outcome.is_err(),
+        "an endless body is still being saved when cancelled"
+    );
+    assert!(
+        written.load(std::sync::atomic::Ordering::SeqCst) > 0,
+        "the body was streaming"
+    );
+    let left: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        left.is_empty(),
+        "neither the file nor a partial one: {left:?}"
+    );
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}

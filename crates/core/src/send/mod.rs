@@ -433,6 +433,13 @@ pub(crate) fn prepare_follow_once(
 }
 
 async fn send_prepared(http: &HttpClient, prepared: Prepared) -> Result<ApiResponse> {
+    let last = until_final(http, prepared).await?;
+    read_into_memory(http, last).await
+}
+
+/// Sends and follows redirects up to the final response, whose body is left
+/// unread.
+async fn until_final(http: &HttpClient, prepared: Prepared) -> Result<FinalHop> {
     let Prepared {
         mut method,
         mut url,
@@ -537,56 +544,187 @@ async fn send_prepared(http: &HttpClient, prepared: Prepared) -> Result<ApiRespo
             }
         };
 
-        let redirects = hop_started.duration_since(started);
-        let version = format!("{:?}", response.version());
-        let response_headers: Vec<HeaderLine> = response
-            .headers()
-            .iter()
-            .map(|(name, value)| HeaderLine {
-                name: name.as_str().to_owned(),
-                value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            })
-            .collect();
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let download_started = Instant::now();
-        let crate::http::CappedBody {
-            bytes,
-            truncated_at,
-        } = crate::http::read_capped(&mut response, http.settings().max_body)
-            .await
-            .map_err(|e| http.classify(&e, url.as_str()))?;
-        if truncated_at.is_none() {
-            http.body_finished(&url);
-        }
-        let download = download_started.elapsed();
-        let reason = reason(status);
-        let size = Size {
-            headers: head_size(&version, status.as_u16(), &reason, &response_headers),
-            body: bytes.len() as u64,
-        };
-        return Ok(ApiResponse {
-            status: status.as_u16(),
-            reason,
-            url: url.to_string(),
-            http_version: version,
-            headers: response_headers,
-            body: ResponseBody::new(bytes, content_type.as_deref()),
-            size,
-            timing: Timing {
-                total: started.elapsed(),
-                redirects,
-                to_headers,
-                download,
-            },
+        return Ok(FinalHop {
+            response,
+            url,
             hops,
             note,
             stopped,
-            truncated_at,
+            started,
+            redirects: hop_started.duration_since(started),
+            to_headers,
         });
+    }
+}
+
+/// The last response of a chain, its body not read yet.
+struct FinalHop {
+    response: reqwest::Response,
+    url: Url,
+    hops: Vec<Hop>,
+    note: Option<String>,
+    stopped: Option<StoppedRedirect>,
+    started: Instant,
+    redirects: Duration,
+    to_headers: Duration,
+}
+
+/// Reads the final body into memory, up to the client's body limit.
+async fn read_into_memory(http: &HttpClient, last: FinalHop) -> Result<ApiResponse> {
+    let FinalHop {
+        mut response,
+        url,
+        hops,
+        note,
+        stopped,
+        started,
+        redirects,
+        to_headers,
+    } = last;
+    let status = response.status();
+    let version = format!("{:?}", response.version());
+    let response_headers: Vec<HeaderLine> = response
+        .headers()
+        .iter()
+        .map(|(name, value)| HeaderLine {
+            name: name.as_str().to_owned(),
+            value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
+        })
+        .collect();
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let download_started = Instant::now();
+    let crate::http::CappedBody {
+        bytes,
+        truncated_at,
+    } = crate::http::read_capped(&mut response, http.settings().max_body)
+        .await
+        .map_err(|e| http.classify(&e, url.as_str()))?;
+    if truncated_at.is_none() {
+        http.body_finished(&url);
+    }
+    let download = download_started.elapsed();
+    let reason = reason(status);
+    let size = Size {
+        headers: head_size(&version, status.as_u16(), &reason, &response_headers),
+        body: bytes.len() as u64,
+    };
+    Ok(ApiResponse {
+        status: status.as_u16(),
+        reason,
+        url: url.to_string(),
+        http_version: version,
+        headers: response_headers,
+        body: ResponseBody::new(bytes, content_type.as_deref()),
+        size,
+        timing: Timing {
+            total: started.elapsed(),
+            redirects,
+            to_headers,
+            download,
+        },
+        hops,
+        note,
+        stopped,
+        truncated_at,
+    })
+}
+
+/// What [`save_body_to_file`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Saved {
+    /// The status of the response whose body was saved.
+    pub status: u16,
+    /// The URL that answered, after the redirects.
+    pub url: String,
+    pub bytes: u64,
+}
+
+/// **Save to file**: sends `request` again, with the same redirect rules as
+/// [`send`], and streams the whole final body to `path`, however large (no
+/// body limit), calling `progress(bytes written, Content-Length)` as it
+/// goes. The body goes to a temporary file beside `path`, renamed onto it
+/// only when complete; an error or Cancel (dropping this future) removes it
+/// and leaves `path` as it was.
+pub async fn save_body_to_file(
+    http: &HttpClient,
+    request: &ApiRequest,
+    authorization: Option<&Secret>,
+    path: &std::path::Path,
+    mut progress: impl FnMut(u64, Option<u64>),
+) -> Result<Saved> {
+    use tokio::io::AsyncWriteExt;
+    let mut last = until_final(http, prepare(request, authorization)?).await?;
+    let total = last.response.content_length();
+    let storage = |action: &'static str, e: std::io::Error| Error::Storage {
+        action,
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    };
+    let partial = PartialFile::beside(path);
+    let mut file = tokio::fs::File::create(&partial.0)
+        .await
+        .map_err(|e| storage("create a file beside", e))?;
+    let mut written = 0u64;
+    progress(0, total);
+    while let Some(chunk) = last
+        .response
+        .chunk()
+        .await
+        .map_err(|e| http.classify(&e, last.url.as_str()))?
+    {
+        file.write_all(&chunk)
+            .await
+            .map_err(|e| storage("write the body to", e))?;
+        written += chunk.len() as u64;
+        progress(written, total);
+    }
+    file.flush()
+        .await
+        .map_err(|e| storage("write the body to", e))?;
+    file.sync_all()
+        .await
+        .map_err(|e| storage("write the body to", e))?;
+    drop(file);
+    http.body_finished(&last.url);
+    tokio::fs::rename(&partial.0, path)
+        .await
+        .map_err(|e| storage("save the body as", e))?;
+    partial.keep();
+    Ok(Saved {
+        status: last.response.status().as_u16(),
+        url: last.url.to_string(),
+        bytes: written,
+    })
+}
+
+/// A temporary file beside the target, removed when dropped unless kept.
+struct PartialFile(std::path::PathBuf, bool);
+
+impl PartialFile {
+    fn beside(path: &std::path::Path) -> PartialFile {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "body".into());
+        let unique = format!(".{name}.{}.part", std::process::id());
+        PartialFile(path.with_file_name(unique), false)
+    }
+
+    fn keep(mut self) {
+        self.1 = true;
+    }
+}
+
+impl Drop for PartialFile {
+    fn drop(&mut self) {
+        if !self.1 {
+            let _ = std::fs::remove_file(&self.0);
+        }
     }
 }
 
