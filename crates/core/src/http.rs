@@ -27,6 +27,9 @@ pub const TOKEN_RESPONSE_LIMIT: u64 = MEGABYTE;
 
 pub const MEGABYTE: u64 = 1024 * 1024;
 
+/// The largest CA bundle file that is read.
+const CA_BUNDLE_LIMIT: u64 = MEGABYTE;
+
 /// How long a request right after a finished response to the same origin
 /// waits for that connection to be back in the pool.
 const CONNECTION_RETURN: Duration = Duration::from_millis(1);
@@ -221,7 +224,7 @@ fn read_ca_bundle(path: &Path) -> Result<Vec<reqwest::Certificate>> {
         path: path.display().to_string(),
         reason,
     };
-    let bytes = std::fs::read(path).map_err(|e| {
+    let io_problem = |e: std::io::Error| {
         problem(match e.kind() {
             std::io::ErrorKind::NotFound => "the file does not exist".into(),
             std::io::ErrorKind::PermissionDenied => {
@@ -229,7 +232,39 @@ fn read_ca_bundle(path: &Path) -> Result<Vec<reqwest::Certificate>> {
             }
             _ => format!("the file cannot be read ({e})"),
         })
-    })?;
+    };
+    // Looked at before it is opened: opening a FIFO blocks, reading
+    // /dev/zero never ends.
+    let metadata = std::fs::metadata(path).map_err(io_problem)?;
+    if metadata.is_dir() {
+        return Err(problem("it is a folder, not a file".into()));
+    }
+    if !metadata.is_file() {
+        return Err(problem(
+            "it is not a regular file (a device, a pipe or a socket)".into(),
+        ));
+    }
+    let too_large = || {
+        problem(format!(
+            "it is larger than {} MB; a CA bundle is a few KB",
+            CA_BUNDLE_LIMIT / MEGABYTE
+        ))
+    };
+    if metadata.len() > CA_BUNDLE_LIMIT {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(
+            std::fs::File::open(path).map_err(io_problem)?,
+            CA_BUNDLE_LIMIT + 1,
+        ),
+        &mut bytes,
+    )
+    .map_err(io_problem)?;
+    if bytes.len() as u64 > CA_BUNDLE_LIMIT {
+        return Err(too_large());
+    }
     let no_certificate =
         || problem("it holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into());
     if !String::from_utf8_lossy(&bytes).contains("-----BEGIN CERTIFICATE-----") {
@@ -877,6 +912,43 @@ mod tests {
         );
         assert!(err.to_string().contains("does not exist"), "{err}");
         assert!(err.hint().unwrap().contains("BEGIN CERTIFICATE"));
+    }
+
+    #[test]
+    fn a_folder_a_device_a_pipe_or_a_huge_file_is_refused_without_being_read() {
+        let folder = std::env::temp_dir();
+        let huge = temp_file("huge.pem", "-----BEGIN CERTIFICATE-----\n");
+        std::fs::File::options()
+            .write(true)
+            .open(&huge)
+            .unwrap()
+            .set_len(2 * MEGABYTE)
+            .unwrap();
+        let fifo =
+            std::env::temp_dir().join(format!("oauth-console-{}-fifo.pem", std::process::id()));
+        let _ = std::fs::remove_file(&fifo);
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success(), "mkfifo makes the pipe");
+        for (path, words) in [
+            (folder.clone(), "a folder"),
+            (PathBuf::from("/dev/zero"), "not a regular file"),
+            (fifo.clone(), "not a regular file"),
+            (huge.clone(), "larger than 1 MB"),
+        ] {
+            let started = std::time::Instant::now();
+            let err = with_ca_bundle(path.clone());
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "{path:?} answered at once"
+            );
+            assert_eq!(err.code(), "ca_bundle", "{path:?}");
+            assert!(err.to_string().contains(words), "{path:?}: {err}");
+        }
+        std::fs::remove_file(&huge).unwrap();
+        std::fs::remove_file(&fifo).unwrap();
     }
 
     #[test]
