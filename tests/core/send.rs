@@ -1138,3 +1138,33 @@ async fn cancelling_save_to_file_leaves_no_file_behind() {
     );
     std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_token_requests_open_one_tcp_connection() {
+    let server = Server::http(|_| {
+        reply(200).header("Content-Type", "application/json").body(
+            r#"{"access_token":"test-token-not-real","token_type":"Bearer","expires_in":3600}"#,
+        )
+    })
+    .await;
+    let client = http();
+    let request: TokenRequest = serde_json::from_value(serde_json::json!({
+        "grantType": "client_credentials",
+        "tokenUrl": server.url("/oauth2/v1/token"),
+        "clientId": "test-client",
+        "clientSecret": "test-secret-not-real",
+        "scope": "urn:test"
+    }))
+    .unwrap();
+    for i in 0..100 {
+        request_token(&client, &request, SystemTime::now())
+            .await
+            .unwrap_or_else(|e| panic!("token {i}: {e}"));
+    }
+    assert_eq!(server.seen().len(), 100);
+    assert_eq!(
+        server.connections(),
+        1,
+        "100 token requests one after the other share one kept-alive connection"
+    );
+}

@@ -458,7 +458,7 @@ impl HttpClient {
 
     /// Before a request to `url`: when a response from the same origin was
     /// finished a moment ago, give its connection up to
-    /// [`CONNECTION_RETURN`] to reach the pool, yielding to the runtime.
+    /// [`CONNECTION_RETURN`] to reach the pool.
     ///
     /// Why: hyper-util hands an HTTP/1 connection back to the pool from a
     /// task it spawns when the response headers arrive, which runs only once
@@ -466,18 +466,19 @@ impl HttpClient {
     /// find the pool empty; hyper-util then races a new connect against the
     /// pool, and even when the pool wins the started connect is finished in
     /// the background: a second TCP connection (2 for 100 back-to-back
-    /// sends). That task cannot be awaited from here, so the wait is a few
-    /// yields, only for back-to-back requests to one origin.
+    /// sends). That task cannot be awaited from here, so requests to one
+    /// origin back to back wait until 1 ms after the previous body ended.
     pub(crate) async fn let_connection_return(&self, url: &Url) {
         let since = match lock(&self.released).as_ref() {
             Some((origin, at)) if *origin == url.origin().ascii_serialization() => *at,
             _ => return,
         };
-        let remaining = CONNECTION_RETURN.saturating_sub(since.elapsed());
-        if !remaining.is_zero() {
-            // A timer, not yield_now: the worker must park so that the
-            // connection's task and the pool's task get to run.
-            tokio::time::sleep(remaining).await;
+        // Each round trip through the blocking pool leaves this worker free
+        // to run the pool's task or to park and poll the sockets; a timer
+        // would round up to whole milliseconds and yield_now() was seen not
+        // to let that task run.
+        while since.elapsed() < CONNECTION_RETURN {
+            let _ = tokio::task::spawn_blocking(|| ()).await;
         }
     }
 
