@@ -30,9 +30,9 @@ pub const MEGABYTE: u64 = 1024 * 1024;
 /// The largest CA bundle file that is read.
 const CA_BUNDLE_LIMIT: u64 = MEGABYTE;
 
-/// How long a request right after a finished response to the same origin
-/// waits for that connection to be back in the pool.
-const CONNECTION_RETURN: Duration = Duration::from_millis(1);
+/// How long after a response body was read a new connection waits for
+/// that response's connection to be back in the pool; see [`ReuseFirst`].
+const CONNECTION_RETURN: Duration = Duration::from_millis(5);
 
 /// How long an idle keep-alive connection stays open for the next request.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
@@ -354,9 +354,8 @@ pub struct HttpClient {
     settings: HttpSettings,
     proxy: Option<Url>,
     system_proxy: SystemProxy,
-    /// The origin whose last response body was read to its end, and when;
-    /// see [`HttpClient::let_connection_return`].
-    released: Arc<Mutex<Option<(String, Instant)>>>,
+    /// When the last response body was read to its end; see [`ReuseFirst`].
+    released: Arc<Mutex<Option<Instant>>>,
 }
 
 impl fmt::Debug for HttpClient {
@@ -384,7 +383,11 @@ impl HttpClient {
     pub fn with_env(settings: HttpSettings, env: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let proxy = settings.proxy_url()?;
         let system_proxy = SystemProxy::from_env(&env);
+        let released = Arc::new(Mutex::new(None));
         let mut builder = reqwest::Client::builder()
+            .connector_layer(ReuseFirst {
+                released: released.clone(),
+            })
             .redirect(reqwest::redirect::Policy::none())
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout.min(Duration::from_secs(15)))
@@ -441,7 +444,7 @@ impl HttpClient {
             settings,
             proxy,
             system_proxy,
-            released: Arc::new(Mutex::new(None)),
+            released,
         })
     }
 
@@ -449,37 +452,10 @@ impl HttpClient {
         &self.client
     }
 
-    /// Marks that a response from `url` was read to its end, so its
-    /// keep-alive connection is on its way back to the pool.
-    pub(crate) fn body_finished(&self, url: &Url) {
-        let origin = url.origin().ascii_serialization();
-        *lock(&self.released) = Some((origin, Instant::now()));
-    }
-
-    /// Before a request to `url`: when a response from the same origin was
-    /// finished a moment ago, give its connection up to
-    /// [`CONNECTION_RETURN`] to reach the pool.
-    ///
-    /// Why: hyper-util hands an HTTP/1 connection back to the pool from a
-    /// task it spawns when the response headers arrive, which runs only once
-    /// the body has been read. A request made right after the body ends may
-    /// find the pool empty; hyper-util then races a new connect against the
-    /// pool, and even when the pool wins the started connect is finished in
-    /// the background: a second TCP connection (2 for 100 back-to-back
-    /// sends). That task cannot be awaited from here, so requests to one
-    /// origin back to back wait until 1 ms after the previous body ended.
-    pub(crate) async fn let_connection_return(&self, url: &Url) {
-        let since = match lock(&self.released).as_ref() {
-            Some((origin, at)) if *origin == url.origin().ascii_serialization() => *at,
-            _ => return,
-        };
-        // Each round trip through the blocking pool leaves this worker free
-        // to run the pool's task or to park and poll the sockets; a timer
-        // would round up to whole milliseconds and yield_now() was seen not
-        // to let that task run.
-        while since.elapsed() < CONNECTION_RETURN {
-            let _ = tokio::task::spawn_blocking(|| ()).await;
-        }
+    /// Marks that a response was read to its end, so its keep-alive
+    /// connection is on its way back to the pool (see [`ReuseFirst`]).
+    pub(crate) fn body_finished(&self) {
+        *lock(&self.released) = Some(Instant::now());
     }
 
     pub fn settings(&self) -> &HttpSettings {
@@ -626,6 +602,113 @@ fn causes(error: &reqwest::Error) -> Vec<&(dyn std::error::Error + 'static)> {
         }
     }
     all
+}
+
+/// A connector layer that lets a kept-alive connection win over a new one.
+///
+/// The race it closes: hyper-util hands an HTTP/1 connection back to its
+/// pool from a task it spawns, which finishes only after the response body
+/// was read. A request made right after that (the next send, the next
+/// token request) may find the pool empty; hyper-util then starts a new
+/// connection and waits for either, and when the pool wins it still
+/// finishes the started connection in the background: a second TCP
+/// connection (2 for 100 back-to-back sends, in 8 of 20 runs; a raw server
+/// showed requests moving to the new one).
+///
+/// So a connect that starts within [`CONNECTION_RETURN`] of a finished body
+/// waits until then before connecting, and gives up, without opening a
+/// socket, as soon as hyper-util moves it to a background task: that move
+/// happens exactly when the pool delivered the returning connection to the
+/// request. A request that gets its connection from the pool pays nothing;
+/// one that needs a new connection right after a body waits at most
+/// [`CONNECTION_RETURN`].
+#[derive(Clone)]
+struct ReuseFirst {
+    released: Arc<Mutex<Option<Instant>>>,
+}
+
+impl<S> tower_layer::Layer<S> for ReuseFirst {
+    type Service = ReuseFirstService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        ReuseFirstService {
+            inner,
+            released: self.released.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct ReuseFirstService<S> {
+    inner: S,
+    released: Arc<Mutex<Option<Instant>>>,
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl<S, R> tower_service::Service<R> for ReuseFirstService<S>
+where
+    S: tower_service::Service<R, Error = BoxError> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    R: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = BoxError;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = std::result::Result<S::Response, BoxError>> + Send>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::result::Result<(), BoxError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> Self::Future {
+        // The service that was made ready is the one that is called.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let hold_until = lock(&self.released)
+            .map(|at| at + CONNECTION_RETURN)
+            .filter(|until| *until > Instant::now());
+        Box::pin(async move {
+            if let Some(until) = hold_until {
+                if (Superseded {
+                    sleep: Box::pin(tokio::time::sleep_until(until.into())),
+                    waker: None,
+                })
+                .await
+                {
+                    return Err("not needed: the kept-alive connection came back".into());
+                }
+            }
+            inner.call(request).await
+        })
+    }
+}
+
+/// Ready with `false` at the deadline, or with `true` as soon as it is
+/// polled by another task than the one that first polled it.
+struct Superseded {
+    sleep: std::pin::Pin<Box<tokio::time::Sleep>>,
+    waker: Option<std::task::Waker>,
+}
+
+impl std::future::Future for Superseded {
+    type Output = bool;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<bool> {
+        match &self.waker {
+            None => self.waker = Some(cx.waker().clone()),
+            Some(first) if !first.will_wake(cx.waker()) => return std::task::Poll::Ready(true),
+            Some(_) => {}
+        }
+        self.sleep.as_mut().poll(cx).map(|()| false)
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -215,15 +215,12 @@ impl Transport {
         }
         let outcome = async {
             let request = reqwest::Request::try_from(request)?;
-            let url = request.url().clone();
-            self.http.let_connection_return(&url).await;
             let mut response = self.http.reqwest().execute(request).await?;
             let status = response.status();
             let headers = response.headers().clone();
             let body = crate::http::read_capped(&mut response, TOKEN_RESPONSE_LIMIT).await?;
-            drop(response);
             if body.truncated_at.is_none() {
-                self.http.body_finished(&url);
+                self.http.body_finished();
             }
             Ok::<_, reqwest::Error>((status, headers, body))
         }

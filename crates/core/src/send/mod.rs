@@ -477,7 +477,6 @@ async fn until_final(http: &HttpClient, prepared: Prepared) -> Result<FinalHop> 
         if let Some(bytes) = &body {
             builder = builder.body(bytes.clone());
         }
-        http.let_connection_return(&url).await;
         let mut response = builder
             .send()
             .await
@@ -604,7 +603,7 @@ async fn read_into_memory(http: &HttpClient, last: FinalHop) -> Result<ApiRespon
         .await
         .map_err(|e| http.classify(&e, url.as_str()))?;
     if truncated_at.is_none() {
-        http.body_finished(&url);
+        http.body_finished();
     }
     let download = download_started.elapsed();
     let reason = reason(status);
@@ -690,7 +689,7 @@ pub async fn save_body_to_file(
         .await
         .map_err(|e| storage("write the body to", e))?;
     drop(file);
-    http.body_finished(&last.url);
+    http.body_finished();
     tokio::fs::rename(&partial.0, path)
         .await
         .map_err(|e| storage("save the body as", e))?;
