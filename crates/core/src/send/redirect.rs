@@ -84,12 +84,19 @@ impl TrustedHost {
             Host::parse(host).map_err(|e| invalid(&format!("the host is not valid ({e})")))?;
         let host = match &parsed {
             Host::Ipv6(ip) => format!("[{ip}]"),
+            // As URLs are compared: without the root's trailing dot.
+            Host::Domain(name) => name.strip_suffix('.').unwrap_or(name).to_owned(),
             other => other.to_string(),
         };
+        if host.is_empty() || host.split('.').any(str::is_empty) {
+            return Err(invalid(
+                "a host name has no empty labels (nothing between two dots)",
+            ));
+        }
         match port {
             Some(port) => Ok(TrustedHost::HostPort { host, port }),
             None => match parsed {
-                Host::Domain(ref name) if !name.contains('.') && name != "localhost" => Err(invalid(
+                Host::Domain(_) if !host.contains('.') && host != "localhost" => Err(invalid(
                     "a domain must have at least two labels (such as oraclecloud.com); a single label would trust too much",
                 )),
                 _ => Ok(TrustedHost::Domain(host)),
@@ -453,6 +460,11 @@ mod tests {
             TrustedHost::Domain("oraclecloud.com".into())
         );
         assert_eq!(
+            TrustedHost::parse("oraclecloud.com.").unwrap(),
+            TrustedHost::Domain("oraclecloud.com".into()),
+            "the trailing dot of a fully qualified name"
+        );
+        assert_eq!(
             TrustedHost::parse("https://design.example.com:8443/ic/api/").unwrap(),
             TrustedHost::HostPort {
                 host: "design.example.com".into(),
@@ -491,6 +503,11 @@ mod tests {
             "ftp://example.com",
             "user@example.com",
             "[::1",
+            "..",
+            ".",
+            "a..example.com",
+            "Σ..",
+            "example..",
         ] {
             let err = TrustedHost::parse(entry).unwrap_err();
             assert_eq!(
