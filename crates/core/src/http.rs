@@ -889,6 +889,37 @@ mod tests {
         }
     }
 
+    /// A resolver that finds no host, so no lookup leaves this computer.
+    struct NoSuchHost;
+
+    impl reqwest::dns::Resolve for NoSuchHost {
+        fn resolve(&self, _: reqwest::dns::Name) -> reqwest::dns::Resolving {
+            Box::pin(async {
+                Err::<reqwest::dns::Addrs, BoxError>(Box::new(std::io::Error::other(
+                    "certificate handshake tunnel: no such host (test)",
+                )))
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_host_that_is_not_found_is_a_dns_error_whatever_the_words() {
+        let failing = reqwest::Client::builder()
+            .dns_resolver(std::sync::Arc::new(NoSuchHost))
+            .no_proxy()
+            .build()
+            .unwrap();
+        let url = "https://idcs-x.identity.example.test/oauth2/v1/certificates";
+        let err = failing.get(url).send().await.unwrap_err();
+        // Without a system proxy, whatever this process's environment says.
+        let http = HttpClient::with_env(HttpSettings::default(), |_| None).unwrap();
+        let err = http.classify(&err, url);
+        assert!(
+            matches!(&err, Error::Dns { host } if host == "idcs-x.identity.example.test"),
+            "{err:?}"
+        );
+    }
+
     #[test]
     fn settings_are_read_from_the_settings_page_json() {
         let settings: HttpSettings = serde_json::from_value(serde_json::json!({
