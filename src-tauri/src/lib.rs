@@ -166,6 +166,7 @@ fn startup_http(settings: &Settings, notices: &mut Vec<Notice>) -> HttpClient {
         timeout: std::time::Duration::from_secs(settings.timeout_seconds.max(1)),
         proxy: settings.proxy.clone().filter(|p| !p.trim().is_empty()),
         ca_bundle: settings.ca_bundle.clone().filter(|p| !p.trim().is_empty()).map(Into::into),
+        ..HttpSettings::default()
     };
     HttpClient::new(saved).unwrap_or_else(|e| {
         let e = oauth_console_core::IpcError::from(e);

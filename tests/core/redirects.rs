@@ -6,7 +6,9 @@
 use crate::send::servers::{reply, run_curl, Reply, Seen, Server, TestCa};
 use crate::send::{bearer, get, http, TOKEN};
 use oauth_console_core::http::{HttpClient, HttpSettings};
-use oauth_console_core::send::{self, curl, ApiRequest, FollowAuthorization, Forwarding};
+use oauth_console_core::send::{
+    self, curl, ApiRequest, FollowAuthorization, Forwarding, StopReason,
+};
 use oauth_console_core::{Error, IpcError};
 
 /// A design-time host: 200 with the test token, 401 without it.
@@ -213,9 +215,22 @@ async fn https_to_http_drops_authorization_even_when_any_host_is_allowed() {
         "not forwarded (https→http)"
     );
     assert_eq!(plain.seen()[0].header("authorization"), None);
+    // curl is stricter: with --proto-redir =https it does not go to http at all.
+    let command = curl::for_api_request(
+        &request,
+        Some(&bearer()),
+        &settings,
+        Some(&response.hops),
+        true,
+    )
+    .unwrap();
+    let run = run_curl(&command).await;
+    assert_ne!(run.exit, 0, "curl refuses the http hop: {run:?}");
+    assert_eq!(run.status, Some(302), "{run:?}");
     assert_eq!(
-        curl_status(&request, &settings, &response.hops).await,
-        Some(401)
+        plain.seen().len(),
+        1,
+        "only the app's request, none from curl"
     );
     std::fs::remove_file(bundle).unwrap();
 }
@@ -477,4 +492,130 @@ async fn once_dropped_authorization_is_not_added_back_later_in_the_chain() {
             "not forwarded (dropped at an earlier redirect)"
         ]
     );
+}
+
+#[tokio::test]
+async fn a_redirect_from_https_to_plain_http_on_another_computer_is_stopped_and_listed() {
+    let ca = TestCa::new();
+    let secure = Server::https(&ca.leaf(&["127.0.0.1"]), |_| {
+        Reply::redirect(302, "http://oic.example.test/ic/api/")
+    })
+    .await;
+    let bundle = ca.bundle_file();
+    let client = HttpClient::new(HttpSettings {
+        ca_bundle: Some(bundle.clone()),
+        ..HttpSettings::default()
+    })
+    .unwrap();
+    let request = get(&secure.url(PATH), FollowAuthorization::Any, &[]);
+    let response = send::send(&client, &request, Some(&bearer()))
+        .await
+        .unwrap();
+    std::fs::remove_file(bundle).unwrap();
+
+    assert_eq!(response.status, 302, "the redirect itself is the answer");
+    assert_eq!(response.hops.len(), 1, "nothing was sent to the http host");
+    let stopped = response
+        .stopped
+        .clone()
+        .expect("the hop is listed as stopped");
+    assert_eq!(stopped.reason, StopReason::Downgrade);
+    assert_eq!(stopped.url, "http://oic.example.test/ic/api/");
+    assert_eq!(stopped.method, "GET");
+    assert!(
+        stopped.can_follow_once,
+        "the UI may offer to follow it once"
+    );
+    assert!(
+        stopped.message.contains("https to plain http"),
+        "{stopped:?}"
+    );
+    assert_eq!(response.note.as_deref(), Some(stopped.message.as_str()));
+    let view = serde_json::to_value(&response.stopped).unwrap();
+    assert_eq!(view["reason"], "downgrade");
+    assert_eq!(view["canFollowOnce"], true);
+}
+
+#[tokio::test]
+async fn a_307_that_would_resend_the_body_to_a_host_without_the_credentials_is_stopped() {
+    let target = Server::http(echo).await;
+    let start = Server::http(redirects_to(target.base.clone(), 307)).await;
+    let mut request = post_json(&start.url("/start"));
+    request.follow_authorization = FollowAuthorization::Trusted;
+    request.trusted_hosts = trusted(&[]);
+    let response = send::send(&http(), &request, Some(&bearer()))
+        .await
+        .unwrap();
+
+    assert_eq!(response.status, 307);
+    assert!(
+        target.seen().is_empty(),
+        "the body never reached the other host: {:?}",
+        target.seen()
+    );
+    let stopped = response.stopped.expect("the hop is listed as stopped");
+    assert_eq!(stopped.reason, StopReason::BodyWithoutCredentials);
+    assert_eq!(stopped.method, "POST");
+    assert_eq!(stopped.url, target.url("/start"));
+    assert!(stopped.message.contains("request body"), "{stopped:?}");
+
+    // The user chose "follow once without credentials".
+    let followed = send::follow_once(&http(), &request, &stopped)
+        .await
+        .unwrap();
+    assert_eq!(followed.status, 200);
+    let seen = target.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].body, r#"{"name":"it's a test"}"#);
+    assert_eq!(seen[0].header("authorization"), None, "{seen:?}");
+    assert_eq!(followed.hops[0].authorization, Forwarding::NotSet);
+}
+
+#[tokio::test]
+async fn a_307_to_a_trusted_host_that_gets_the_credentials_keeps_the_body() {
+    let target = Server::http(echo).await;
+    let start = Server::http(redirects_to(target.base.clone(), 307)).await;
+    let mut request = post_json(&start.url("/start"));
+    request.trusted_hosts = trusted(&[format!("127.0.0.1:{}", target.port)]);
+    let response = send::send(&http(), &request, Some(&bearer()))
+        .await
+        .unwrap();
+    assert_eq!(response.status, 200);
+    assert!(response.stopped.is_none());
+    assert_eq!(response.hops[1].authorization, Forwarding::TrustedHost);
+    assert_eq!(target.seen()[0].body, r#"{"name":"it's a test"}"#);
+}
+
+#[tokio::test]
+async fn a_location_with_javascript_file_or_data_is_refused_with_a_clear_message() {
+    for location in [
+        "javascript:alert(document.cookie)",
+        "file:///etc/passwd",
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    ] {
+        let server = Server::http(move |_| Reply::redirect(302, location)).await;
+        let response = send::send(
+            &http(),
+            &get(&server.url("/x"), FollowAuthorization::Any, &[]),
+            Some(&bearer()),
+        )
+        .await
+        .unwrap();
+        let scheme = location.split(':').next().unwrap();
+        assert_eq!(response.status, 302, "{location}");
+        let stopped = response.stopped.expect("listed as stopped");
+        assert_eq!(stopped.reason, StopReason::Scheme);
+        assert!(!stopped.can_follow_once, "never offered: {location}");
+        assert_eq!(stopped.url, format!("{scheme}:"));
+        assert!(
+            stopped.message.contains(&format!("{scheme}: address"))
+                && stopped.message.contains("never opens"),
+            "{stopped:?}"
+        );
+        assert!(
+            !stopped.message.contains("alert") && !stopped.message.contains("passwd"),
+            "the address itself is not repeated: {stopped:?}"
+        );
+        assert_eq!(server.seen().len(), 1, "nothing else was requested");
+    }
 }

@@ -817,3 +817,354 @@ async fn the_client_credentials_curl_command_gets_a_token_from_the_identity_serv
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_sequential_sends_open_one_tcp_connection() {
+    let server = Server::http(|_| {
+        reply(200)
+            .header("Content-Type", "application/json")
+            .body(r#"{"items":[],"hasMore":false}"#)
+    })
+    .await;
+    let client = http();
+    let request = get(&server.url("/ic/api/"), FollowAuthorization::Trusted, &[]);
+    for i in 0..100 {
+        let response = send::send(&client, &request, Some(&bearer()))
+            .await
+            .unwrap();
+        assert_eq!(response.status, 200, "send {i}");
+    }
+    assert_eq!(server.seen().len(), 100);
+    assert_eq!(
+        server.connections(),
+        1,
+        "100 sends one after the other share one kept-alive connection"
+    );
+}
+
+/// A server on 127.0.0.1 that answers every request with 200 and a chunked
+/// body that never ends; returns its URL and how many bytes it wrote.
+async fn endless_body() -> (String, Arc<std::sync::atomic::AtomicU64>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/big", listener.local_addr().unwrap());
+    let written = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let count = written.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let count = count.clone();
+            tokio::spawn(async move {
+                let mut head = [0u8; 4096];
+                let _ = socket.read(&mut head).await;
+                let start = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n";
+                if socket.write_all(start.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, "a".repeat(64 * 1024));
+                while socket.write_all(chunk.as_bytes()).await.is_ok() {
+                    count.fetch_add(64 * 1024, std::sync::atomic::Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    (url, written)
+}
+
+#[tokio::test]
+async fn a_body_past_the_limit_is_cut_at_the_limit_and_says_so() {
+    let server = Server::http(|_| {
+        reply(200)
+            .header("Content-Type", "text/plain")
+            .body(&"x".repeat(10_000))
+    })
+    .await;
+    let client = HttpClient::new(HttpSettings {
+        max_body: 4096,
+        ..HttpSettings::default()
+    })
+    .unwrap();
+    let request = get(&server.url("/file"), FollowAuthorization::Trusted, &[]);
+    let response = send::send(&client, &request, None).await.unwrap();
+    assert_eq!(response.truncated_at, Some(4096));
+    assert_eq!(response.body.bytes.len(), 4096);
+    assert_eq!(response.size.body, 4096);
+    assert_eq!(
+        serde_json::to_value(&response).unwrap()["truncatedAt"],
+        4096
+    );
+
+    let whole = send::send(&http(), &request, None).await.unwrap();
+    assert_eq!(whole.truncated_at, None, "10 KB is under the default 50 MB");
+    assert_eq!(whole.body.bytes.len(), 10_000);
+}
+
+#[tokio::test]
+async fn an_endless_body_is_read_only_up_to_the_limit() {
+    let (url, written) = endless_body().await;
+    let client = HttpClient::new(HttpSettings {
+        max_body: 2 * 1024 * 1024,
+        timeout: Duration::from_secs(20),
+        ..HttpSettings::default()
+    })
+    .unwrap();
+    let request = get(&url, FollowAuthorization::Trusted, &[]);
+    let response = send::send(&client, &request, None).await.unwrap();
+    assert_eq!(response.truncated_at, Some(2 * 1024 * 1024));
+    assert_eq!(response.body.bytes.len(), 2 * 1024 * 1024);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sent = written.load(std::sync::atomic::Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        written.load(std::sync::atomic::Ordering::SeqCst),
+        sent,
+        "reading stopped: the connection was closed, the server can write no more"
+    );
+}
+
+#[tokio::test]
+async fn a_token_endpoint_that_answers_more_than_one_megabyte_is_refused_unread() {
+    let (url, _) = endless_body().await;
+    let request: TokenRequest = serde_json::from_value(serde_json::json!({
+        "grantType": "client_credentials",
+        "tokenUrl": url,
+        "clientId": "test-client",
+        "clientSecret": "test-secret-not-real",
+        "scope": "urn:test"
+    }))
+    .unwrap();
+    let err = request_token(&http(), &request, SystemTime::now())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::ResponseTooLarge { limit, status: 200, .. } if *limit == 1024 * 1024),
+        "{err:?}"
+    );
+    let ipc = IpcError::from(err);
+    assert_eq!(ipc.code, "response_too_large");
+    assert!(ipc.message.contains("more than 1 MB"), "{}", ipc.message);
+    assert!(!ipc.message.contains("not-real"));
+}
+
+#[tokio::test]
+async fn the_system_proxy_from_the_environment_never_sees_a_send_to_the_sandbox() {
+    // A recording proxy on 127.0.0.1, given to this client only as its
+    // HTTP_PROXY / HTTPS_PROXY / ALL_PROXY (no process-wide variable).
+    let proxy = Server::http(|_| reply(502).body("the proxy answered")).await;
+    let proxy_url = proxy.base.clone();
+    let env = move |name: &str| {
+        matches!(
+            name,
+            "HTTP_PROXY" | "HTTPS_PROXY" | "ALL_PROXY" | "http_proxy" | "all_proxy"
+        )
+        .then(|| proxy_url.clone())
+    };
+    let client = HttpClient::with_env(HttpSettings::default(), env).unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    let credentials = sandbox.credentials().clone();
+
+    let token = request_token(
+        &client,
+        &TokenRequest::ClientCredentials(ClientCredentials {
+            client: Client {
+                token_url: sandbox.token_url(),
+                client_id: credentials.client_id.clone(),
+                client_secret: Secret::new(credentials.client_secret.clone()),
+                client_auth: ClientAuth::BasicHeader,
+            },
+            scope: credentials.scope_all.clone(),
+        }),
+        SystemTime::now(),
+    )
+    .await
+    .expect("the sandbox issues a token, directly");
+    let authorization = Secret::new(format!("Bearer {}", token.access_token.expose()));
+    let trusted = send::default_trusted_hosts(Some(&sandbox.design_url()));
+    let url = format!(
+        "{}/ic/api/integration/v1/connections?limit=2",
+        sandbox.runtime_url()
+    );
+    let response = send::send(
+        &client,
+        &get(&url, FollowAuthorization::Trusted, &trusted),
+        Some(&authorization),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status, 200, "{:?}", response.body.text());
+    assert!(
+        proxy.seen().is_empty() && proxy.connections() == 0,
+        "the proxy saw nothing: {:?}",
+        proxy.seen()
+    );
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn certificate_problems_are_named_from_the_rustls_error_not_the_message() {
+    let ca = TestCa::new();
+    let bundle = ca.bundle_file();
+    let trusting = HttpClient::new(HttpSettings {
+        ca_bundle: Some(bundle.clone()),
+        ..HttpSettings::default()
+    })
+    .unwrap();
+    // Signed by the trusted CA, but for another name.
+    let other_name = Server::https(&ca.leaf(&["design.example.test"]), |_| reply(200)).await;
+    let request = get(
+        &other_name.url("/tls/certificates"),
+        FollowAuthorization::Trusted,
+        &[],
+    );
+    let err = send::send(&trusting, &request, None).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Tls { detail, .. } if detail.contains("NotValidForName")),
+        "{err:?}"
+    );
+    let unknown = Server::https(&servers::self_signed(), |_| reply(200)).await;
+    let request = get(&unknown.url("/expired"), FollowAuthorization::Trusted, &[]);
+    let err = send::send(&http(), &request, None).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Tls { detail, .. } if detail.contains("UnknownIssuer")),
+        "{err:?}"
+    );
+    std::fs::remove_file(bundle).unwrap();
+}
+
+fn temp_path(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "oc-save-{}-{}",
+        std::process::id(),
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[tokio::test]
+async fn save_to_file_streams_the_whole_body_past_the_memory_limit_with_progress() {
+    let body = "0123456789abcdef".repeat(200_000); // 3.2 MB
+    let served = body.clone();
+    let server = Server::http(move |_| {
+        reply(200)
+            .header("Content-Type", "text/plain")
+            .body(&served)
+    })
+    .await;
+    let client = HttpClient::new(HttpSettings {
+        max_body: 1024 * 1024,
+        ..HttpSettings::default()
+    })
+    .unwrap();
+    let request = get(
+        &server.url("/export.txt"),
+        FollowAuthorization::Trusted,
+        &[],
+    );
+    let in_memory = send::send(&client, &request, Some(&bearer()))
+        .await
+        .unwrap();
+    assert_eq!(
+        in_memory.truncated_at,
+        Some(1024 * 1024),
+        "the viewer keeps 1 MB"
+    );
+
+    let path = temp_path("export.txt");
+    let mut reports = Vec::new();
+    let saved =
+        send::save_body_to_file(&client, &request, Some(&bearer()), &path, |done, total| {
+            reports.push((done, total))
+        })
+        .await
+        .unwrap();
+    assert_eq!(saved.status, 200);
+    assert_eq!(saved.bytes, body.len() as u64);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        body,
+        "the whole body"
+    );
+    assert_eq!(reports.first(), Some(&(0, Some(body.len() as u64))));
+    assert_eq!(
+        reports.last(),
+        Some(&(body.len() as u64, Some(body.len() as u64)))
+    );
+    assert!(
+        reports.windows(2).all(|w| w[0].0 <= w[1].0),
+        "progress only grows"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers,
+        [std::ffi::OsString::from("export.txt")],
+        "no partial file left"
+    );
+    assert_eq!(
+        server.seen()[1].header("authorization").as_deref(),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
+#[tokio::test]
+async fn cancelling_save_to_file_leaves_no_file_behind() {
+    let (url, written) = endless_body().await;
+    let path = temp_path("endless.bin");
+    let request = get(&url, FollowAuthorization::Trusted, &[]);
+    let client = http();
+    let saving = send::save_body_to_file(&client, &request, None, &path, |_, _| {});
+    let outcome = tokio::time::timeout(Duration::from_millis(500), saving).await;
+    assert!(
+        outcome.is_err(),
+        "an endless body is still being saved when cancelled"
+    );
+    assert!(
+        written.load(std::sync::atomic::Ordering::SeqCst) > 0,
+        "the body was streaming"
+    );
+    let left: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        left.is_empty(),
+        "neither the file nor a partial one: {left:?}"
+    );
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_token_requests_open_one_tcp_connection() {
+    let server = Server::http(|_| {
+        reply(200).header("Content-Type", "application/json").body(
+            r#"{"access_token":"test-token-not-real","token_type":"Bearer","expires_in":3600}"#,
+        )
+    })
+    .await;
+    let client = http();
+    let request: TokenRequest = serde_json::from_value(serde_json::json!({
+        "grantType": "client_credentials",
+        "tokenUrl": server.url("/oauth2/v1/token"),
+        "clientId": "test-client",
+        "clientSecret": "test-secret-not-real",
+        "scope": "urn:test"
+    }))
+    .unwrap();
+    for i in 0..100 {
+        request_token(&client, &request, SystemTime::now())
+            .await
+            .unwrap_or_else(|e| panic!("token {i}: {e}"));
+    }
+    assert_eq!(server.seen().len(), 100);
+    assert_eq!(
+        server.connections(),
+        1,
+        "100 token requests one after the other share one kept-alive connection"
+    );
+}

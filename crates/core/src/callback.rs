@@ -8,8 +8,10 @@
 //! - the in-app login window: the app asks [`is_callback`] about every
 //!   navigation and stops the one that reaches the Callback URL, unloaded;
 //! - the system browser: [`LoopbackListener`] listens on the loopback Callback
-//!   URL (RFC 8252 §7.3), answers one `GET` of its path with a page that says
-//!   to close the tab, and stops listening;
+//!   URL (RFC 8252 §7.3) until a `GET` of its path carries the `state` that
+//!   was sent (any other request gets a 400 page and is ignored, so a stray
+//!   local request can neither end nor forge the sign-in), answers it with a
+//!   page that says to close the tab, and stops listening;
 //! - the redirected URL pasted by the user.
 //!
 //! This module touches the loopback network only; it never loads the Callback
@@ -18,7 +20,7 @@
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use std::fmt;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -149,7 +151,8 @@ pub fn read_redirect(value: &str) -> Result<Redirect> {
 impl Redirect {
     /// The code, when the returned `state` is the one sent; otherwise a
     /// CSRF error. A returned `error` becomes [`Error::AuthorizationFailed`]
-    /// (unless it carries a foreign state).
+    /// only with the state sent; without it, or with another, it is a CSRF
+    /// error too.
     pub fn into_code(self, sent_state: &str) -> Result<Secret> {
         match self {
             Redirect::Code { code, state } => match state {
@@ -157,13 +160,18 @@ impl Redirect {
                 Some(_) => Err(Error::StateMismatch { missing: false }),
                 None => Err(Error::StateMismatch { missing: true }),
             },
+            // An error is the identity domain's word only when it carries
+            // the state that was sent; anyone can craft `?error=...`.
             Redirect::Error {
                 error,
                 description,
                 state,
             } => match state {
-                Some(state) if state != sent_state => Err(Error::StateMismatch { missing: false }),
-                _ => Err(Error::AuthorizationFailed { error, description }),
+                Some(state) if state == sent_state => {
+                    Err(Error::AuthorizationFailed { error, description })
+                }
+                Some(_) => Err(Error::StateMismatch { missing: false }),
+                None => Err(Error::StateMismatch { missing: true }),
             },
         }
     }
@@ -197,15 +205,23 @@ fn single(pairs: &[(String, String)], name: &str) -> Result<Option<String>> {
 /// (RFC 8252 §7.3). Port 0 picks a free port: [`LoopbackListener::callback_url`]
 /// then has the real one, to be sent as `redirect_uri`. Dropping the listener,
 /// or the future of [`LoopbackListener::receive`], closes the socket.
+///
+/// A Callback URL on `localhost` is bound on both 127.0.0.1 and [::1] with
+/// the same port, since the browser may resolve `localhost` to either: no
+/// other local process can then take the address the browser picks.
 pub struct LoopbackListener {
-    listener: TcpListener,
+    listeners: Vec<TcpListener>,
     callback: Url,
 }
 
+/// How many times a free port is looked for when `localhost:0` must be free
+/// on both addresses.
+const DUAL_BIND_ATTEMPTS: usize = 8;
+
 impl LoopbackListener {
     /// Listens on the host and port of `callback_url`, which must be
-    /// `http://127.0.0.1:<port>/<path>` (or `[::1]`, or `localhost`, bound as
-    /// 127.0.0.1).
+    /// `http://127.0.0.1:<port>/<path>` (or `[::1]`, or `localhost`, bound on
+    /// both 127.0.0.1 and [::1]).
     pub async fn bind(callback_url: &str) -> Result<LoopbackListener> {
         let mut callback = self::callback_url(callback_url)?;
         let not_loopback = || {
@@ -217,11 +233,11 @@ impl LoopbackListener {
         if callback.scheme() != "http" {
             return Err(not_loopback());
         }
-        let ip: IpAddr = match callback.host() {
-            Some(Host::Ipv4(ip)) if ip.is_loopback() => ip.into(),
-            Some(Host::Ipv6(ip)) if ip.is_loopback() => ip.into(),
+        let addresses: Vec<IpAddr> = match callback.host() {
+            Some(Host::Ipv4(ip)) if ip.is_loopback() => vec![ip.into()],
+            Some(Host::Ipv6(ip)) if ip.is_loopback() => vec![ip.into()],
             Some(Host::Domain(domain)) if domain.eq_ignore_ascii_case("localhost") => {
-                Ipv4Addr::LOCALHOST.into()
+                vec![Ipv4Addr::LOCALHOST.into(), Ipv6Addr::LOCALHOST.into()]
             }
             _ => return Err(not_loopback()),
         };
@@ -231,17 +247,40 @@ impl LoopbackListener {
                 reason: "it has no port: add one, such as http://127.0.0.1:53682/callback, or use :0 for a free port".into(),
             });
         };
-        let address = SocketAddr::new(ip, port);
-        let listen_error = |e: std::io::Error| Error::CallbackListen {
-            address: address.to_string(),
-            detail: e.to_string(),
+        let attempts = if port == 0 && addresses.len() > 1 {
+            DUAL_BIND_ATTEMPTS
+        } else {
+            1
         };
-        let listener = TcpListener::bind(address).await.map_err(listen_error)?;
-        let bound = listener.local_addr().map_err(listen_error)?;
-        callback
-            .set_port(Some(bound.port()))
-            .map_err(|()| Error::Internal("could not set the port of the Callback URL".into()))?;
-        Ok(LoopbackListener { listener, callback })
+        let mut failed = None;
+        for _ in 0..attempts {
+            match bind_all(&addresses, port).await {
+                Ok((listeners, bound)) => {
+                    callback.set_port(Some(bound)).map_err(|()| {
+                        Error::Internal("could not set the port of the Callback URL".into())
+                    })?;
+                    return Ok(LoopbackListener {
+                        listeners,
+                        callback,
+                    });
+                }
+                Err(e) => failed = Some(e),
+            }
+        }
+        let Some((address, error)) = failed else {
+            return Err(Error::Internal("no address to listen on".into()));
+        };
+        if address.is_ipv6() && addresses.len() > 1 {
+            // localhost: 127.0.0.1 was free, [::1] was not (or has no IPv6).
+            return Err(Error::InvalidUrl {
+                field: CALLBACK_FIELD,
+                reason: format!(
+                    "a browser may reach localhost at [::1], and OAuth Console could not listen on {address} ({error}), so another program could receive the sign-in; use http://127.0.0.1:<port>{} as the Callback URL (registered as a Redirect URL of the application)",
+                    callback.path()
+                ),
+            });
+        }
+        Err(listen_error(address, &error))
     }
 
     /// The Callback URL as listened on (the real port when 0 was asked for).
@@ -249,12 +288,41 @@ impl LoopbackListener {
         &self.callback
     }
 
-    /// Waits for the browser's `GET` of the Callback URL's path and returns
-    /// the full URL it asked for. Other paths get 404 and other methods 405,
+    /// The addresses listened on: one, or two for `localhost`.
+    pub fn local_addrs(&self) -> Vec<SocketAddr> {
+        self.listeners
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect()
+    }
+
+    /// Waits for the browser's `GET` of the Callback URL's path that carries
+    /// `state` (the one sent in the authorize URL) and returns the full URL it
+    /// asked for. Other paths get 404, other methods 405, a request without
+    /// that state (a stray request, another sign-in, a forged `error=`) 400,
     /// and waiting goes on. Stops listening when it returns, on timeout, or
     /// when this future is dropped (Cancel).
-    pub async fn receive(self, timeout: Duration) -> Result<Url> {
-        let LoopbackListener { listener, callback } = self;
+    pub async fn receive(self, state: &str, timeout: Duration) -> Result<Url> {
+        let LoopbackListener {
+            listeners,
+            callback,
+        } = self;
+        let (accepted_tx, mut accepted_rx) = tokio::sync::mpsc::channel(16);
+        // Dropped (so aborted) when this future ends.
+        let mut accepting = JoinSet::new();
+        for listener in listeners {
+            let accepted_tx = accepted_tx.clone();
+            accepting.spawn(async move {
+                loop {
+                    let accepted = listener.accept().await.map(|(stream, _)| stream);
+                    let fatal = matches!(&accepted, Err(e) if !is_transient(e));
+                    if accepted_tx.send(accepted).await.is_err() || fatal {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(accepted_tx);
         let mut connections = JoinSet::new();
         let deadline = tokio::time::sleep(timeout);
         tokio::pin!(deadline);
@@ -266,15 +334,21 @@ impl LoopbackListener {
                         seconds: timeout.as_millis().div_ceil(1000).try_into().unwrap_or(u64::MAX),
                     });
                 }
-                accepted = listener.accept() => match accepted {
-                    Ok((stream, _)) => {
-                        connections.spawn(answer(stream, callback.clone()));
+                accepted = accepted_rx.recv() => match accepted {
+                    Some(Ok(stream)) => {
+                        connections.spawn(answer(stream, callback.clone(), state.to_owned()));
                     }
-                    Err(e) if is_transient(&e) => {}
-                    Err(e) => {
+                    Some(Err(e)) if is_transient(&e) => {}
+                    Some(Err(e)) => {
                         return Err(Error::CallbackListen {
                             address: callback.host_str().unwrap_or_default().to_owned(),
                             detail: e.to_string(),
+                        });
+                    }
+                    None => {
+                        return Err(Error::CallbackListen {
+                            address: callback.host_str().unwrap_or_default().to_owned(),
+                            detail: "the listener stopped".into(),
                         });
                     }
                 },
@@ -288,10 +362,36 @@ impl LoopbackListener {
     }
 }
 
+fn listen_error(address: SocketAddr, error: &std::io::Error) -> Error {
+    Error::CallbackListen {
+        address: address.to_string(),
+        detail: error.to_string(),
+    }
+}
+
+/// Binds `port` on every address; with port 0, the first address picks the
+/// port and the others take the same one. Returns the listeners and the
+/// port, or the address that could not be bound.
+async fn bind_all(
+    addresses: &[IpAddr],
+    port: u16,
+) -> std::result::Result<(Vec<TcpListener>, u16), (SocketAddr, std::io::Error)> {
+    let mut listeners: Vec<TcpListener> = Vec::new();
+    let mut port = port;
+    for ip in addresses {
+        let address = SocketAddr::new(*ip, port);
+        let listener = TcpListener::bind(address).await.map_err(|e| (address, e))?;
+        port = listener.local_addr().map_err(|e| (address, e))?.port();
+        listeners.push(listener);
+    }
+    Ok((listeners, port))
+}
+
 impl fmt::Debug for LoopbackListener {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LoopbackListener")
             .field("callback", &self.callback.as_str())
+            .field("addresses", &self.local_addrs())
             .finish_non_exhaustive()
     }
 }
@@ -304,8 +404,9 @@ fn is_transient(error: &std::io::Error) -> bool {
     )
 }
 
-/// Serves one connection: the callback itself (page + its URL), or a 404/405.
-async fn answer(mut stream: TcpStream, callback: Url) -> Option<Url> {
+/// Serves one connection: the callback with the expected state (page + its
+/// URL), or a 404/405/400 that is otherwise ignored.
+async fn answer(mut stream: TcpStream, callback: Url, state: String) -> Option<Url> {
     let head = tokio::time::timeout(REQUEST_READ_TIMEOUT, read_head(&mut stream))
         .await
         .ok()??;
@@ -344,12 +445,29 @@ async fn answer(mut stream: TcpStream, callback: Url) -> Option<Url> {
         .await;
         return None;
     }
-    let failed = url.query_pairs().any(|(k, _)| k == "error");
+    let failed = match read_redirect(url.as_str()) {
+        Ok(Redirect::Code {
+            state: Some(got), ..
+        }) if got == state => false,
+        Ok(Redirect::Error {
+            state: Some(got), ..
+        }) if got == state => true,
+        _ => {
+            respond(
+                &mut stream,
+                "400 Bad Request",
+                "text/html; charset=utf-8",
+                &page(Page::NotThisSignIn),
+            )
+            .await;
+            return None;
+        }
+    };
     respond(
         &mut stream,
         "200 OK",
         "text/html; charset=utf-8",
-        &page(failed),
+        &page(if failed { Page::Failed } else { Page::Received }),
     )
     .await;
     Some(url)
@@ -385,19 +503,31 @@ async fn respond(stream: &mut TcpStream, status: &str, content_type: &str, body:
     let _ = stream.shutdown().await;
 }
 
+/// Which page the browser gets.
+#[derive(Debug, Clone, Copy)]
+enum Page {
+    Received,
+    Failed,
+    /// No state, or another sign-in's: ignored.
+    NotThisSignIn,
+}
+
 /// The page the browser shows after the redirect: self-contained, no script,
 /// nothing from the request echoed back.
-fn page(failed: bool) -> String {
-    let (title, text) = if failed {
-        (
+fn page(which: Page) -> String {
+    let (title, text) = match which {
+        Page::Failed => (
             "Sign-in not completed",
             "The identity domain returned an error. You can close this tab and return to OAuth Console, which shows it.",
-        )
-    } else {
-        (
+        ),
+        Page::Received => (
             "Sign-in received",
             "You can close this tab and return to OAuth Console.",
-        )
+        ),
+        Page::NotThisSignIn => (
+            "Not the sign-in OAuth Console is waiting for",
+            "This request does not carry the state of the sign-in OAuth Console started, so it was ignored. OAuth Console is still waiting for the sign-in.",
+        ),
     };
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} - OAuth Console</title>\
@@ -617,7 +747,8 @@ mod tests {
             .await
             .unwrap();
         let port = listener.callback_url().port().unwrap();
-        let waiting = tokio::spawn(listener.receive(Duration::from_secs(10)));
+        let waiting =
+            tokio::spawn(async move { listener.receive("s", Duration::from_secs(10)).await });
 
         // A connection that never speaks must not hold the callback up.
         let _silent = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
@@ -661,7 +792,8 @@ mod tests {
             .await
             .unwrap();
         let port = listener.callback_url().port().unwrap();
-        let waiting = tokio::spawn(listener.receive(Duration::from_secs(10)));
+        let waiting =
+            tokio::spawn(async move { listener.receive("s", Duration::from_secs(10)).await });
         let page = get(port, "GET /cb?error=access_denied&state=s HTTP/1.1\r\n\r\n").await;
         assert!(page.contains("Sign-in not completed"), "{page}");
         assert!(
@@ -678,7 +810,7 @@ mod tests {
             .unwrap();
         let port = listener.callback_url().port().unwrap();
         let err = listener
-            .receive(Duration::from_millis(200))
+            .receive("s", Duration::from_millis(200))
             .await
             .unwrap_err();
         assert!(
@@ -695,7 +827,8 @@ mod tests {
             .await
             .unwrap();
         let port = listener.callback_url().port().unwrap();
-        let waiting = tokio::spawn(listener.receive(Duration::from_secs(30)));
+        let waiting =
+            tokio::spawn(async move { listener.receive("s", Duration::from_secs(30)).await });
         tokio::time::sleep(Duration::from_millis(50)).await;
         waiting.abort();
         assert!(waiting.await.unwrap_err().is_cancelled());
@@ -736,7 +869,67 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn localhost_is_listened_on_as_127_0_0_1() {
+    async fn a_request_with_another_state_or_none_gets_400_and_the_listener_keeps_waiting() {
+        let listener = LoopbackListener::bind("http://127.0.0.1:0/callback")
+            .await
+            .unwrap();
+        let port = listener.callback_url().port().unwrap();
+        let waiting =
+            tokio::spawn(async move { listener.receive("sent", Duration::from_secs(10)).await });
+        for stray in [
+            "GET /callback HTTP/1.1\r\n\r\n",
+            "GET /callback?code=c1 HTTP/1.1\r\n\r\n",
+            "GET /callback?code=c2&state=other HTTP/1.1\r\n\r\n",
+            "GET /callback?code=c3&state=sent&state=sent HTTP/1.1\r\n\r\n",
+        ] {
+            let page = get(port, stray).await;
+            assert!(page.starts_with("HTTP/1.1 400"), "{stray}: {page}");
+            assert!(page.contains("still waiting"), "{page}");
+            assert!(!waiting.is_finished(), "{stray} did not end the wait");
+        }
+        let page = get(port, "GET /callback?code=right&state=sent HTTP/1.1\r\n\r\n").await;
+        assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+        let reached = waiting.await.unwrap().unwrap();
+        assert_eq!(reached.query(), Some("code=right&state=sent"));
+    }
+
+    #[tokio::test]
+    async fn an_error_without_the_right_state_is_ignored_not_shown_as_the_identity_domains_word() {
+        let listener = LoopbackListener::bind("http://127.0.0.1:0/cb")
+            .await
+            .unwrap();
+        let port = listener.callback_url().port().unwrap();
+        let waiting =
+            tokio::spawn(async move { listener.receive("sent", Duration::from_millis(800)).await });
+        for forged in [
+            "GET /cb?error=access_denied HTTP/1.1\r\n\r\n",
+            "GET /cb?error=invalid_scope&error_description=Call+the+helpdesk&state=other HTTP/1.1\r\n\r\n",
+        ] {
+            let page = get(port, forged).await;
+            assert!(page.starts_with("HTTP/1.1 400"), "{forged}: {page}");
+            assert!(!page.contains("helpdesk"), "nothing echoed: {page}");
+        }
+        let err = waiting.await.unwrap().unwrap_err();
+        assert!(
+            matches!(err, Error::CallbackTimeout { .. }),
+            "the forged errors were ignored, the wait went on to its end: {err:?}"
+        );
+    }
+
+    #[test]
+    fn an_error_is_the_identity_domains_word_only_with_the_state_sent() {
+        let err = read_redirect("https://h/cb?error=access_denied")
+            .unwrap()
+            .into_code("s")
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::StateMismatch { missing: true }),
+            "{err:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn localhost_is_listened_on_at_both_127_0_0_1_and_ipv6_loopback() {
         let listener = LoopbackListener::bind("http://localhost:0/callback")
             .await
             .unwrap();
@@ -746,6 +939,124 @@ mod tests {
             Some("localhost"),
             "the URL keeps what was registered"
         );
-        assert!(!is_closed(port).await);
+        let addresses = listener.local_addrs();
+        assert_eq!(
+            addresses,
+            [
+                SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+                SocketAddr::from((Ipv6Addr::LOCALHOST, port))
+            ]
+        );
+        assert!(
+            std::net::TcpListener::bind((Ipv6Addr::LOCALHOST, port)).is_err(),
+            "no other program can take [::1] on the same port"
+        );
+        let waiting =
+            tokio::spawn(async move { listener.receive("s", Duration::from_secs(10)).await });
+        let mut v6 = TcpStream::connect((Ipv6Addr::LOCALHOST, port))
+            .await
+            .unwrap();
+        v6.write_all(b"GET /callback?code=c&state=s HTTP/1.1\r\n\r\n")
+            .await
+            .unwrap();
+        let mut page = String::new();
+        v6.read_to_string(&mut page).await.unwrap();
+        assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+        assert!(waiting.await.unwrap().is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_localhost_callback_whose_ipv6_address_is_taken_says_to_use_127_0_0_1() {
+        let taken = std::net::TcpListener::bind((Ipv6Addr::LOCALHOST, 0)).unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let err = LoopbackListener::bind(&format!("http://localhost:{port}/callback"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidUrl { field: "Callback URL", reason } if reason.contains("http://127.0.0.1:<port>/callback")),
+            "{err:?}"
+        );
+        assert!(
+            TcpStream::connect((Ipv4Addr::LOCALHOST, port))
+                .await
+                .is_err(),
+            "127.0.0.1 is not left listening"
+        );
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn encode(value: &str) -> String {
+            url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn any_text_is_a_redirect_or_a_typed_error(text in "\\PC{0,120}") {
+                match read_redirect(&text) {
+                    Ok(redirect) => {
+                        let result = redirect.into_code("a-state-no-one-sends \u{1F600}");
+                        prop_assert!(
+                            matches!(result, Err(Error::StateMismatch { .. })),
+                            "without the state sent nothing is accepted: {result:?}"
+                        );
+                    }
+                    Err(e) => prop_assert!(
+                        matches!(e.code().as_str(), "invalid_url" | "missing_field"),
+                        "{e:?}"
+                    ),
+                }
+            }
+
+            /// The code comes out, decoded, exactly when the state that comes
+            /// back is the one sent; an error is the identity domain's word
+            /// only with that state.
+            #[test]
+            fn a_code_or_error_is_accepted_only_with_the_state_sent(
+                code in "\\PC{1,40}",
+                sent in "\\PC{1,20}",
+                returned in prop::option::of("\\PC{0,20}"),
+                as_error in any::<bool>(),
+                other in prop::collection::vec(("[a-z_]{1,8}", "\\PC{0,10}"), 0..3),
+                in_fragment in any::<bool>(),
+            ) {
+                let mut pairs: Vec<String> = other
+                    .iter()
+                    .filter(|(k, _)| !matches!(k.as_str(), "code" | "state" | "error" | "error_description"))
+                    .map(|(k, v)| format!("{k}={}", encode(v)))
+                    .collect();
+                pairs.push(if as_error {
+                    format!("error={}", encode(&code))
+                } else {
+                    format!("code={}", encode(&code))
+                });
+                if let Some(state) = &returned {
+                    pairs.push(format!("state={}", encode(state)));
+                }
+                let separator = if in_fragment { '#' } else { '?' };
+                let url = format!("http://127.0.0.1:53682/callback{separator}{}", pairs.join("&"));
+                let result = read_redirect(&url).unwrap().into_code(&sent);
+                let state_ok = returned.as_deref() == Some(sent.as_str());
+                match result {
+                    Ok(got) => {
+                        prop_assert!(state_ok && !as_error);
+                        prop_assert_eq!(got.expose(), code.as_str());
+                    }
+                    Err(Error::AuthorizationFailed { error, .. }) => {
+                        prop_assert!(state_ok && as_error);
+                        prop_assert_eq!(error, code);
+                    }
+                    Err(Error::StateMismatch { missing }) => {
+                        prop_assert!(!state_ok);
+                        prop_assert_eq!(missing, returned.is_none());
+                    }
+                    Err(other) => prop_assert!(false, "unexpected {other:?}"),
+                }
+            }
+        }
     }
 }

@@ -111,6 +111,13 @@ pub enum Error {
     #[error("this token has no refresh token, so it cannot be refreshed")]
     NoRefreshToken,
 
+    #[error("{what} answered HTTP {status} with more than {} MB, so OAuth Console stopped reading it", .limit / (1024 * 1024))]
+    ResponseTooLarge {
+        what: &'static str,
+        status: u16,
+        limit: u64,
+    },
+
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -151,6 +158,7 @@ impl Error {
             Error::NotFound { .. } => "not_found".into(),
             Error::LastProfile => "last_profile".into(),
             Error::Keychain { .. } => "keychain".into(),
+            Error::ResponseTooLarge { .. } => "response_too_large".into(),
             Error::Internal(_) => "internal".into(),
         }
     }

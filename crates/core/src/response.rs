@@ -30,6 +30,9 @@ impl fmt::Debug for RawResponse {
     }
 }
 
+/// Fields of a token response whose values are secrets.
+const SECRET_FIELDS: [&str; 3] = ["access_token", "refresh_token", "id_token"];
+
 pub fn parse_token_response(raw: &RawResponse, now: SystemTime) -> Result<Token> {
     let status = raw.status;
     let text = String::from_utf8_lossy(&raw.body);
@@ -48,7 +51,7 @@ pub fn parse_token_response(raw: &RawResponse, now: SystemTime) -> Result<Token>
         return Err(Error::UnexpectedResponse {
             status,
             content_type: if content_type.is_empty() { "a body".into() } else { content_type },
-            snippet: snippet(&text),
+            snippet: snippet(&redact_secrets(&text)),
         });
     };
 
@@ -63,10 +66,17 @@ pub fn parse_token_response(raw: &RawResponse, now: SystemTime) -> Result<Token>
         });
     }
     if !(200..300).contains(&status) {
+        // A token in an error answer is still a token: keep it out of the
+        // message.
+        for key in SECRET_FIELDS {
+            if let Some(value) = fields.get_mut(key) {
+                *value = Value::String("[redacted]".into());
+            }
+        }
         return Err(Error::UnexpectedResponse {
             status,
             content_type: "JSON".into(),
-            snippet: snippet(&text),
+            snippet: snippet(&Value::Object(fields).to_string()),
         });
     }
     let access_token = match fields.remove("access_token") {
@@ -152,6 +162,43 @@ fn html_title(text: &str) -> Option<String> {
     let close = open_end + lower[open_end..].find("</title")?;
     let title = text.get(open_end..close)?.split_whitespace().collect::<Vec<_>>().join(" ");
     (!title.is_empty()).then(|| truncate(&title, 80))
+}
+
+/// `text` with the value after each `access_token`, `refresh_token` or
+/// `id_token` (as `key=value`, `"key":"value"`, `key: value`) replaced by
+/// `[redacted]`: a form-encoded or broken JSON token answer still holds
+/// tokens.
+fn redact_secrets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((at, key)) = SECRET_FIELDS
+        .iter()
+        .filter_map(|key| rest.find(key).map(|at| (at, *key)))
+        .min()
+    {
+        let after_key = at + key.len();
+        out.push_str(&rest[..after_key]);
+        rest = &rest[after_key..];
+        let separator = rest
+            .char_indices()
+            .take_while(|(_, c)| matches!(c, '"' | '\'' | ' ' | '\t' | ':' | '='))
+            .last()
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        if !rest[..separator].contains([':', '=']) {
+            continue;
+        }
+        out.push_str(&rest[..separator]);
+        rest = &rest[separator..];
+        let value = rest
+            .find(|c: char| matches!(c, '"' | '\'' | '&' | ',' | '}' | ';') || c.is_whitespace())
+            .unwrap_or(rest.len());
+        if value > 0 {
+            out.push_str("[redacted]");
+        }
+        rest = &rest[value..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn snippet(text: &str) -> String {
@@ -317,5 +364,101 @@ mod tests {
     fn debug_of_a_raw_response_hides_the_body() {
         let printed = format!("{:?}", raw(200, "application/json", r#"{"access_token":"secret-token"}"#));
         assert!(!printed.contains("secret-token"), "{printed}");
+    }
+
+    #[test]
+    fn a_token_in_a_non_2xx_json_answer_stays_out_of_the_message() {
+        let err = parse_token_response(
+            &raw(400, "application/json", r#"{"access_token":"test-at-not-real","refresh_token":"test-rt-not-real","note":"odd"}"#),
+            at(0),
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "unexpected_response");
+        let message = err.to_string();
+        assert!(!message.contains("not-real"), "{message}");
+        assert!(message.contains("odd"), "the rest is still shown: {message}");
+    }
+
+    #[test]
+    fn tokens_in_a_form_encoded_or_broken_answer_stay_out_of_the_message() {
+        for body in [
+            "access_token=test-at-not-real&token_type=bearer&scope=x",
+            r#"{"access_token": "test-at-not-real", "refresh_token":'test-rt-not-real'"#,
+            "id_token : test-id-not-real\nother",
+        ] {
+            let err = parse_token_response(&raw(200, "text/plain", body), at(0)).unwrap_err();
+            let message = err.to_string();
+            assert!(!message.contains("not-real"), "{body}: {message}");
+            assert!(message.contains("[redacted]"), "{message}");
+        }
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        const TOKEN: &str = "test-token-value-not-real";
+
+        /// Bodies a token endpoint (or whatever sits at its URL) may answer.
+        fn body() -> impl Strategy<Value = Vec<u8>> {
+            let field = prop_oneof![
+                Just(format!(r#""access_token":"{TOKEN}""#)),
+                Just(r#""access_token":"""#.to_owned()),
+                Just(r#""access_token":42"#.to_owned()),
+                Just(r#""token_type":"Bearer""#.to_owned()),
+                Just(r#""token_type":null"#.to_owned()),
+                prop::sample::select(&["3600", "\"3600\"", "-1", "1e400", "3.5", "18446744073709551616", "null", "[]", "\"soon\""][..])
+                    .prop_map(|v| format!(r#""expires_in":{v}"#)),
+                Just(r#""error":"invalid_client""#.to_owned()),
+                Just(r#""error":7"#.to_owned()),
+                Just(r#""error_description":"Client authentication failed.""#.to_owned()),
+                Just(format!(r#""refresh_token":"{TOKEN}-r""#)),
+                Just(r#""scope":["a"]"#.to_owned()),
+                "[a-z_]{1,8}".prop_map(|k| format!(r#""{k}":{{"x":[1,null]}}"#)),
+            ];
+            prop_oneof![
+                prop::collection::vec(field, 0..6)
+                    .prop_map(|fields| format!("{{{}}}", fields.join(",")).into_bytes()),
+                prop::collection::vec(any::<u8>(), 0..200),
+                "\\PC{0,200}".prop_map(String::into_bytes),
+                "(<!DOCTYPE html>|<html>|  <HEAD>)?<title>[^<]{0,40}</title>[^\\x00]{0,40}"
+                    .prop_map(String::into_bytes),
+                Just(b"\xef\xbb\xbf{}".to_vec()),
+                Just(b"[1,2]".to_vec()),
+                Just(format!("access_token={TOKEN}&token_type=bearer").into_bytes()),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            /// Any answer gives a token or a typed error, never a panic; the
+            /// token value is never in an error's message or hint.
+            #[test]
+            fn any_answer_is_a_token_or_a_typed_error(
+                status in prop_oneof![Just(200u16), Just(400), Just(401), Just(500), 100u16..600],
+                content_type in prop::option::of(prop::sample::select(&[
+                    "application/json", "application/json;charset=UTF-8", "text/html", "text/plain", "", "application/x-www-form-urlencoded",
+                ][..])),
+                body in body(),
+                now in 0u64..4_000_000_000,
+            ) {
+                let raw = RawResponse { status, content_type: content_type.map(str::to_owned), body };
+                match parse_token_response(&raw, UNIX_EPOCH + std::time::Duration::from_secs(now)) {
+                    Ok(token) => {
+                        prop_assert!((200..300).contains(&status));
+                        prop_assert!(!token.access_token.expose().is_empty());
+                        prop_assert!(token.expires_at.map_or(true, |at| at >= token.issued_at));
+                        let printed = format!("{token:?}");
+                        prop_assert!(!printed.contains(TOKEN), "{}", printed);
+                    }
+                    Err(err) => {
+                        prop_assert!(!err.code().is_empty());
+                        let words = format!("{err} {}", err.hint().unwrap_or_default());
+                        prop_assert!(!words.contains(TOKEN), "{words}");
+                    }
+                }
+            }
+        }
     }
 }

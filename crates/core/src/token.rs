@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::grants;
-use crate::http::{endpoint_url, HttpClient};
+use crate::http::{endpoint_url, HttpClient, TOKEN_RESPONSE_LIMIT};
 use crate::response::{parse_token_response, RawResponse};
 use crate::secret::Secret;
 use oauth2::basic::BasicClient;
@@ -215,15 +215,27 @@ impl Transport {
         }
         let outcome = async {
             let request = reqwest::Request::try_from(request)?;
-            let response = self.http.reqwest().execute(request).await?;
+            let mut response = self.http.reqwest().execute(request).await?;
             let status = response.status();
             let headers = response.headers().clone();
-            let body = response.bytes().await?.to_vec();
+            let body = crate::http::read_capped(&mut response, TOKEN_RESPONSE_LIMIT).await?;
+            if body.truncated_at.is_none() {
+                self.http.body_finished();
+            }
             Ok::<_, reqwest::Error>((status, headers, body))
         }
         .await;
         match outcome {
+            Ok((status, _, body)) if body.truncated_at.is_some() => {
+                *lock(&self.failure) = Some(Error::ResponseTooLarge {
+                    what: "the token endpoint",
+                    status: status.as_u16(),
+                    limit: TOKEN_RESPONSE_LIMIT,
+                });
+                Err(TransportFailed)
+            }
             Ok((status, headers, body)) => {
+                let body = body.bytes;
                 let content_type = headers
                     .get(http::header::CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())

@@ -93,7 +93,7 @@ pub async fn send_request(
 pub fn response_body(state: State<'_, AppState>, response_id: u64) -> Result<tauri::ipc::Response, IpcError> {
     let response = state.responses.get(response_id).ok_or_else(gone)?;
     let text = match (response.body.kind, response.body.text()) {
-        (BodyKind::Json, Some(text)) => pretty_json(text),
+        (BodyKind::Json, Some(text)) => pretty_json(text).text,
         (_, Some(text)) => text.to_owned(),
         (_, None) => String::new(),
     };

@@ -177,7 +177,7 @@ where
     };
     let pending = start(&grant)?;
     open_browser(&pending)?;
-    let redirected = listener.receive(timeout).await?;
+    let redirected = listener.receive(&pending.state, timeout).await?;
     finish(http, &pending, redirected.as_str(), clock()).await
 }
 

@@ -8,7 +8,8 @@
 //! gets `--location-trusted` only when the app's setting would forward the
 //! token to another origin (as seen in the redirect chain of the last send,
 //! or for the setting "Any host"), else `--location`, which keeps it to the
-//! same host and port.
+//! same host and port. An https request gets `--proto-redir =https`: curl
+//! then refuses any redirect to plain http.
 
 use super::redirect::{FollowAuthorization, MAX_REDIRECTS};
 use super::response::{is_credential_header, Hop};
@@ -47,6 +48,11 @@ pub fn for_api_request(
         .to_owned(),
         format!("--max-redirs {MAX_REDIRECTS}"),
     ];
+    // An https request is never walked to plain http by a redirect, so the
+    // token cannot leave in clear text.
+    if prepared.url.scheme() == "https" {
+        first.push("--proto-redir =https".to_owned());
+    }
     let has_body = prepared.body.is_some();
     // Without -X curl switches POST to GET on 301/302/303 as the app does;
     // with -X it would keep the method on every redirect.
@@ -357,6 +363,7 @@ mod tests {
             timeout: Duration::from_secs(45),
             proxy: Some("http://someone:test-proxy-pw-not-real@proxy.corp.example:8080".into()),
             ca_bundle: Some("/etc/ssl/corp ca.pem".into()),
+            ..HttpSettings::default()
         };
         let command = for_api_request(&request, None, &settings, None, false).unwrap();
         assert!(command.contains("-X PUT"), "{command}");
@@ -484,5 +491,106 @@ mod tests {
             command.contains("--data-urlencode 'client_secret=<client secret>'"),
             "{command}"
         );
+    }
+
+    #[test]
+    fn an_https_request_is_never_walked_to_plain_http_by_curl() {
+        let https = api(serde_json::json!({"url": "https://oic.example.oraclecloud.com/ic/api/"}));
+        let command = for_api_request(&https, None, &HttpSettings::default(), None, false).unwrap();
+        assert!(command.contains(" --proto-redir =https"), "{command}");
+        let http = api(serde_json::json!({"url": "http://127.0.0.1:8080/ic/api/"}));
+        let command = for_api_request(&http, None, &HttpSettings::default(), None, false).unwrap();
+        assert!(!command.contains("--proto-redir"), "{command}");
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// The words bash makes of `command` (a curl command line), read
+        /// back by running it with `printf '%s\0'` in curl's place.
+        fn bash_words(command: &str) -> Vec<String> {
+            let rest = command
+                .strip_prefix("curl")
+                .expect("the command starts with curl");
+            let out = std::process::Command::new("bash")
+                .arg("-c")
+                .arg(format!("printf '%s\\0'{rest}"))
+                .output()
+                .expect("bash runs");
+            assert!(out.status.success(), "bash refused {command:?}: {out:?}");
+            let text = String::from_utf8(out.stdout).unwrap();
+            let mut words: Vec<String> = text.split('\0').map(str::to_owned).collect();
+            assert_eq!(
+                words.pop().as_deref(),
+                Some(""),
+                "printf ends each word with NUL"
+            );
+            words
+        }
+
+        fn follows(words: &[String], option: &str, value: &str) -> bool {
+            words.windows(2).any(|w| w[0] == option && w[1] == value)
+        }
+
+        /// Text with everything a shell treats specially, and non-ASCII.
+        const AWKWARD: &str =
+            "[a-zA-Z0-9 '\"$`\\\\!&;|*?(){}\\[\\]<>~#%=,.:/@+\u{e9}\u{1F600}\n\t-]";
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            #[test]
+            fn bash_reads_the_command_back_as_the_request_that_is_sent(
+                method in prop::sample::select(&["GET", "POST", "PUT", "PATCH", "DELETE"][..]),
+                path in "[a-zA-Z0-9 '\"$`!&;*(){}\\[\\]<>~%=,.:@+\u{e9}-]{0,24}",
+                headers in prop::collection::vec(
+                    ("X-[A-Z][a-z0-9]{0,6}", "[!-~]([ -~]{0,28}[!-~])?"),
+                    0..4,
+                ),
+                body in proptest::string::string_regex(&format!("{AWKWARD}{{1,60}}")).unwrap(),
+                token in "[!-~]{1,30}",
+            ) {
+                prop_assume!(!body.trim().is_empty());
+                let url = format!("https://oic.example.com/ic/api/{path}");
+                let request: ApiRequest = serde_json::from_value(serde_json::json!({
+                    "method": method,
+                    "url": url,
+                    "headers": headers
+                        .iter()
+                        .map(|(name, value)| serde_json::json!({"name": name, "value": value}))
+                        .collect::<Vec<_>>(),
+                    "body": {"kind": "text", "text": body},
+                }))
+                .unwrap();
+                let authorization = Secret::new(format!("Bearer {token}"));
+                let command = for_api_request(
+                    &request,
+                    Some(&authorization),
+                    &HttpSettings::default(),
+                    None,
+                    true,
+                )
+                .unwrap();
+                let words = bash_words(&command);
+
+                let parsed = url::Url::parse(&url).unwrap();
+                prop_assert_eq!(
+                    words.last().map(String::as_str),
+                    Some(parsed.as_str()),
+                    "the URL is the last word"
+                );
+                let sent = format!("Authorization: Bearer {token}");
+                prop_assert!(follows(&words, "-H", &sent));
+                for (name, value) in &headers {
+                    let line = format!("{name}: {value}");
+                    prop_assert!(follows(&words, "-H", &line), "{line} in {words:?}");
+                }
+                prop_assert!(follows(&words, "--data-raw", &body), "{words:?}");
+                if !matches!(method, "GET" | "POST") {
+                    prop_assert!(follows(&words, "-X", method), "{words:?}");
+                }
+            }
+        }
     }
 }

@@ -15,8 +15,8 @@ pub mod redirect;
 pub mod response;
 
 pub use redirect::{
-    default_trusted_hosts, FollowAuthorization, Forwarding, RedirectPolicy, TrustedHost,
-    MAX_REDIRECTS,
+    default_trusted_hosts, FollowAuthorization, Forwarding, RedirectPolicy, StopReason,
+    StoppedRedirect, TrustedHost, MAX_REDIRECTS,
 };
 pub use response::{ApiResponse, BodyKind, HeaderLine, Hop, ResponseBody, Size, Timing};
 
@@ -284,8 +284,12 @@ pub(crate) fn prepare(request: &ApiRequest, authorization: Option<&Secret>) -> R
 enum Next {
     /// Not a redirect: this is the answer.
     Done,
-    /// A redirect status that is not followed, and why.
-    NotFollowed(String),
+    /// A redirect status that is not followed, and why; `stopped` when the
+    /// Redirects tab lists it as stopped.
+    NotFollowed {
+        note: String,
+        stopped: Option<StoppedRedirect>,
+    },
     Follow {
         url: Url,
         method: Method,
@@ -297,30 +301,44 @@ fn next_hop(status: http::StatusCode, headers: &HeaderMap, url: &Url, method: &M
     let Some((next_method, keep_body)) = redirect::next_method(status.as_u16(), method) else {
         return Next::Done;
     };
+    let not_followed = |note: String| Next::NotFollowed {
+        note,
+        stopped: None,
+    };
     let Some(location) = headers.get(http::header::LOCATION) else {
-        return Next::NotFollowed(format!(
+        return not_followed(format!(
             "the {} response has no Location header, so it was not followed",
             status.as_u16()
         ));
     };
     let Ok(location) = location.to_str() else {
-        return Next::NotFollowed(
+        return not_followed(
             "the Location header is not valid text, so it was not followed".into(),
         );
     };
     let target = match url.join(location.trim()) {
         Ok(target) => target,
         Err(e) => {
-            return Next::NotFollowed(format!(
-            "the Location header \"{location}\" is not a valid URL ({e}), so it was not followed"
-        ))
+            return not_followed(format!(
+                "the Location header is not a valid URL ({e}), so it was not followed"
+            ))
         }
     };
-    if !matches!(target.scheme(), "http" | "https") {
-        return Next::NotFollowed(format!(
-            "the redirect to a {}: URL was not followed",
-            target.scheme()
-        ));
+    if redirect::stop_reason(url, &target, false, false) == Some(StopReason::Scheme) {
+        // Only the scheme is shown: a data: or javascript: URL is content.
+        let scheme = target.scheme();
+        let note = format!(
+            "the server redirected to a {scheme}: address, which OAuth Console never opens; only http and https redirects are followed"
+        );
+        return Next::NotFollowed {
+            stopped: Some(StoppedRedirect::new(
+                StopReason::Scheme,
+                &next_method,
+                format!("{scheme}:"),
+                note.clone(),
+            )),
+            note,
+        };
     }
     Next::Follow {
         url: target,
@@ -349,13 +367,86 @@ pub async fn send(
     request: &ApiRequest,
     authorization: Option<&Secret>,
 ) -> Result<ApiResponse> {
+    send_prepared(http, prepare(request, authorization)?).await
+}
+
+/// "Follow once without credentials" for a redirect the sender stopped
+/// (see [`StoppedRedirect`]): sends `request` again to the stopped hop's URL
+/// and method, without the token and without any Authorization, Cookie or
+/// Proxy-Authorization row, with forwarding off for the rest of the chain.
+/// The body goes along only when the method stays the same (a 307/308). A
+/// plain http URL to another computer is allowed here, and only here,
+/// because nothing secret goes with it. A refused scheme (`javascript:`,
+/// ...) is never followed.
+pub async fn follow_once(
+    http: &HttpClient,
+    request: &ApiRequest,
+    stopped: &StoppedRedirect,
+) -> Result<ApiResponse> {
+    send_prepared(http, prepare_follow_once(request, stopped)?).await
+}
+
+pub(crate) fn prepare_follow_once(
+    request: &ApiRequest,
+    stopped: &StoppedRedirect,
+) -> Result<Prepared> {
+    if !stopped.can_follow_once {
+        return Err(Error::InvalidUrl {
+            field: "URL",
+            reason: "this redirect is not to an http or https address, so it is never followed"
+                .into(),
+        });
+    }
+    let target = Url::parse(&stopped.url).map_err(|e| Error::InvalidUrl {
+        field: "URL",
+        reason: e.to_string(),
+    })?;
+    let same_method = request.method.trim().eq_ignore_ascii_case(&stopped.method);
+    let once = ApiRequest {
+        method: stopped.method.clone(),
+        // Checked as an https URL; the real one is put back below.
+        url: {
+            let mut checked = target.clone();
+            let _ = checked.set_scheme("https");
+            checked.to_string()
+        },
+        headers: request
+            .headers
+            .iter()
+            .filter(|row| {
+                let name = row.name.trim();
+                !is_credential_header(name) && !name.eq_ignore_ascii_case("host")
+            })
+            .cloned()
+            .collect(),
+        body: if same_method {
+            request.body.clone()
+        } else {
+            RequestBody::None
+        },
+        follow_authorization: FollowAuthorization::Off,
+        trusted_hosts: Vec::new(),
+    };
+    let mut prepared = prepare(&once, None)?;
+    prepared.url = target;
+    Ok(prepared)
+}
+
+async fn send_prepared(http: &HttpClient, prepared: Prepared) -> Result<ApiResponse> {
+    let last = until_final(http, prepared).await?;
+    read_into_memory(http, last).await
+}
+
+/// Sends and follows redirects up to the final response, whose body is left
+/// unread.
+async fn until_final(http: &HttpClient, prepared: Prepared) -> Result<FinalHop> {
     let Prepared {
         mut method,
         mut url,
         mut headers,
         mut body,
         policy,
-    } = prepare(request, authorization)?;
+    } = prepared;
     let has_credentials = headers
         .iter()
         .any(|(name, _)| is_credential_header(name.as_str()));
@@ -369,7 +460,7 @@ pub async fn send(
     let mut visited: Vec<(Method, Url, bool)> = Vec::new();
     let started = Instant::now();
 
-    loop {
+    'hops: loop {
         visited.push((method.clone(), url.clone(), carrying));
         let hop_started = Instant::now();
         let mut map = HeaderMap::new();
@@ -394,27 +485,41 @@ pub async fn send(
         let status = response.status();
         hops.push(Hop::new(&method, &url, status, forwarding, to_headers));
 
-        let note = match next_hop(status, response.headers(), &url, &method) {
-            Next::Done => None,
-            Next::NotFollowed(note) => Some(note),
+        let (note, stopped) = match next_hop(status, response.headers(), &url, &method) {
+            Next::Done => (None, None),
+            Next::NotFollowed { note, stopped } => (Some(note), stopped),
             Next::Follow {
                 url: next_url,
                 method: next_method,
                 keep_body,
-            } => {
-                if hops.len() > MAX_REDIRECTS {
-                    return Err(Error::TooManyRedirects {
-                        limit: MAX_REDIRECTS,
-                        url: next_url.to_string(),
-                    });
-                }
-                forwarding = if !has_credentials {
+            } => 'follow: {
+                let decision = if !has_credentials {
                     Forwarding::NotSet
                 } else if !carrying {
                     Forwarding::DroppedEarlier
                 } else {
                     policy.decide(&url, &next_url)
                 };
+                let resends_body = keep_body && body.is_some();
+                let dropped = has_credentials && !decision.forwarded();
+                if let Some(reason) = redirect::stop_reason(&url, &next_url, resends_body, dropped)
+                {
+                    let message = stop_message(reason, status.as_u16(), &next_url);
+                    let stopped = StoppedRedirect::new(
+                        reason,
+                        &next_method,
+                        next_url.to_string(),
+                        message.clone(),
+                    );
+                    break 'follow (Some(message), Some(stopped));
+                }
+                if hops.len() > MAX_REDIRECTS {
+                    return Err(Error::TooManyRedirects {
+                        limit: MAX_REDIRECTS,
+                        url: next_url.to_string(),
+                    });
+                }
+                forwarding = decision;
                 carrying = carrying && forwarding.forwarded();
                 if !keep_body {
                     body = None;
@@ -434,54 +539,208 @@ pub async fn send(
                 drain(&mut response).await;
                 method = next_method;
                 url = next_url;
-                continue;
+                continue 'hops;
             }
         };
 
-        let redirects = hop_started.duration_since(started);
-        let version = format!("{:?}", response.version());
-        let response_headers: Vec<HeaderLine> = response
-            .headers()
-            .iter()
-            .map(|(name, value)| HeaderLine {
-                name: name.as_str().to_owned(),
-                value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            })
-            .collect();
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let download_started = Instant::now();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| http.classify(&e, url.as_str()))?
-            .to_vec();
-        let download = download_started.elapsed();
-        let reason = reason(status);
-        let size = Size {
-            headers: head_size(&version, status.as_u16(), &reason, &response_headers),
-            body: bytes.len() as u64,
-        };
-        return Ok(ApiResponse {
-            status: status.as_u16(),
-            reason,
-            url: url.to_string(),
-            http_version: version,
-            headers: response_headers,
-            body: ResponseBody::new(bytes, content_type.as_deref()),
-            size,
-            timing: Timing {
-                total: started.elapsed(),
-                redirects,
-                to_headers,
-                download,
-            },
+        return Ok(FinalHop {
+            response,
+            url,
             hops,
             note,
+            stopped,
+            started,
+            redirects: hop_started.duration_since(started),
+            to_headers,
         });
+    }
+}
+
+/// The last response of a chain, its body not read yet.
+struct FinalHop {
+    response: reqwest::Response,
+    url: Url,
+    hops: Vec<Hop>,
+    note: Option<String>,
+    stopped: Option<StoppedRedirect>,
+    started: Instant,
+    redirects: Duration,
+    to_headers: Duration,
+}
+
+/// Reads the final body into memory, up to the client's body limit.
+async fn read_into_memory(http: &HttpClient, last: FinalHop) -> Result<ApiResponse> {
+    let FinalHop {
+        mut response,
+        url,
+        hops,
+        note,
+        stopped,
+        started,
+        redirects,
+        to_headers,
+    } = last;
+    let status = response.status();
+    let version = format!("{:?}", response.version());
+    let response_headers: Vec<HeaderLine> = response
+        .headers()
+        .iter()
+        .map(|(name, value)| HeaderLine {
+            name: name.as_str().to_owned(),
+            value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
+        })
+        .collect();
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let download_started = Instant::now();
+    let crate::http::CappedBody {
+        bytes,
+        truncated_at,
+    } = crate::http::read_capped(&mut response, http.settings().max_body)
+        .await
+        .map_err(|e| http.classify(&e, url.as_str()))?;
+    if truncated_at.is_none() {
+        http.body_finished();
+    }
+    let download = download_started.elapsed();
+    let reason = reason(status);
+    let size = Size {
+        headers: head_size(&version, status.as_u16(), &reason, &response_headers),
+        body: bytes.len() as u64,
+    };
+    Ok(ApiResponse {
+        status: status.as_u16(),
+        reason,
+        url: url.to_string(),
+        http_version: version,
+        headers: response_headers,
+        body: ResponseBody::new(bytes, content_type.as_deref()),
+        size,
+        timing: Timing {
+            total: started.elapsed(),
+            redirects,
+            to_headers,
+            download,
+        },
+        hops,
+        note,
+        stopped,
+        truncated_at,
+    })
+}
+
+/// What [`save_body_to_file`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Saved {
+    /// The status of the response whose body was saved.
+    pub status: u16,
+    /// The URL that answered, after the redirects.
+    pub url: String,
+    pub bytes: u64,
+}
+
+/// **Save to file**: sends `request` again, with the same redirect rules as
+/// [`send`], and streams the whole final body to `path`, however large (no
+/// body limit), calling `progress(bytes written, Content-Length)` as it
+/// goes. The body goes to a temporary file beside `path`, renamed onto it
+/// only when complete; an error or Cancel (dropping this future) removes it
+/// and leaves `path` as it was.
+pub async fn save_body_to_file(
+    http: &HttpClient,
+    request: &ApiRequest,
+    authorization: Option<&Secret>,
+    path: &std::path::Path,
+    mut progress: impl FnMut(u64, Option<u64>),
+) -> Result<Saved> {
+    use tokio::io::AsyncWriteExt;
+    let mut last = until_final(http, prepare(request, authorization)?).await?;
+    let total = last.response.content_length();
+    let storage = |action: &'static str, e: std::io::Error| Error::Storage {
+        action,
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    };
+    let partial = PartialFile::beside(path);
+    let mut file = tokio::fs::File::create(&partial.0)
+        .await
+        .map_err(|e| storage("create a file beside", e))?;
+    let mut written = 0u64;
+    progress(0, total);
+    while let Some(chunk) = last
+        .response
+        .chunk()
+        .await
+        .map_err(|e| http.classify(&e, last.url.as_str()))?
+    {
+        file.write_all(&chunk)
+            .await
+            .map_err(|e| storage("write the body to", e))?;
+        written += chunk.len() as u64;
+        progress(written, total);
+    }
+    file.flush()
+        .await
+        .map_err(|e| storage("write the body to", e))?;
+    file.sync_all()
+        .await
+        .map_err(|e| storage("write the body to", e))?;
+    drop(file);
+    http.body_finished();
+    tokio::fs::rename(&partial.0, path)
+        .await
+        .map_err(|e| storage("save the body as", e))?;
+    partial.keep();
+    Ok(Saved {
+        status: last.response.status().as_u16(),
+        url: last.url.to_string(),
+        bytes: written,
+    })
+}
+
+/// A temporary file beside the target, removed when dropped unless kept.
+struct PartialFile(std::path::PathBuf, bool);
+
+impl PartialFile {
+    fn beside(path: &std::path::Path) -> PartialFile {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "body".into());
+        let unique = format!(".{name}.{}.part", std::process::id());
+        PartialFile(path.with_file_name(unique), false)
+    }
+
+    fn keep(mut self) {
+        self.1 = true;
+    }
+}
+
+impl Drop for PartialFile {
+    fn drop(&mut self) {
+        if !self.1 {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}
+
+/// The words the response panel shows for a stopped redirect.
+fn stop_message(reason: StopReason, status: u16, to: &Url) -> String {
+    let host = to.host_str().unwrap_or_default();
+    match reason {
+        StopReason::Downgrade => format!(
+            "the {status} redirect from https to plain http ({host}) was not followed: it would leave the secure connection; follow it once without credentials only if you trust it"
+        ),
+        StopReason::BodyWithoutCredentials => format!(
+            "the {status} redirect would send the request body again to {host}, which does not get the credentials, so it was not followed"
+        ),
+        StopReason::Scheme => format!(
+            "the server redirected to a {}: address, which OAuth Console never opens",
+            to.scheme()
+        ),
     }
 }
 
@@ -677,14 +936,14 @@ mod tests {
         let url = Url::parse("http://127.0.0.1:9/a").unwrap();
         let mut headers = HeaderMap::new();
         assert!(
-            matches!(next_hop(http::StatusCode::FOUND, &headers, &url, &Method::GET), Next::NotFollowed(n) if n.contains("no Location"))
+            matches!(next_hop(http::StatusCode::FOUND, &headers, &url, &Method::GET), Next::NotFollowed { note, stopped: None } if note.contains("no Location"))
         );
         headers.insert(
             http::header::LOCATION,
             HeaderValue::from_static("ftp://files.example.com/x"),
         );
         assert!(
-            matches!(next_hop(http::StatusCode::FOUND, &headers, &url, &Method::GET), Next::NotFollowed(n) if n.contains("ftp"))
+            matches!(next_hop(http::StatusCode::FOUND, &headers, &url, &Method::GET), Next::NotFollowed { note, .. } if note.contains("ftp"))
         );
         headers.insert(http::header::LOCATION, HeaderValue::from_static("/b?c=1"));
         match next_hop(http::StatusCode::SEE_OTHER, &headers, &url, &Method::POST) {
@@ -707,5 +966,63 @@ mod tests {
             next_hop(http::StatusCode::NOT_MODIFIED, &headers, &url, &Method::GET),
             Next::Done
         ));
+    }
+
+    #[test]
+    fn following_once_drops_every_credential_and_may_use_plain_http() {
+        let r = request(serde_json::json!({
+            "method": "POST",
+            "url": "https://oic.example.oraclecloud.com/ic/api/x",
+            "headers": [
+                {"name": "Cookie", "value": "s=test-cookie-not-real"},
+                {"name": "proxy-authorization", "value": "Basic test-not-real"},
+                {"name": "Authorization", "value": "Bearer typed-not-real"},
+                {"name": "Accept", "value": "application/json"}
+            ],
+            "body": {"kind": "json", "text": "{\"a\":1}"}
+        }));
+        let stopped = StoppedRedirect::new(
+            StopReason::Downgrade,
+            &Method::GET,
+            "http://files.example.com/x?y=1".into(),
+            "stopped".into(),
+        );
+        let prepared = prepare_follow_once(&r, &stopped).unwrap();
+        assert_eq!(prepared.url.as_str(), "http://files.example.com/x?y=1");
+        assert_eq!(prepared.method, Method::GET);
+        assert!(prepared.body.is_none(), "a 302/303 to GET drops the body");
+        assert!(
+            prepared
+                .headers
+                .iter()
+                .all(|(name, _)| !is_credential_header(name.as_str())),
+            "{:?}",
+            prepared.headers
+        );
+        assert_eq!(header(&prepared, "accept"), Some("application/json"));
+
+        let same = StoppedRedirect::new(
+            StopReason::BodyWithoutCredentials,
+            &Method::POST,
+            "https://elsewhere.example/x".into(),
+            "stopped".into(),
+        );
+        let prepared = prepare_follow_once(&r, &same).unwrap();
+        assert_eq!(
+            prepared.body.as_deref(),
+            Some(&b"{\"a\":1}"[..]),
+            "307/308 keep the body"
+        );
+
+        let never = StoppedRedirect::new(
+            StopReason::Scheme,
+            &Method::GET,
+            "javascript:".into(),
+            "stopped".into(),
+        );
+        let refused = prepare_follow_once(&r, &never)
+            .err()
+            .expect("never followed");
+        assert_eq!(refused.code(), "invalid_url");
     }
 }

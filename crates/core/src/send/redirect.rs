@@ -84,12 +84,19 @@ impl TrustedHost {
             Host::parse(host).map_err(|e| invalid(&format!("the host is not valid ({e})")))?;
         let host = match &parsed {
             Host::Ipv6(ip) => format!("[{ip}]"),
+            // As URLs are compared: without the root's trailing dot.
+            Host::Domain(name) => name.strip_suffix('.').unwrap_or(name).to_owned(),
             other => other.to_string(),
         };
+        if host.is_empty() || host.split('.').any(str::is_empty) {
+            return Err(invalid(
+                "a host name has no empty labels (nothing between two dots)",
+            ));
+        }
         match port {
             Some(port) => Ok(TrustedHost::HostPort { host, port }),
             None => match parsed {
-                Host::Domain(ref name) if !name.contains('.') && name != "localhost" => Err(invalid(
+                Host::Domain(_) if !host.contains('.') && host != "localhost" => Err(invalid(
                     "a domain must have at least two labels (such as oraclecloud.com); a single label would trust too much",
                 )),
                 _ => Ok(TrustedHost::Domain(host)),
@@ -205,6 +212,9 @@ impl RedirectPolicy {
 
     /// Whether credentials sent to `from` may go along to `to`, and why.
     pub fn decide(&self, from: &Url, to: &Url) -> Forwarding {
+        if !matches!(to.scheme(), "http" | "https") {
+            return Forwarding::NotHttp;
+        }
         if from.scheme() == "https" && to.scheme() == "http" {
             return Forwarding::Downgrade;
         }
@@ -240,6 +250,8 @@ pub enum Forwarding {
     Untrusted,
     Downgrade,
     PlainHttp,
+    /// The next address is not http(s) (such a redirect is never followed).
+    NotHttp,
     /// Dropped at an earlier hop; never added back.
     DroppedEarlier,
 }
@@ -273,9 +285,81 @@ impl Forwarding {
             Forwarding::Untrusted => "not forwarded (untrusted host)",
             Forwarding::Downgrade => "not forwarded (https→http)",
             Forwarding::PlainHttp => "not forwarded (plain http to another computer)",
+            Forwarding::NotHttp => "not forwarded (not an http or https address)",
             Forwarding::DroppedEarlier => "not forwarded (dropped at an earlier redirect)",
         }
     }
+}
+
+/// Why a redirect was stopped instead of followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// From https to plain http on another computer: whatever the request
+    /// carries would cross the network in clear text.
+    Downgrade,
+    /// A 307/308 would resend the request body to a host that does not get
+    /// the credentials: the body was written for the first host.
+    BodyWithoutCredentials,
+    /// The Location is not an http(s) URL (`javascript:`, `file:`, `data:`,
+    /// ...): never opened.
+    Scheme,
+}
+
+impl StopReason {
+    /// Whether the UI may offer to follow the hop once, without credentials.
+    pub fn can_follow_once(self) -> bool {
+        !matches!(self, StopReason::Scheme)
+    }
+}
+
+/// A redirect the sender did not follow, for the Redirects tab: where it
+/// pointed, why it stopped, and whether "follow once without credentials"
+/// may be offered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoppedRedirect {
+    pub method: String,
+    /// The resolved Location (for a refused scheme, only `scheme:`).
+    pub url: String,
+    pub reason: StopReason,
+    pub message: String,
+    pub can_follow_once: bool,
+}
+
+impl StoppedRedirect {
+    pub fn new(reason: StopReason, method: &http::Method, url: String, message: String) -> Self {
+        StoppedRedirect {
+            method: method.to_string(),
+            url,
+            reason,
+            message,
+            can_follow_once: reason.can_follow_once(),
+        }
+    }
+}
+
+/// Whether the redirect from `from` to `to` must stop before it is sent.
+/// `resends_body` is true when the next hop would carry a request body (a
+/// 307/308 of a request with a body); `credentials_dropped` when the
+/// request had credentials and they do not go to `to` (see
+/// [`RedirectPolicy::decide`]).
+pub fn stop_reason(
+    from: &Url,
+    to: &Url,
+    resends_body: bool,
+    credentials_dropped: bool,
+) -> Option<StopReason> {
+    if !matches!(to.scheme(), "http" | "https") {
+        return Some(StopReason::Scheme);
+    }
+    if from.scheme() == "https" && to.scheme() == "http" && !is_loopback(to) {
+        return Some(StopReason::Downgrade);
+    }
+    if resends_body && credentials_dropped {
+        return Some(StopReason::BodyWithoutCredentials);
+    }
+    None
 }
 
 /// The method of the next hop, and whether the body goes along, for a
@@ -376,6 +460,11 @@ mod tests {
             TrustedHost::Domain("oraclecloud.com".into())
         );
         assert_eq!(
+            TrustedHost::parse("oraclecloud.com.").unwrap(),
+            TrustedHost::Domain("oraclecloud.com".into()),
+            "the trailing dot of a fully qualified name"
+        );
+        assert_eq!(
             TrustedHost::parse("https://design.example.com:8443/ic/api/").unwrap(),
             TrustedHost::HostPort {
                 host: "design.example.com".into(),
@@ -414,6 +503,11 @@ mod tests {
             "ftp://example.com",
             "user@example.com",
             "[::1",
+            "..",
+            ".",
+            "a..example.com",
+            "Σ..",
+            "example..",
         ] {
             let err = TrustedHost::parse(entry).unwrap_err();
             assert_eq!(
@@ -634,6 +728,233 @@ mod tests {
     fn other_statuses_are_not_followed() {
         for status in [200, 300, 304, 305, 306, 400] {
             assert_eq!(next_method(status, &Method::GET), None, "{status}");
+        }
+    }
+
+    #[test]
+    fn a_downgrade_to_another_computer_stops_but_one_to_this_computer_does_not() {
+        let from = url("https://oic.example.com/a");
+        assert_eq!(
+            stop_reason(&from, &url("http://oic.example.com/b"), false, false),
+            Some(StopReason::Downgrade)
+        );
+        for local in [
+            "http://127.0.0.1:8080/b",
+            "http://localhost:8080/b",
+            "http://[::1]/b",
+        ] {
+            assert_eq!(
+                stop_reason(&from, &url(local), false, true),
+                None,
+                "{local}"
+            );
+        }
+        assert_eq!(
+            stop_reason(
+                &url("http://127.0.0.1/a"),
+                &url("http://example.com/b"),
+                false,
+                false
+            ),
+            None,
+            "plain http to plain http is no downgrade (the credentials rule drops them)"
+        );
+    }
+
+    #[test]
+    fn a_body_stops_only_where_the_credentials_were_dropped() {
+        let (a, b) = (
+            url("https://a.example.com/x"),
+            url("https://b.example.com/y"),
+        );
+        assert_eq!(
+            stop_reason(&a, &b, true, true),
+            Some(StopReason::BodyWithoutCredentials)
+        );
+        assert_eq!(
+            stop_reason(&a, &b, true, false),
+            None,
+            "credentials go along"
+        );
+        assert_eq!(stop_reason(&a, &b, false, true), None, "no body resent");
+    }
+
+    #[test]
+    fn script_file_and_data_locations_stop_and_are_never_offered() {
+        let from = url("https://a.example.com/x");
+        for to in [
+            "javascript:alert(1)",
+            "file:///etc/hosts",
+            "data:text/plain,x",
+            "ftp://h/x",
+        ] {
+            let to = from.join(to).unwrap();
+            assert_eq!(
+                stop_reason(&from, &to, false, false),
+                Some(StopReason::Scheme),
+                "{to}"
+            );
+        }
+        assert!(!StopReason::Scheme.can_follow_once());
+        assert!(StopReason::Downgrade.can_follow_once());
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        const HOSTS: &[&str] = &[
+            "oraclecloud.com",
+            "design.integration.us-phoenix-1.ocp.oraclecloud.com",
+            "evil-oraclecloud.com",
+            "oraclecloud.com.evil.example",
+            "example.com",
+            "a.example.com",
+            "127.0.0.1",
+            "127.0.0.2",
+            "localhost",
+            "[::1]",
+            "10.0.0.1",
+        ];
+
+        fn host() -> impl Strategy<Value = String> {
+            prop::sample::select(HOSTS).prop_map(str::to_owned)
+        }
+
+        fn origin() -> impl Strategy<Value = String> {
+            (
+                prop::sample::select(&["http", "https"][..]),
+                host(),
+                prop::option::of(prop::sample::select(&[80u16, 443, 8080, 8082][..])),
+            )
+                .prop_map(|(scheme, host, port)| match port {
+                    Some(port) => format!("{scheme}://{host}:{port}"),
+                    None => format!("{scheme}://{host}"),
+                })
+        }
+
+        /// What a server may put in Location: absolute, scheme-relative,
+        /// path-relative, other schemes, and junk.
+        fn location() -> impl Strategy<Value = String> {
+            prop_oneof![
+                (origin(), "/[a-z/?=&.]{0,12}").prop_map(|(o, p)| format!("{o}{p}")),
+                (host(), "/[a-z]{0,6}").prop_map(|(h, p)| format!("//{h}{p}")),
+                "[a-z./?#]{0,12}",
+                prop::sample::select(
+                    &[
+                        "javascript:alert(1)",
+                        "file:///etc/passwd",
+                        "data:text/html,x",
+                        "ftp://example.com/",
+                        "HTTPS://Example.COM:443/x",
+                    ][..]
+                )
+                .prop_map(str::to_owned),
+                "\\PC{0,24}",
+            ]
+        }
+
+        /// Entries as people write them (each one valid).
+        fn trusted_entry() -> impl Strategy<Value = String> {
+            prop_oneof![
+                host(),
+                (host(), 1u16..9000).prop_map(|(h, p)| format!("{h}:{p}")),
+                (host(), prop::sample::select(&[80u16, 443, 8080, 8082][..]))
+                    .prop_map(|(h, p)| format!("{h}:{p}")),
+                host().prop_map(|h| format!("*.{h}")),
+                host().prop_map(|h| format!("https://{h}/ic/home")),
+            ]
+        }
+
+        fn follow() -> impl Strategy<Value = FollowAuthorization> {
+            prop::sample::select(
+                &[
+                    FollowAuthorization::Off,
+                    FollowAuthorization::Trusted,
+                    FollowAuthorization::Any,
+                ][..],
+            )
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            /// Authorization, Cookie and Proxy-Authorization go to the next hop
+            /// only when it is the same origin or, by the user's setting, a
+            /// trusted host or any host; never on https→http, never over plain
+            /// http to another computer.
+            #[test]
+            fn credentials_never_reach_a_host_that_is_neither_same_origin_nor_trusted(
+                from in origin(),
+                path in "/[a-z]{0,6}",
+                location in location(),
+                follow in follow(),
+                entries in prop::collection::vec(trusted_entry(), 0..4),
+            ) {
+                let from = Url::parse(&format!("{from}{path}")).unwrap();
+                let policy = RedirectPolicy::new(follow, &entries).unwrap();
+                let to = from.join(location.trim());
+                prop_assume!(to.is_ok(), "a Location that does not resolve is not followed");
+                let to = to.unwrap();
+                let decision = policy.decide(&from, &to);
+                let stop = stop_reason(&from, &to, true, !decision.forwarded());
+                if decision.forwarded() {
+                    prop_assert!(stop.is_none(), "{from} -> {to}: {decision:?} {stop:?}");
+                    prop_assert!(!(from.scheme() == "https" && to.scheme() == "http"),
+                        "never on https→http: {from} -> {to}");
+                    prop_assert!(to.scheme() == "https" || is_loopback(&to),
+                        "plain http only to this computer: {from} -> {to}");
+                    let same_origin = from.origin() == to.origin();
+                    let trusted = policy.trusted.iter().any(|t| t.matches(&to));
+                    prop_assert!(
+                        same_origin
+                            || follow == FollowAuthorization::Any
+                            || (follow == FollowAuthorization::Trusted && trusted),
+                        "{from} -> {to} with {follow:?} {entries:?}: {decision:?}"
+                    );
+                }
+                if !matches!(to.scheme(), "http" | "https") {
+                    prop_assert_eq!(stop, Some(StopReason::Scheme));
+                }
+                if from.scheme() == "https" && to.scheme() == "http" && !is_loopback(&to) {
+                    prop_assert_eq!(stop, Some(StopReason::Downgrade));
+                }
+            }
+
+            #[test]
+            fn a_trusted_entry_matches_only_its_host_or_its_subdomains(
+                entry in trusted_entry(),
+                to in origin(),
+                path in "/[a-z]{0,4}",
+            ) {
+                let trusted = TrustedHost::parse(&entry).unwrap();
+                let to = Url::parse(&format!("{to}{path}")).unwrap();
+                if trusted.matches(&to) {
+                    let host = url_host(&to).unwrap();
+                    match &trusted {
+                        TrustedHost::Domain(domain) => {
+                            prop_assert_eq!(to.scheme(), "https");
+                            prop_assert!(host == *domain || host.ends_with(&format!(".{domain}")),
+                                "{entry} matched {to}");
+                        }
+                        TrustedHost::HostPort { host: h, port } => {
+                            prop_assert_eq!(&host, h);
+                            prop_assert_eq!(to.port_or_known_default(), Some(*port));
+                        }
+                    }
+                }
+            }
+
+            #[test]
+            fn any_trusted_entry_text_parses_or_is_refused_without_panic(entry in "\\PC{0,40}") {
+                match TrustedHost::parse(&entry) {
+                    Ok(parsed) => {
+                        // What it prints reads back as the same entry.
+                        prop_assert_eq!(TrustedHost::parse(&parsed.to_string()).unwrap(), parsed);
+                    }
+                    Err(e) => prop_assert_eq!(e.code(), "invalid_trusted_host"),
+                }
+            }
         }
     }
 }

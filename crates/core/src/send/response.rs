@@ -32,6 +32,13 @@ pub struct ApiResponse {
     pub hops: Vec<Hop>,
     /// Why a redirect status was not followed, when it was not.
     pub note: Option<String>,
+    /// The redirect the sender stopped (https→http, a body resent without
+    /// the credentials, a `javascript:`/`file:`/`data:` Location), for the
+    /// Redirects tab; `None` when nothing was stopped.
+    pub stopped: Option<super::redirect::StoppedRedirect>,
+    /// The cap (bytes), when the body was longer and only its first
+    /// `truncatedAt` bytes were read and kept.
+    pub truncated_at: Option<u64>,
 }
 
 /// One response header, in the order the server sent them.

@@ -366,3 +366,115 @@ fn newer_notice(copy: &Path) -> Notice {
         hint: Some("Update OAuth Console to use every setting again.".into()),
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
+
+    /// JSON that looks like a settings file with odd values in it.
+    fn settings_file() -> impl Strategy<Value = Value> {
+        let odd = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            "\\PC{0,12}".prop_map(Value::String),
+            Just(json!([])),
+            Just(json!({})),
+        ];
+        let profile = prop::collection::vec(
+            (
+                prop::sample::select(
+                    &[
+                        "id",
+                        "name",
+                        "kind",
+                        "grantType",
+                        "tokenUrl",
+                        "clientAuth",
+                        "scope",
+                        "loginMode",
+                        "followAuthorization",
+                        "trustedHosts",
+                        "request",
+                        "savedRequests",
+                        "tokens",
+                        "oracle",
+                        "rememberPassword",
+                    ][..],
+                ),
+                odd.clone(),
+            ),
+            0..6,
+        )
+        .prop_map(|fields| {
+            Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+        });
+        prop_oneof![
+            (
+                prop::option::of(0u32..5),
+                prop::collection::vec(prop_oneof![profile, odd.clone()], 0..4),
+                odd.clone(),
+                odd,
+            )
+                .prop_map(|(version, profiles, last, settings)| {
+                    json!({
+                        "version": version,
+                        "profiles": profiles,
+                        "lastProfileId": last,
+                        "settings": settings,
+                    })
+                }),
+            any::<i64>().prop_map(Value::from),
+            "\\PC{0,20}".prop_map(Value::String),
+        ]
+    }
+
+    struct Dir(PathBuf);
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever the settings file holds, the app opens with at least one
+        /// profile and a valid current one, or a typed error; an unreadable
+        /// file is kept aside with a notice, never lost.
+        #[test]
+        fn any_settings_file_loads_as_profiles_or_is_kept_aside(
+            file in prop_oneof![
+                settings_file().prop_map(|v| v.to_string().into_bytes()),
+                prop::collection::vec(any::<u8>(), 0..64),
+            ],
+        ) {
+            let dir = Dir(std::env::temp_dir().join(format!(
+                "oc-store-prop-{}-{}",
+                std::process::id(),
+                new_id().unwrap()
+            )));
+            std::fs::create_dir_all(&dir.0).unwrap();
+            std::fs::write(dir.0.join(file::FILE_NAME), &file).unwrap();
+            let (store, notice) = ProfileStore::open(&dir.0, SystemTime::UNIX_EPOCH).unwrap();
+            prop_assert!(!store.data().profiles.is_empty());
+            prop_assert_eq!(&store.current().id, &store.data().last_profile_id);
+            let ids: HashSet<&str> = store.data().profiles.iter().map(|p| p.id.as_str()).collect();
+            prop_assert_eq!(ids.len(), store.data().profiles.len(), "ids are unique");
+            let parsed = serde_json::from_slice::<AppData>(&file).is_ok();
+            if !parsed {
+                let notice = notice.expect("a file that is not settings JSON is reported");
+                prop_assert!(!notice.code.is_empty());
+                let kept = std::fs::read_dir(&dir.0)
+                    .unwrap()
+                    .filter_map(|e| e.ok())
+                    .filter(|e| e.file_name().to_string_lossy().contains("corrupt"))
+                    .count();
+                prop_assert_eq!(kept, 1, "the unreadable file is kept aside");
+            }
+        }
+    }
+}
