@@ -49,7 +49,20 @@ impl AppState {
     /// outlive the session. Blocking; later calls return at once.
     pub fn check_keychain(&self) {
         self.keychain_checked.get_or_init(|| {
+            // Also does the deletions an earlier session had to leave queued
+            // (without holding the store while the keychain answers).
+            let queued = self.store().pending_deletions().to_vec();
+            self.vault.queue_deletions(queued);
             self.vault.check();
+            let recorded = self.store().record_pending(&self.vault);
+            if let Err(e) = recorded {
+                let e = oauth_console_core::IpcError::from(e);
+                self.notices.lock().unwrap_or_else(|p| p.into_inner()).push(Notice {
+                    code: e.code,
+                    message: e.message,
+                    hint: e.hint,
+                });
+            }
         });
     }
 
@@ -75,8 +88,9 @@ pub fn run() {
             // before `setup` returns.
             let now = std::time::SystemTime::now();
             let config_dir = app.path().app_config_dir().ok();
+            let vault = Vault::keychain();
             let commands::profiles::Opened { store, mut notices } =
-                commands::profiles::open_store(config_dir, now);
+                commands::profiles::open_store(config_dir, &vault, now);
             let http = startup_http(&store.data().settings, &mut notices);
             app.manage(AppState {
                 http: std::sync::RwLock::new(http),
@@ -85,16 +99,14 @@ pub fn run() {
                 responses: shelf::ResponseShelf::default(),
                 sandbox: tokio::sync::Mutex::new(None),
                 store: std::sync::Mutex::new(store),
-                vault: Vault::keychain(),
+                vault,
                 notices: std::sync::Mutex::new(notices),
                 keychain_checked: std::sync::OnceLock::new(),
             });
             let handle = app.handle().clone();
-            app.state::<AppState>().tokens.on_replace(move |shelf_id, saved, token| {
-                let (app, shelf_id) = (handle.clone(), shelf_id.to_owned());
-                std::thread::spawn(move || {
-                    commands::profiles::resave_refreshed(&app, &shelf_id, saved, token)
-                });
+            app.state::<AppState>().tokens.on_replace(move |_shelf_id, saved, token| {
+                let app = handle.clone();
+                std::thread::spawn(move || commands::profiles::resave_refreshed(&app, saved, token));
             });
             // The keychain check may wait up to 10 s for a locked keychain:
             // off the main thread, before the window asks for it.
@@ -156,12 +168,7 @@ pub fn run() {
 /// The HTTP client for the saved network settings; when they cannot be used
 /// (a CA bundle that went missing), the defaults, and the user is told.
 fn startup_http(settings: &Settings, notices: &mut Vec<Notice>) -> HttpClient {
-    let saved = HttpSettings {
-        timeout: std::time::Duration::from_secs(settings.timeout_seconds.max(1)),
-        proxy: settings.proxy.clone().filter(|p| !p.trim().is_empty()),
-        ca_bundle: settings.ca_bundle.clone().filter(|p| !p.trim().is_empty()).map(Into::into),
-    };
-    HttpClient::new(saved).unwrap_or_else(|e| {
+    HttpClient::new(settings.network.clone()).unwrap_or_else(|e| {
         let e = oauth_console_core::IpcError::from(e);
         notices.push(Notice {
             code: "network_settings_not_applied".into(),

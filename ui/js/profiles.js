@@ -90,8 +90,7 @@ function withSandbox(profile, s) {
     clientId: s.clientId,
     scope: s.scopeAll,
     username: s.username,
-    trustedHosts: ["oraclecloud.com", s.designHost],
-    request,
+    request: { ...request, trustedHosts: ["oraclecloud.com", s.designHost] },
   };
 }
 
@@ -99,7 +98,8 @@ function withSandbox(profile, s) {
 function withoutSandbox(profile, s) {
   const request = { ...(profile.request ?? {}) };
   if (s && (request.url ?? "").startsWith(s.runtimeUrl)) request.url = request.url.slice(s.runtimeUrl.length);
-  return { ...profile, tokenUrl: "", authUrl: "", callbackUrl: "", clientId: "", scope: "", username: "", trustedHosts: [], request };
+  request.trustedHosts = [];
+  return { ...profile, tokenUrl: "", authUrl: "", callbackUrl: "", clientId: "", scope: "", username: "", request };
 }
 
 function profileToSave() {
@@ -157,8 +157,10 @@ function onSecretTyped(kind, field) {
   if (state.loading || !state.current || isSandbox(state.current)) return;
   const profileId = state.current.id;
   schedule(`secret:${kind}`, async () => {
-    const kept = await call("put_secret", { profileId, kind, value: field.value });
-    if (kept === "session" && kind === "client_secret") await refreshNotices();
+    // The secret is bound to the Access Token URL's origin it is typed with.
+    const tokenUrl = $("token-url")?.value ?? null;
+    const outcome = await call("put_secret", { profileId, kind, value: field.value, tokenUrl });
+    if ((outcome === "session" && kind === "client_secret") || outcome === "deletion_pending") await refreshNotices();
     if (state.current?.id === profileId && field.value === "") field.placeholder = "";
   });
 }

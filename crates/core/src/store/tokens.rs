@@ -65,6 +65,12 @@ pub struct TokenSummary {
     pub expires_in: Option<u64>,
 }
 
+/// The one name a new token gets, in the session and in Manage Tokens:
+/// the grant as the grant menu says it and the time of issue, in UTC.
+pub fn token_name(grant: &str, issued_at: u64) -> String {
+    format!("{grant} {}", readable_utc(issued_at))
+}
+
 impl ProfileStore {
     /// The profile's saved tokens, newest first, with their expiry at `now`.
     pub fn tokens(&self, profile_id: &str, now: SystemTime) -> Result<Vec<TokenSummary>> {
@@ -96,7 +102,7 @@ impl ProfileStore {
         let id = new_id()?;
         let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
             Some(name) => name.to_owned(),
-            None => format!("{} {}", grant_type.label(), readable_utc(token.issued_at)),
+            None => token_name(grant_type.label(), token.issued_at),
         };
         let values = [
             (SecretKind::AccessToken, Some(&token.access_token)),
@@ -176,6 +182,54 @@ impl ProfileStore {
         }))
     }
 
+    /// After a refresh: the saved token `token_id` now holds `token`, under
+    /// the same id and name. Its values are overwritten in the vault (a
+    /// rotated refresh token replaces the old one; a value the new token
+    /// lacks is removed) and its metadata in the file. An error is returned,
+    /// never swallowed: the caller tells the user that the saved copy may be
+    /// out of date.
+    pub fn replace_token(
+        &mut self,
+        vault: &Vault,
+        profile_id: &str,
+        token_id: &str,
+        token: &Token,
+    ) -> Result<TokenMeta> {
+        let mut meta = self.token_meta(profile_id, token_id)?.clone();
+        let values = [
+            (SecretKind::AccessToken, Some(&token.access_token)),
+            (SecretKind::RefreshToken, token.refresh_token.as_ref()),
+            (SecretKind::IdToken, token.id_token.as_ref()),
+        ];
+        let mut session_only = false;
+        for (kind, value) in values {
+            let account = token_account(profile_id, token_id, kind);
+            match value {
+                Some(value) => session_only |= vault.put_account(&account, value)? == Kept::Session,
+                None => {
+                    vault.delete_account(&account)?;
+                }
+            }
+        }
+        meta.token_type = token.token_type.clone();
+        meta.scope = token.scope.clone();
+        meta.issued_at = token.issued_at;
+        meta.expires_at = token.expires_at;
+        meta.has_refresh_token = token.refresh_token.is_some();
+        meta.has_id_token = token.id_token.is_some();
+        meta.session_only = session_only;
+        let mut data = self.data.clone();
+        let stored = data
+            .profile_mut(profile_id)
+            .and_then(|p| p.tokens.iter_mut().find(|t| t.id == token_id));
+        if let Some(stored) = stored {
+            *stored = meta.clone();
+        }
+        data.pending_deletions = vault.pending();
+        self.save(data)?;
+        Ok(meta)
+    }
+
     pub fn rename_token(&mut self, profile_id: &str, token_id: &str, name: &str) -> Result<()> {
         let name = name.trim();
         if name.is_empty() {
@@ -207,13 +261,13 @@ impl ProfileStore {
         self.save(data)
     }
 
-    /// Removes the profile's tokens that expired by `now`; returns how many.
+    /// Removes the profile's tokens that expired by `now`; returns their ids.
     pub fn delete_expired(
         &mut self,
         vault: &Vault,
         profile_id: &str,
         now: SystemTime,
-    ) -> Result<usize> {
+    ) -> Result<Vec<String>> {
         let expired: Vec<String> = self
             .profile(profile_id)?
             .tokens
@@ -222,7 +276,7 @@ impl ProfileStore {
             .map(|t| t.id.clone())
             .collect();
         if expired.is_empty() {
-            return Ok(0);
+            return Ok(expired);
         }
         for id in &expired {
             for kind in TOKEN_KINDS {
@@ -234,7 +288,7 @@ impl ProfileStore {
             profile.tokens.retain(|t| !expired.contains(&t.id));
         }
         self.save(data)?;
-        Ok(expired.len())
+        Ok(expired)
     }
 
     fn token_meta(&self, profile_id: &str, token_id: &str) -> Result<&TokenMeta> {
