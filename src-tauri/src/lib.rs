@@ -38,6 +38,9 @@ pub struct AppState {
     keychain_checked: std::sync::OnceLock<()>,
 }
 
+/// How often deletions that wait for the keychain are tried again.
+const KEYCHAIN_RETRY: std::time::Duration = std::time::Duration::from_secs(60);
+
 impl AppState {
     /// The profile store, locked. Keep the guard short; it may be held
     /// across keychain calls by the commands of `commands::profiles`.
@@ -49,21 +52,36 @@ impl AppState {
     /// outlive the session. Blocking; later calls return at once.
     pub fn check_keychain(&self) {
         self.keychain_checked.get_or_init(|| {
-            // Also does the deletions an earlier session had to leave queued
-            // (without holding the store while the keychain answers).
+            // The deletions an earlier session had to leave queued.
             let queued = self.store().pending_deletions().to_vec();
             self.vault.queue_deletions(queued);
             self.vault.check();
-            let recorded = self.store().record_pending(&self.vault);
-            if let Err(e) = recorded {
-                let e = oauth_console_core::IpcError::from(e);
-                self.notices.lock().unwrap_or_else(|p| p.into_inner()).push(Notice {
-                    code: e.code,
-                    message: e.message,
-                    hint: e.hint,
-                });
-            }
+            self.record_pending();
         });
+    }
+
+    /// When deletions wait for the keychain: checks whether it is back,
+    /// which does them, and records what is left.
+    pub fn retry_deletions(&self) {
+        if self.vault.pending().is_empty() {
+            return;
+        }
+        self.vault.check();
+        self.record_pending();
+    }
+
+    /// Writes the queue of deletions to the settings file (without holding
+    /// the store while the keychain answers: the callers check first).
+    fn record_pending(&self) {
+        let recorded = self.store().record_pending(&self.vault);
+        if let Err(e) = recorded {
+            let e = oauth_console_core::IpcError::from(e);
+            self.notices.lock().unwrap_or_else(|p| p.into_inner()).push(Notice {
+                code: e.code,
+                message: e.message,
+                hint: e.hint,
+            });
+        }
     }
 
     /// The HTTP client in effect (a cheap clone sharing its connection pool).
@@ -111,7 +129,15 @@ pub fn run() {
             // The keychain check may wait up to 10 s for a locked keychain:
             // off the main thread, before the window asks for it.
             let handle = app.handle().clone();
-            std::thread::spawn(move || handle.state::<AppState>().check_keychain());
+            std::thread::spawn(move || {
+                let state = handle.state::<AppState>();
+                state.check_keychain();
+                // Deletions the keychain could not do wait for it to be back.
+                loop {
+                    std::thread::sleep(KEYCHAIN_RETRY);
+                    state.retry_deletions();
+                }
+            });
             if let Some(window) = app.get_webview_window("main") {
                 webkit::lighten(&window);
             }
