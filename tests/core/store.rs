@@ -1531,6 +1531,14 @@ fn a_saved_secret_is_given_back_only_for_the_origin_it_was_saved_for() {
                     if saved_for == "https://idcs-fake-a.identity.oraclecloud.com"),
                 "{elsewhere}: {saved:?}"
             );
+            assert_eq!(
+                serde_json::to_value(saved.state()).unwrap(),
+                serde_json::json!({
+                    "state": "other_origin",
+                    "savedFor": "https://idcs-fake-a.identity.oraclecloud.com"
+                }),
+                "what the window is told: no value, the origin it was saved for"
+            );
             let err = saved.usable(kind).unwrap_err();
             assert_eq!(err.code(), "secret_for_other_origin");
             let ipc = oauth_console_core::IpcError::from(err);

@@ -145,8 +145,13 @@ async function showSavedSecrets(profile) {
     field.placeholder = "";
     if (isSandbox(profile)) continue;
     try {
-      const saved = await call("secret_saved", { profileId: profile.id, kind });
-      if (state.current?.id === profile.id && field.value === "") field.placeholder = saved ? savedPlaceholder(kind) : "";
+      const tokenUrl = $("token-url")?.value ?? null;
+      const saved = await call("secret_saved", { profileId: profile.id, kind, tokenUrl });
+      if (state.current?.id !== profile.id || field.value !== "") continue;
+      // A saved secret is sent only to the origin it was saved for.
+      field.placeholder = saved.state === "saved" ? savedPlaceholder(kind)
+        : saved.state === "other_origin" ? `Saved for ${saved.savedFor}: enter it again for this Access Token URL`
+        : "";
     } catch (error) {
       addNotice({ code: "keychain", ...normalizeError(error) });
     }
@@ -418,6 +423,8 @@ export function wireProfiles() {
       if (event.target === input()) onSecretTyped(kind, event.target);
     });
   }
+  // The saved secrets' placeholders depend on the Access Token URL's origin.
+  $("token-url")?.addEventListener("change", () => state.current && showSavedSecrets(state.current));
   $("profile").addEventListener("change", switchProfile);
   $("profile-new").addEventListener("click", () =>
     openNameDialog({ title: "New profile", ok: "Create profile", name: "", action: newProfile }));

@@ -12,7 +12,7 @@ use crate::shelf::{Attachment, SavedRef};
 use crate::AppState;
 use oauth_console_core::store::{
     self, Kept, KeychainStatus, Notice, Profile, ProfileKind, ProfileStore, Removal,
-    SecretKind, Settings, TokenSummary, Vault,
+    SavedSecretState, SecretKind, Settings, TokenSummary, Vault,
 };
 use oauth_console_core::token::Client;
 use oauth_console_core::{Error, IpcError, Secret, Token, TokenRequest, TokenView};
@@ -339,10 +339,22 @@ pub async fn put_secret(
     .await
 }
 
-/// Whether the profile has a saved secret of this kind (never the value).
+/// Whether the profile has a saved secret of this kind (never the value),
+/// and, when `token_url` has another origin than the one it was saved for,
+/// that origin: the field then asks for it again and says why.
 #[tauri::command]
-pub async fn secret_saved(app: AppHandle, profile_id: String, kind: SecretKind) -> Result<bool, IpcError> {
-    blocking(&app, move |state| Ok(state.vault.get(&profile_id, kind)?.is_some())).await
+pub async fn secret_saved(
+    app: AppHandle,
+    profile_id: String,
+    kind: SecretKind,
+    token_url: Option<String>,
+) -> Result<SavedSecretState, IpcError> {
+    blocking(&app, move |state| {
+        let store = state.store();
+        let token_url = token_url.unwrap_or_else(|| store.profile(&profile_id).map(|p| p.token_url.clone()).unwrap_or_default());
+        Ok(store.saved_secret(&state.vault, &profile_id, kind, &token_url)?.state())
+    })
+    .await
 }
 
 /// Get New Access Token with an empty Client Secret or Password field uses

@@ -414,7 +414,29 @@ pub enum SavedSecret {
     ForOtherOrigin { saved_for: String, now: String },
 }
 
+/// What the window is told about a saved secret (never its value): whether
+/// there is one, and the origin it was saved for when the Access Token URL
+/// now points elsewhere, so the field can say why it asks again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SavedSecretState {
+    None,
+    Saved,
+    #[serde(rename_all = "camelCase")]
+    OtherOrigin { saved_for: String },
+}
+
 impl SavedSecret {
+    pub fn state(&self) -> SavedSecretState {
+        match self {
+            SavedSecret::None => SavedSecretState::None,
+            SavedSecret::Ready(_) => SavedSecretState::Saved,
+            SavedSecret::ForOtherOrigin { saved_for, .. } => SavedSecretState::OtherOrigin {
+                saved_for: saved_for.clone(),
+            },
+        }
+    }
+
     /// The secret to send, `None` when there is none, or the error that
     /// tells the user why the saved one is not used.
     pub fn usable(self, kind: SecretKind) -> Result<Option<Secret>> {
