@@ -10,8 +10,8 @@ import { showResponse, clearResponse } from "./response.js";
 
 const state = {
   params: [], // {key, value, enabled}: raw text, as typed
-  headers: [], // {name, value, enabled}
-  form: [], // {name, value, enabled} for form-urlencoded bodies
+  headers: [], // {name, value, enabled, secret}; `shown` while Show is on (never saved)
+  form: [], // {name, value, enabled, secret} for form-urlencoded bodies
   token: null, // {id, label, prefix}: the token attached by Use Token
   tokenEnabled: true,
   inFlight: null,
@@ -62,12 +62,19 @@ const TABLES = {
 function renderRows(table, rows, noun) {
   const body = $(`${table}-rows`);
   const keyName = TABLES[table].key;
+  // Header and form rows can be marked secret (the lock): the core keeps
+  // their values in the keychain, and the value is masked until Show.
+  const lockable = table !== "params";
   const children = rows.map((row, index) =>
     el("tr", {},
       el("td", {}, el("input", { type: "checkbox", checked: row.enabled, "aria-label": `Use this ${noun.toLowerCase()}`, "data-index": String(index), "data-field": "enabled" })),
       el("td", {}, el("input", { type: "text", value: row[keyName], "aria-label": `${noun} name`, spellcheck: "false", "data-index": String(index), "data-field": keyName })),
-      el("td", {}, el("input", { type: "text", value: row.value, "aria-label": `${noun} value`, spellcheck: "false", "data-index": String(index), "data-field": "value" })),
-      el("td", {}, el("button", { type: "button", class: "quiet", "data-index": String(index), "data-remove": "1", text: "Remove" }))));
+      el("td", {}, el("input", { type: row.secret && !row.shown ? "password" : "text", value: row.value, "aria-label": `${noun} value`, spellcheck: "false", autocomplete: "off", "data-index": String(index), "data-field": "value" })),
+      el("td", {},
+        lockable ? el("label", { class: "check", title: "Keep this value in the system keychain, never in a file" },
+          el("input", { type: "checkbox", checked: Boolean(row.secret), "aria-label": `Secret ${noun.toLowerCase()} value`, "data-index": String(index), "data-field": "secret" }), " Secret") : null,
+        lockable && row.secret ? el("button", { type: "button", class: "quiet", "data-index": String(index), "data-show": "1", text: row.shown ? "Hide" : "Show" }) : null,
+        el("button", { type: "button", class: "quiet", "data-index": String(index), "data-remove": "1", text: "Remove" }))));
   if (table === "headers" && state.token) {
     children.unshift(el("tr", { class: "token-row" },
       el("td", {}, el("input", { type: "checkbox", checked: state.tokenEnabled, "aria-label": "Use the token", id: "token-header-enabled" })),
@@ -103,6 +110,12 @@ function wireTable(table, noun) {
       state.token = null;
       renderRows(table, rows(), noun);
       onChange();
+      return;
+    }
+    if (t.dataset.show) {
+      const row = rows()[Number(t.dataset.index)];
+      if (row) row.shown = !row.shown;
+      renderRows(table, rows(), noun);
       return;
     }
     if (!t.dataset.remove) return;
@@ -141,7 +154,7 @@ export function wireTabs(container) {
 function requestBody() {
   const kind = $("body-kind").value;
   if (kind === "json" || kind === "text") return { kind, text: $("body-text").value };
-  if (kind === "form") return { kind, fields: state.form.map((f) => ({ ...f })) };
+  if (kind === "form") return { kind, fields: state.form.map(({ shown, ...f }) => f) };
   return { kind: "none" };
 }
 
@@ -152,7 +165,7 @@ export function apiRequest() {
   return {
     method: $("method").value,
     url: $("url").value.trim(),
-    headers: state.headers.map((h) => ({ ...h })),
+    headers: state.headers.map(({ shown, ...h }) => h),
     body: requestBody(),
     followAuthorization: $("follow-authorization").value,
     trustedHosts: $("trusted-hosts").value.split(/[\s,]+/).map((h) => h.trim()).filter(Boolean),
