@@ -87,19 +87,24 @@ fn vault(keychain: &Shared) -> Vault {
     Vault::new(keychain.clone(), Duration::from_secs(5))
 }
 
-/// A keychain that is locked for good.
-struct Locked;
+/// A keychain that answers every call with the same failure: locked for
+/// good ([`locked`]), or every entry damaged ([`StoreFailure::Failed`]).
+struct Refusing(StoreFailure);
 
-impl SecretStore for Locked {
+impl SecretStore for Refusing {
     fn get(&self, _: &str) -> Result<Option<Secret>, StoreFailure> {
-        Err(StoreFailure::Unavailable("the keychain is locked".into()))
+        Err(self.0.clone())
     }
     fn set(&self, _: &str, _: &Secret) -> Result<(), StoreFailure> {
-        Err(StoreFailure::Unavailable("the keychain is locked".into()))
+        Err(self.0.clone())
     }
     fn delete(&self, _: &str) -> Result<(), StoreFailure> {
-        Err(StoreFailure::Unavailable("the keychain is locked".into()))
+        Err(self.0.clone())
     }
+}
+
+fn locked() -> Refusing {
+    Refusing(StoreFailure::Unavailable("the keychain is locked".into()))
 }
 
 fn token(issued_at: u64, lifetime: Option<u64>, access: &str, refresh: Option<&str>) -> Token {
@@ -955,22 +960,6 @@ fn a_refreshed_token_without_refresh_token_removes_the_old_one_from_the_keychain
     assert!(!store.tokens(&id, now()).unwrap()[0].meta.has_refresh_token);
 }
 
-/// A keychain where every entry fails on its own (a bad entry, not a locked
-/// keychain): errors the store must pass on.
-struct Broken;
-
-impl SecretStore for Broken {
-    fn get(&self, _: &str) -> Result<Option<Secret>, StoreFailure> {
-        Err(StoreFailure::Failed("the entry is damaged".into()))
-    }
-    fn set(&self, _: &str, _: &Secret) -> Result<(), StoreFailure> {
-        Err(StoreFailure::Failed("the entry is damaged".into()))
-    }
-    fn delete(&self, _: &str) -> Result<(), StoreFailure> {
-        Err(StoreFailure::Failed("the entry is damaged".into()))
-    }
-}
-
 #[test]
 fn a_replacement_the_keychain_refuses_is_an_error_and_the_saved_token_stays_listed() {
     let dir = TestDir::new("replace-broken");
@@ -986,7 +975,11 @@ fn a_replacement_the_keychain_refuses_is_an_error_and_the_saved_token_stays_list
     let saved = store
         .save_token(&vault(&keychain), &id, &old, None)
         .unwrap();
-    let broken = Vault::new(Broken, Duration::from_secs(5));
+    // Every entry fails on its own (not a locked keychain): an error to pass on.
+    let broken = Vault::new(
+        Refusing(StoreFailure::Failed("the entry is damaged".into())),
+        Duration::from_secs(5),
+    );
     let fresh = token(NOW, Some(1800), "fake-access-2", Some("fake-refresh-2"));
     let err = store
         .replace_token(&broken, &id, &saved.id, &fresh)
@@ -1198,7 +1191,7 @@ fn no_secret_reaches_the_settings_file() {
 #[test]
 fn with_the_keychain_locked_tokens_last_for_the_session_only() {
     let dir = TestDir::new("locked");
-    let vault = Vault::new(Locked, Duration::from_secs(5));
+    let vault = Vault::new(locked(), Duration::from_secs(5));
     let mut store = open(&dir);
     let id = store.current().id.clone();
     let meta = store

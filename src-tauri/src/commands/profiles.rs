@@ -330,7 +330,7 @@ pub async fn put_secret(
                 Removal::Pending => SecretOutcome::DeletionPending,
             });
         }
-        let token_url = token_url.unwrap_or_else(|| store.profile(&profile_id).map(|p| p.token_url.clone()).unwrap_or_default());
+        let token_url = token_url.unwrap_or_default();
         Ok(match store.put_secret(&state.vault, &profile_id, kind, &value, &token_url)? {
             Kept::Keychain => SecretOutcome::Keychain,
             Kept::Session => SecretOutcome::Session,
@@ -350,9 +350,8 @@ pub async fn secret_saved(
     token_url: Option<String>,
 ) -> Result<SavedSecretState, IpcError> {
     blocking(&app, move |state| {
-        let store = state.store();
-        let token_url = token_url.unwrap_or_else(|| store.profile(&profile_id).map(|p| p.token_url.clone()).unwrap_or_default());
-        Ok(store.saved_secret(&state.vault, &profile_id, kind, &token_url)?.state())
+        let token_url = token_url.unwrap_or_default();
+        Ok(state.store().saved_secret(&state.vault, &profile_id, kind, &token_url)?.state())
     })
     .await
 }

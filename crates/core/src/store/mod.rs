@@ -320,8 +320,9 @@ impl ProfileStore {
     }
 
     /// Keeps a client secret or password the user typed, bound to the
-    /// origin of the Access Token URL it was typed with: it is only given
-    /// back for that origin ([`ProfileStore::saved_secret`]).
+    /// origin of the Access Token URL it was typed with (blank: the
+    /// profile's): it is only given back for that origin
+    /// ([`ProfileStore::saved_secret`]).
     pub fn put_secret(
         &mut self,
         vault: &Vault,
@@ -337,7 +338,8 @@ impl ProfileStore {
         };
         let mut data = self.data.clone();
         if let Some(profile) = data.profile_mut(id) {
-            profile.saved_for.set(kind, origin_of(token_url));
+            let origin = origin_of(or_profiles(token_url, profile));
+            profile.saved_for.set(kind, origin);
         }
         self.save(data)?;
         Ok(kept)
@@ -358,8 +360,9 @@ impl ProfileStore {
         Ok(removal)
     }
 
-    /// The saved client secret or password to send to `token_url`: only
-    /// when that URL has the origin the secret was saved for.
+    /// The saved client secret or password to send to `token_url` (blank:
+    /// the profile's): only when that URL has the origin the secret was
+    /// saved for.
     pub fn saved_secret(
         &self,
         vault: &Vault,
@@ -371,7 +374,10 @@ impl ProfileStore {
         let Some(secret) = vault.get(id, kind)? else {
             return Ok(SavedSecret::None);
         };
-        match (profile.saved_for.get(kind), origin_of(token_url)) {
+        match (
+            profile.saved_for.get(kind),
+            origin_of(or_profiles(token_url, profile)),
+        ) {
             // Saved before secrets were bound to an origin.
             (None, _) => Ok(SavedSecret::Ready(secret)),
             (Some(saved), Some(now)) if *saved == now => Ok(SavedSecret::Ready(secret)),
@@ -449,6 +455,15 @@ impl SavedSecret {
                 now,
             }),
         }
+    }
+}
+
+/// `token_url`, or the profile's Access Token URL when it is blank.
+fn or_profiles<'a>(token_url: &'a str, profile: &'a Profile) -> &'a str {
+    if token_url.trim().is_empty() {
+        &profile.token_url
+    } else {
+        token_url
     }
 }
 

@@ -104,11 +104,7 @@ impl ProfileStore {
             Some(name) => name.to_owned(),
             None => token_name(grant_type.label(), token.issued_at),
         };
-        let values = [
-            (SecretKind::AccessToken, Some(&token.access_token)),
-            (SecretKind::RefreshToken, token.refresh_token.as_ref()),
-            (SecretKind::IdToken, token.id_token.as_ref()),
-        ];
+        let values = token_values(token);
         let mut session_only = false;
         for (kind, value) in values {
             let Some(value) = value else { continue };
@@ -196,11 +192,7 @@ impl ProfileStore {
         token: &Token,
     ) -> Result<TokenMeta> {
         let mut meta = self.token_meta(profile_id, token_id)?.clone();
-        let values = [
-            (SecretKind::AccessToken, Some(&token.access_token)),
-            (SecretKind::RefreshToken, token.refresh_token.as_ref()),
-            (SecretKind::IdToken, token.id_token.as_ref()),
-        ];
+        let values = token_values(token);
         let mut session_only = false;
         for (kind, value) in values {
             let account = token_account(profile_id, token_id, kind);
@@ -219,10 +211,7 @@ impl ProfileStore {
         meta.has_id_token = token.id_token.is_some();
         meta.session_only = session_only;
         let mut data = self.data.clone();
-        let stored = data
-            .profile_mut(profile_id)
-            .and_then(|p| p.tokens.iter_mut().find(|t| t.id == token_id));
-        if let Some(stored) = stored {
+        if let Some(stored) = stored_meta(&mut data, profile_id, token_id) {
             *stored = meta.clone();
         }
         data.pending_deletions = vault.pending();
@@ -239,10 +228,7 @@ impl ProfileStore {
         }
         self.token_meta(profile_id, token_id)?;
         let mut data = self.data.clone();
-        let token = data
-            .profile_mut(profile_id)
-            .and_then(|p| p.tokens.iter_mut().find(|t| t.id == token_id));
-        if let Some(token) = token {
+        if let Some(token) = stored_meta(&mut data, profile_id, token_id) {
             token.name = name.to_owned();
         }
         self.save(data)
@@ -301,6 +287,25 @@ impl ProfileStore {
                 id: token_id.to_owned(),
             })
     }
+}
+
+/// A token's values by kind, as the vault keeps them.
+fn token_values(token: &Token) -> [(SecretKind, Option<&Secret>); 3] {
+    [
+        (SecretKind::AccessToken, Some(&token.access_token)),
+        (SecretKind::RefreshToken, token.refresh_token.as_ref()),
+        (SecretKind::IdToken, token.id_token.as_ref()),
+    ]
+}
+
+/// The saved token's entry in `data`, to change it before a save.
+fn stored_meta<'a>(
+    data: &'a mut super::AppData,
+    profile_id: &str,
+    token_id: &str,
+) -> Option<&'a mut TokenMeta> {
+    data.profile_mut(profile_id)
+        .and_then(|p| p.tokens.iter_mut().find(|t| t.id == token_id))
 }
 
 fn forget_values(vault: &Vault, profile_id: &str, token_id: &str) {
