@@ -744,6 +744,17 @@ fn a_file_from_a_newer_version_is_copied_aside_and_loaded() {
         std::fs::read_to_string(dir.0.join("profiles.json.v99-20231114T221320Z")).unwrap(),
         text
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let copy = dir.0.join("profiles.json.v99-20231114T221320Z");
+        let mode = std::fs::metadata(copy).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            format!("{mode:o}"),
+            "600",
+            "the copy is readable by this user only"
+        );
+    }
     assert_eq!(store.current().name, "Two");
     assert_eq!(store.current().token_url, "https://x.example/t");
     assert_eq!(
@@ -751,6 +762,28 @@ fn a_file_from_a_newer_version_is_copied_aside_and_loaded() {
         GrantType::ClientCredentials,
         "an unknown grant falls back"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_fallback_folder_is_new_private_and_not_named_after_the_process() {
+    use std::os::unix::fs::PermissionsExt;
+    let a = oauth_console_core::store::temporary_folder().unwrap();
+    let b = oauth_console_core::store::temporary_folder().unwrap();
+    let cleanup = [TestDir(a.clone()), TestDir(b.clone())];
+    assert_ne!(a, b, "a new folder each time");
+    for dir in [&a, &b] {
+        assert!(dir.starts_with(std::env::temp_dir()));
+        let mode = std::fs::metadata(dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(format!("{mode:o}"), "700", "{}", dir.display());
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        assert_ne!(name, format!("oauth-console-{}", std::process::id()));
+    }
+    // The store opens in it.
+    let (store, notice) = ProfileStore::open(&a, now()).unwrap();
+    assert_eq!(notice, None);
+    assert!(store.path().starts_with(&a));
+    drop(cleanup);
 }
 
 #[test]
