@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::grants::authorization_code::CodeChallengeMethod;
 use crate::http::HttpSettings;
 use crate::oracle::ScopeKind;
-use crate::send::{ApiRequest, FollowAuthorization};
+use crate::send::{ApiRequest, FollowAuthorization, RequestBody};
 use crate::token::ClientAuth;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -372,6 +372,13 @@ fn upgrade_request(request: &mut Value, follow: Option<&Value>, trusted: Option<
             .entry("trustedHosts")
             .or_insert_with(|| trusted.clone());
     }
+    // A body of a kind this version does not know (from a newer version)
+    // would make the whole file unreadable: it reads as no body.
+    if let Some(body) = request.get_mut("body") {
+        if serde_json::from_value::<RequestBody>(body.clone()).is_err() {
+            *body = json!({"kind": "none"});
+        }
+    }
     // Version 1's spellings, and a choice this version does not know, which
     // would otherwise make the whole request unreadable.
     if let Some(follow) = request.get_mut("followAuthorization") {
@@ -398,7 +405,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::send::{NameValue, RequestBody};
+    use crate::send::NameValue;
     use serde_json::json;
 
     #[test]
@@ -548,6 +555,35 @@ mod tests {
             data.profiles[1].request.follow_authorization,
             FollowAuthorization::Any,
             "always is now any"
+        );
+    }
+
+    #[test]
+    fn a_saved_request_with_a_body_kind_from_a_newer_version_loads_without_its_body() {
+        let mut file = json!({
+            "version": 3,
+            "profiles": [{
+                "id": "p1",
+                "followAuthorization": "sometimes",
+                "savedRequests": [{
+                    "id": "s1",
+                    "name": "Upload",
+                    "method": "POST",
+                    "url": "https://api.example/upload",
+                    "body": {"kind": "multipart", "parts": []}
+                }]
+            }]
+        });
+        upgrade(&mut file);
+        let data: AppData = serde_json::from_value(file).expect("the file still loads");
+        let saved = &data.profiles[0].saved_requests[0];
+        assert_eq!(saved.name, "Upload");
+        assert_eq!(saved.request.url, "https://api.example/upload");
+        assert_eq!(saved.request.body, RequestBody::None);
+        assert_eq!(
+            data.profiles[0].request.follow_authorization,
+            FollowAuthorization::Trusted,
+            "an unknown forwarding choice falls back to the default"
         );
     }
 
