@@ -111,8 +111,12 @@ function onProfileEdited() {
   if (state.loading || !state.current) return;
   schedule("profile", async () => {
     const profile = profileToSave();
+    const rememberChanged = Boolean(state.current?.rememberPassword) !== Boolean(profile.rememberPassword);
     await call("save_profile", { profile });
     if (state.current?.id === profile.id) state.current = { ...profile, tokens: state.current.tokens };
+    // Turning Remember off while the keychain is unavailable leaves the
+    // password in it until it is back: the core says so in a notice.
+    if (rememberChanged) await refreshNotices();
   });
 }
 
