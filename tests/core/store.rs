@@ -627,6 +627,38 @@ fn typed_credentials_go_to_the_keychain_and_never_to_the_file_and_come_back_on_l
 }
 
 #[test]
+fn a_duplicated_profile_has_its_own_copy_of_the_request_credentials() {
+    let dir = TestDir::new("credential-copy");
+    let keychain = Shared::default();
+    let vault = vault(&keychain);
+    let mut store = open(&dir);
+    let original = store.create_profile("Original").unwrap().id.clone();
+    let mut profile = store.profile(&original).unwrap().clone();
+    profile.request.headers = vec![NameValue::new("Cookie", "fake-cookie-value")];
+    store.update_profile(&vault, profile).unwrap();
+
+    let copy = store
+        .duplicate_profile(&vault, &original)
+        .unwrap()
+        .id
+        .clone();
+    store.delete_profile(&vault, &original).unwrap();
+    assert_eq!(
+        keychain
+            .0
+            .get(&format!("{original}/request/panel/header/cookie"))
+            .unwrap(),
+        None,
+        "the original's entry goes with it"
+    );
+    let loaded = store.profile_with_secrets(&vault, &copy).unwrap();
+    assert_eq!(
+        loaded.request.headers[0].value, "fake-cookie-value",
+        "the copy keeps its own"
+    );
+}
+
+#[test]
 fn a_credential_row_left_empty_keeps_its_value_and_a_removed_row_loses_it() {
     let dir = TestDir::new("credential-rows");
     let keychain = Shared::default();
