@@ -456,7 +456,8 @@ pub async fn rename_token(app: AppHandle, token_id: String, name: String) -> Res
 pub async fn delete_token(app: AppHandle, token_id: String) -> Result<Vec<TokenSummary>, IpcError> {
     blocking(&app, move |state| {
         let profile_id = state.store().current().id.clone();
-        state.store().delete_token(&state.vault, &profile_id, &token_id)?;
+        let removal = state.store().delete_token(&state.vault, &profile_id, &token_id)?;
+        tell(state, removal.notice("The deleted token"));
         state
             .tokens
             .unlink(|saved| saved.profile_id == profile_id && saved.token_id == token_id);

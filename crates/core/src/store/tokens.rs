@@ -8,7 +8,7 @@
 
 use super::file::readable_utc;
 use super::profile::{lenient, new_id, GrantType};
-use super::vault::{token_account, Kept, SecretKind, Vault};
+use super::vault::{token_account, Kept, Removal, SecretKind, Vault};
 use super::ProfileStore;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -235,16 +235,27 @@ impl ProfileStore {
     }
 
     /// Removes a saved token and its values.
-    pub fn delete_token(&mut self, vault: &Vault, profile_id: &str, token_id: &str) -> Result<()> {
+    /// [`Removal::Pending`] when the keychain is unavailable: the values are
+    /// still in it until it is back (the deletion is queued).
+    pub fn delete_token(
+        &mut self,
+        vault: &Vault,
+        profile_id: &str,
+        token_id: &str,
+    ) -> Result<Removal> {
         self.token_meta(profile_id, token_id)?;
+        let mut removal = Removal::Done;
         for kind in TOKEN_KINDS {
-            vault.delete_account(&token_account(profile_id, token_id, kind))?;
+            removal =
+                removal.and(vault.delete_account(&token_account(profile_id, token_id, kind))?);
         }
         let mut data = self.data.clone();
         if let Some(profile) = data.profile_mut(profile_id) {
             profile.tokens.retain(|t| t.id != token_id);
         }
-        self.save(data)
+        data.pending_deletions = vault.pending();
+        self.save(data)?;
+        Ok(removal)
     }
 
     /// Removes the profile's tokens that expired by `now`; returns their ids.
@@ -273,6 +284,7 @@ impl ProfileStore {
         if let Some(profile) = data.profile_mut(profile_id) {
             profile.tokens.retain(|t| !expired.contains(&t.id));
         }
+        data.pending_deletions = vault.pending();
         self.save(data)?;
         Ok(expired)
     }
