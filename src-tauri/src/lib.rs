@@ -57,6 +57,9 @@ impl AppState {
             self.vault.queue_deletions(queued);
             self.vault.check();
             self.record_pending();
+            // Secrets saved before they were bound to an origin.
+            let bound = self.store().bind_unbound_secrets(&self.vault);
+            self.tell_error(bound);
         });
     }
 
@@ -74,7 +77,12 @@ impl AppState {
     /// the store while the keychain answers: the callers check first).
     fn record_pending(&self) {
         let recorded = self.store().record_pending(&self.vault);
-        if let Err(e) = recorded {
+        self.tell_error(recorded);
+    }
+
+    /// An error of a background step, as a notice for the window.
+    fn tell_error(&self, outcome: oauth_console_core::Result<()>) {
+        if let Err(e) = outcome {
             let e = oauth_console_core::IpcError::from(e);
             self.notices.lock().unwrap_or_else(|p| p.into_inner()).push(Notice {
                 code: e.code,

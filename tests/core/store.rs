@@ -1634,6 +1634,53 @@ fn a_secret_saved_before_origins_were_recorded_is_still_given_back() {
     );
 }
 
+#[test]
+fn a_secret_saved_before_origins_were_recorded_is_bound_to_its_profiles_token_url_at_start() {
+    let dir = TestDir::new("origin-bind");
+    let keychain = Shared::default();
+    let vault = vault(&keychain);
+    let mut store = open(&dir);
+    let id = store.current().id.clone();
+    let mut profile = store.current().clone();
+    profile.token_url = TOKEN_URL_A.into();
+    store.update_profile(&vault, profile).unwrap();
+    // As an earlier version saved it: in the keychain, no origin recorded.
+    vault
+        .put(
+            &id,
+            SecretKind::ClientSecret,
+            &Secret::new("fake-old-secret"),
+        )
+        .unwrap();
+
+    store.bind_unbound_secrets(&vault).unwrap();
+    let store = open(&dir);
+    assert_eq!(
+        store
+            .saved_secret(&vault, &id, SecretKind::ClientSecret, TOKEN_URL_A)
+            .unwrap(),
+        SavedSecret::Ready(Secret::new("fake-old-secret"))
+    );
+    assert!(matches!(
+        store
+            .saved_secret(
+                &vault,
+                &id,
+                SecretKind::ClientSecret,
+                "https://idcs-fake-b.identity.oraclecloud.com/oauth2/v1/token"
+            )
+            .unwrap(),
+        SavedSecret::ForOtherOrigin { .. }
+    ));
+    assert_eq!(
+        store
+            .saved_secret(&vault, &id, SecretKind::Password, TOKEN_URL_A)
+            .unwrap(),
+        SavedSecret::None,
+        "no password, nothing bound"
+    );
+}
+
 // ---------------------------------------------------------------- deletions while the keychain is down
 
 /// A keychain that can be switched off (locked, missing) and on again.

@@ -388,6 +388,32 @@ impl ProfileStore {
         }
     }
 
+    /// Binds each saved client secret and password that has no origin yet
+    /// (saved by a version before secrets were bound) to the origin of its
+    /// profile's Access Token URL, the one it was saved with. Call it once
+    /// the keychain is checked; a profile without a valid URL stays as it
+    /// is until its secret is typed again.
+    pub fn bind_unbound_secrets(&mut self, vault: &Vault) -> Result<()> {
+        let mut data = self.data.clone();
+        let mut changed = false;
+        for profile in &mut data.profiles {
+            let Some(origin) = origin_of(&profile.token_url) else {
+                continue;
+            };
+            for kind in [SecretKind::ClientSecret, SecretKind::Password] {
+                if profile.saved_for.get(kind).is_none() && vault.get(&profile.id, kind)?.is_some()
+                {
+                    profile.saved_for.set(kind, Some(origin.clone()));
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            self.save(data)?;
+        }
+        Ok(())
+    }
+
     /// Keychain accounts whose deletion an earlier session had to leave
     /// queued: give them to [`Vault::queue_deletions`] at start, before
     /// [`Vault::check`] (which does them when the keychain answers), then
