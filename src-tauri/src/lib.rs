@@ -39,6 +39,9 @@ pub struct AppState {
     keychain_checked: std::sync::OnceLock<()>,
 }
 
+/// How often deletions that wait for the keychain are tried again.
+const KEYCHAIN_RETRY: std::time::Duration = std::time::Duration::from_secs(60);
+
 impl AppState {
     /// The profile store, locked. Keep the guard short; it may be held
     /// across keychain calls by the commands of `commands::profiles`.
@@ -55,8 +58,44 @@ impl AppState {
     /// outlive the session. Blocking; later calls return at once.
     pub fn check_keychain(&self) {
         self.keychain_checked.get_or_init(|| {
+            // The deletions an earlier session had to leave queued.
+            let queued = self.store().pending_deletions().to_vec();
+            self.vault.queue_deletions(queued);
             self.vault.check();
+            self.record_pending();
+            // Secrets saved before they were bound to an origin.
+            let bound = self.store().bind_unbound_secrets(&self.vault);
+            self.tell_error(bound);
         });
+    }
+
+    /// When deletions wait for the keychain: checks whether it is back,
+    /// which does them, and records what is left.
+    pub fn retry_deletions(&self) {
+        if self.vault.pending().is_empty() {
+            return;
+        }
+        self.vault.check();
+        self.record_pending();
+    }
+
+    /// Writes the queue of deletions to the settings file (without holding
+    /// the store while the keychain answers: the callers check first).
+    fn record_pending(&self) {
+        let recorded = self.store().record_pending(&self.vault);
+        self.tell_error(recorded);
+    }
+
+    /// An error of a background step, as a notice for the window.
+    fn tell_error(&self, outcome: oauth_console_core::Result<()>) {
+        if let Err(e) = outcome {
+            let e = oauth_console_core::IpcError::from(e);
+            self.notices.lock().unwrap_or_else(|p| p.into_inner()).push(Notice {
+                code: e.code,
+                message: e.message,
+                hint: e.hint,
+            });
+        }
     }
 
     /// The HTTP client in effect (a cheap clone sharing its connection pool).
@@ -81,8 +120,9 @@ pub fn run() {
             // before `setup` returns.
             let now = std::time::SystemTime::now();
             let config_dir = app.path().app_config_dir().ok();
+            let vault = Vault::keychain();
             let commands::profiles::Opened { store, mut notices } =
-                commands::profiles::open_store(config_dir, now);
+                commands::profiles::open_store(config_dir, &vault, now);
             let http = startup_http(&store.data().settings, &mut notices);
             app.manage(AppState {
                 http: std::sync::RwLock::new(http),
@@ -91,21 +131,27 @@ pub fn run() {
                 responses: shelf::ResponseShelf::default(),
                 sandbox: tokio::sync::Mutex::new(None),
                 store: std::sync::Mutex::new(store),
-                vault: Vault::keychain(),
+                vault,
                 notices: std::sync::Mutex::new(notices),
                 keychain_checked: std::sync::OnceLock::new(),
             });
             let handle = app.handle().clone();
-            app.state::<AppState>().tokens.on_replace(move |shelf_id, saved, token| {
-                let (app, shelf_id) = (handle.clone(), shelf_id.to_owned());
-                std::thread::spawn(move || {
-                    commands::profiles::resave_refreshed(&app, &shelf_id, saved, token)
-                });
+            app.state::<AppState>().tokens.on_replace(move |_shelf_id, saved, token| {
+                let app = handle.clone();
+                std::thread::spawn(move || commands::profiles::resave_refreshed(&app, saved, token));
             });
             // The keychain check may wait up to 10 s for a locked keychain:
             // off the main thread, before the window asks for it.
             let handle = app.handle().clone();
-            std::thread::spawn(move || handle.state::<AppState>().check_keychain());
+            std::thread::spawn(move || {
+                let state = handle.state::<AppState>();
+                state.check_keychain();
+                // Deletions the keychain could not do wait for it to be back.
+                loop {
+                    std::thread::sleep(KEYCHAIN_RETRY);
+                    state.retry_deletions();
+                }
+            });
             if let Some(window) = app.get_webview_window("main") {
                 webkit::lighten(&window);
             }
@@ -162,13 +208,7 @@ pub fn run() {
 /// The HTTP client for the saved network settings; when they cannot be used
 /// (a CA bundle that went missing), the defaults, and the user is told.
 fn startup_http(settings: &Settings, notices: &mut Vec<Notice>) -> HttpClient {
-    let saved = HttpSettings {
-        timeout: std::time::Duration::from_secs(settings.timeout_seconds.max(1)),
-        proxy: settings.proxy.clone().filter(|p| !p.trim().is_empty()),
-        ca_bundle: settings.ca_bundle.clone().filter(|p| !p.trim().is_empty()).map(Into::into),
-        ..HttpSettings::default()
-    };
-    HttpClient::new(saved).unwrap_or_else(|e| {
+    HttpClient::new(settings.network.clone()).unwrap_or_else(|e| {
         let e = oauth_console_core::IpcError::from(e);
         notices.push(Notice {
             code: "network_settings_not_applied".into(),

@@ -9,15 +9,15 @@
 //! scripts/test-session.sh cargo test -p oauth-console-core --test core store
 //! ```
 
+use oauth_console_core::grants::authorization_code::CodeChallengeMethod;
+use oauth_console_core::oracle::ScopeKind;
+use oauth_console_core::send::{ApiRequest, FollowAuthorization, NameValue, RequestBody};
 use oauth_console_core::store::file::FILE_NAME;
-use oauth_console_core::store::profile::{
-    CodeChallengeMethod, FollowAuthorization, Header, LoginMode, OracleFields, RequestDraft,
-    SavedRequest, ScopeKind,
-};
+use oauth_console_core::store::profile::{LoginMode, OracleFields, SavedRequest, CURRENT_VERSION};
 use oauth_console_core::store::vault::SERVICE;
 use oauth_console_core::store::{
-    AppData, GrantType, Kept, KeychainStatus, MemoryStore, ProfileKind, ProfileStore, SecretKind,
-    SecretStore, StoreFailure, Vault,
+    AppData, GrantType, Kept, KeychainStatus, MemoryStore, ProfileKind, ProfileStore, Removal,
+    SavedSecret, SecretKind, SecretStore, StoreFailure, Vault,
 };
 use oauth_console_core::{ClientAuth, Error, Secret, Token};
 use std::io::{BufRead, BufReader};
@@ -88,19 +88,24 @@ fn vault(keychain: &Shared) -> Vault {
     Vault::new(keychain.clone(), Duration::from_secs(5))
 }
 
-/// A keychain that is locked for good.
-struct Locked;
+/// A keychain that answers every call with the same failure: locked for
+/// good ([`locked`]), or every entry damaged ([`StoreFailure::Failed`]).
+struct Refusing(StoreFailure);
 
-impl SecretStore for Locked {
+impl SecretStore for Refusing {
     fn get(&self, _: &str) -> Result<Option<Secret>, StoreFailure> {
-        Err(StoreFailure::Unavailable("the keychain is locked".into()))
+        Err(self.0.clone())
     }
     fn set(&self, _: &str, _: &Secret) -> Result<(), StoreFailure> {
-        Err(StoreFailure::Unavailable("the keychain is locked".into()))
+        Err(self.0.clone())
     }
     fn delete(&self, _: &str) -> Result<(), StoreFailure> {
-        Err(StoreFailure::Unavailable("the keychain is locked".into()))
+        Err(self.0.clone())
     }
+}
+
+fn locked() -> Refusing {
+    Refusing(StoreFailure::Unavailable("the keychain is locked".into()))
 }
 
 fn token(issued_at: u64, lifetime: Option<u64>, access: &str, refresh: Option<&str>) -> Token {
@@ -131,7 +136,7 @@ fn the_first_start_has_one_default_profile_and_no_notice() {
     assert_eq!(notice, None);
     assert_eq!(store.data().profiles.len(), 1);
     assert_eq!(store.current().name, "Default");
-    assert_eq!(store.data().settings.timeout_seconds, 30);
+    assert_eq!(store.data().settings.network.timeout.as_secs(), 30);
     assert!(!dir.file().exists(), "opening alone writes nothing");
 }
 
@@ -162,30 +167,34 @@ fn a_profile_with_every_field_set_survives_a_restart() {
         audience: "https://fake-aud.example:443".into(),
         scope_kind: ScopeKind::Api,
     });
-    profile.follow_authorization = FollowAuthorization::Never;
-    profile.trusted_hosts = vec!["design.example".into(), "runtime.example".into()];
-    profile.request = RequestDraft {
+    profile.request = ApiRequest {
         method: "POST".into(),
         url: "https://fake-oic.example/ic/api/integration/v1/integrations".into(),
-        headers: vec![Header {
+        headers: vec![NameValue {
             name: "Accept".into(),
             value: "application/json".into(),
             enabled: false,
+            secret: false,
         }],
-        body_kind: "json".into(),
-        body: "{\"a\": 1}".into(),
+        body: RequestBody::Json {
+            text: "{\"a\": 1}".into(),
+        },
+        follow_authorization: FollowAuthorization::Off,
+        trusted_hosts: vec!["design.example".into(), "runtime.example".into()],
     };
     profile.saved_requests = vec![SavedRequest {
         id: random_id(),
         name: "List integrations".into(),
-        request: RequestDraft {
+        request: ApiRequest {
             url: "https://fake-oic.example/ic/api/integration/v1/integrations?limit=5".into(),
-            ..RequestDraft::default()
+            ..ApiRequest::default()
         },
     }];
-    store.update_profile(profile.clone()).unwrap();
+    store
+        .update_profile(&vault(&Shared::default()), profile.clone())
+        .unwrap();
     let mut settings = store.data().settings.clone();
-    settings.proxy = Some("http://127.0.0.1:3128".into());
+    settings.network.proxy = Some("http://127.0.0.1:3128".into());
     settings.clipboard_clear_seconds = 15;
     settings.auto_refresh = false;
     store.update_settings(settings).unwrap();
@@ -203,9 +212,139 @@ fn a_profile_with_every_field_set_survives_a_restart() {
         "the app reopens on the last used profile"
     );
     let json: serde_json::Value = serde_json::from_str(&file_text(&dir)).unwrap();
-    assert_eq!(json["version"], 1, "the file carries its version");
+    assert_eq!(
+        json["version"], CURRENT_VERSION,
+        "the file carries its version"
+    );
     assert_eq!(json["lastProfileId"], id.as_str());
     assert_eq!(json["settings"]["clipboardClearSeconds"], 15);
+}
+
+/// Every choice of every select the window has, as its `<option value>`s
+/// spell them (ui/index.html, ui/js/oracle.js `profile-type` and
+/// `oracle-scope-kind`, the request panel's `method`, `body-kind` and
+/// `follow-authorization`).
+const WINDOW_CHOICES: &[(&str, &[&str])] = &[
+    ("kind", &["generic", "oracle", "sandbox"]),
+    (
+        "grantType",
+        &["client_credentials", "password", "authorization_code"],
+    ),
+    ("loginMode", &["window", "browser", "paste"]),
+    ("codeChallengeMethod", &["S256", "plain", "off"]),
+    ("clientAuth", &["basic_header", "request_body"]),
+    ("scopeKind", &["all", "api"]),
+    (
+        "method",
+        &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+    ),
+    ("bodyKind", &["none", "json", "form", "text"]),
+    ("followAuthorization", &["off", "trusted", "any"]),
+];
+
+/// The `round`-th choice of the select `name`, going round its options.
+fn choice(name: &str, round: usize) -> &'static str {
+    let (_, options) = WINDOW_CHOICES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .expect("a select of the window");
+    options[round % options.len()]
+}
+
+fn window_body(kind: &str, round: usize) -> serde_json::Value {
+    match kind {
+        "none" => serde_json::json!({"kind": "none"}),
+        "form" => serde_json::json!({"kind": "form", "fields": [
+            {"name": "grant", "value": format!("a b&c={round}"), "enabled": true},
+            {"name": "off", "value": "", "enabled": false}
+        ]}),
+        text => serde_json::json!({"kind": text, "text": format!("{{\"round\": {round}}}")}),
+    }
+}
+
+/// A profile exactly as the window's `save_profile` sends it: every panel's
+/// fields (`collectProfile` in ui/js/parts.js), with the `round`-th choice of
+/// every select and a value in every text field and checkbox.
+fn profile_as_the_window_sends_it(id: &str, round: usize) -> serde_json::Value {
+    let request = |kind: &str, method: &str| {
+        serde_json::json!({
+            "method": method,
+            "url": format!("https://fake-oic.example/ic/api/integration/v1/connections?round={round}"),
+            "headers": [
+                {"name": "Accept", "value": "application/json", "enabled": true},
+                {"name": "X-Off", "value": format!("{round}"), "enabled": false}
+            ],
+            "body": window_body(kind, round),
+            "followAuthorization": choice("followAuthorization", round),
+            "trustedHosts": ["oraclecloud.com", format!("design-{round}.example:8443")]
+        })
+    };
+    let mut saved = request(choice("bodyKind", round + 1), choice("method", round + 1));
+    saved["id"] = serde_json::json!(format!("saved-{round}"));
+    saved["name"] = serde_json::json!(format!("Saved {round}"));
+    serde_json::json!({
+        "id": id,
+        "name": format!("Window {round}"),
+        "kind": choice("kind", round),
+        "grantType": choice("grantType", round),
+        "tokenUrl": "https://idcs-fake.identity.oraclecloud.com/oauth2/v1/token",
+        "authUrl": "https://idcs-fake.identity.oraclecloud.com/oauth2/v1/authorize",
+        "callbackUrl": "http://127.0.0.1:53682/callback",
+        "clientId": format!("fake-client-{round}"),
+        "clientAuth": choice("clientAuth", round),
+        "scope": "https://fake-aud.example:443urn:opc:resource:consumer::all",
+        "requestRefreshToken": round % 2 == 0,
+        "username": "fake.user@example.com",
+        "rememberPassword": round % 2 == 1,
+        "state": format!("state-{round}"),
+        "nonce": format!("nonce-{round}"),
+        "codeChallengeMethod": choice("codeChallengeMethod", round),
+        "loginMode": choice("loginMode", round),
+        "oracle": {
+            "identityDomainUrl": "https://idcs-fake.identity.oraclecloud.com",
+            "oicUrl": "https://fake-oic.integration.ocp.oraclecloud.com",
+            "instanceName": format!("fake-instance-{round}"),
+            "audience": "https://fake-aud.example:443",
+            "scopeKind": choice("scopeKind", round)
+        },
+        "request": request(choice("bodyKind", round), choice("method", round)),
+        "savedRequests": [saved],
+        "tokens": []
+    })
+}
+
+#[test]
+fn a_profile_as_the_window_sends_it_comes_back_the_same_after_a_restart_for_every_choice() {
+    let rounds = WINDOW_CHOICES
+        .iter()
+        .map(|(_, options)| options.len())
+        .max()
+        .unwrap();
+    for round in 0..rounds {
+        let dir = TestDir::new("window");
+        let keychain = Shared::default();
+        let mut store = open(&dir);
+        let id = store.current().id.clone();
+        let sent = profile_as_the_window_sends_it(&id, round);
+        // What the `save_profile` command does with the window's JSON.
+        let profile: oauth_console_core::store::Profile =
+            serde_json::from_value(sent.clone()).expect("the window's profile is read");
+        store.update_profile(&vault(&keychain), profile).unwrap();
+        drop(store);
+
+        let reopened = open(&dir);
+        // What the window gets back at the next start (`app_state`).
+        let loaded = reopened
+            .profile_with_secrets(&vault(&keychain), &id)
+            .unwrap();
+        let loaded = serde_json::to_value(loaded).unwrap();
+        for (field, value) in sent.as_object().unwrap() {
+            assert_eq!(
+                &loaded[field], value,
+                "round {round}: {field} comes back as the window sent it"
+            );
+        }
+    }
 }
 
 #[test]
@@ -231,13 +370,12 @@ fn create_rename_duplicate_switch_and_delete_keep_profiles_and_secrets_together(
             &Secret::new("fake-secret-1"),
         )
         .unwrap();
-    store
-        .update_profile({
-            let mut p = store.profile(&prod.id).unwrap().clone();
-            p.remember_password = true;
-            p
-        })
-        .unwrap();
+    let remembered = {
+        let mut p = store.profile(&prod.id).unwrap().clone();
+        p.remember_password = true;
+        p
+    };
+    store.update_profile(&vault, remembered).unwrap();
     store
         .put_password(&vault, &prod.id, &Secret::new("fake-password-1"))
         .unwrap();
@@ -403,47 +541,159 @@ fn the_password_is_kept_for_the_session_unless_remembered() {
 }
 
 #[test]
-fn authorization_header_values_are_never_written_to_the_file() {
-    let dir = TestDir::new("authheader");
+fn typed_credentials_go_to_the_keychain_and_never_to_the_file_and_come_back_on_load() {
+    let dir = TestDir::new("credentials");
+    let keychain = Shared::default();
     let mut store = open(&dir);
+    let id = store.current().id.clone();
     let mut profile = store.current().clone();
+    let mut marked = NameValue::new("X-Tenant", "fake-marked-value");
+    marked.secret = true;
     profile.request.headers = vec![
-        Header {
-            name: "authorization".into(),
-            value: "Bearer fake-pasted-token".into(),
-            enabled: true,
-        },
-        Header {
-            name: "X-Trace".into(),
-            value: "kept".into(),
-            enabled: true,
-        },
+        NameValue::new("authorization", "Bearer fake-pasted-token"),
+        NameValue::new("Cookie", "session=fake-cookie-value"),
+        NameValue::new("X-API-Key", "fake-api-key-value"),
+        NameValue::new("Ocp-Apim-Subscription-Key", "fake-subscription-value"),
+        marked,
+        NameValue::new("X-Trace", "kept"),
     ];
+    profile.request.body = RequestBody::Form {
+        fields: vec![
+            NameValue::new("grant_type", "password"),
+            NameValue::new("password", "fake-form-password"),
+            NameValue::new("client_secret", "fake-form-client-secret"),
+            NameValue::new("assertion", "fake-form-assertion"),
+        ],
+    };
+    let saved_id = random_id();
     profile.saved_requests = vec![SavedRequest {
-        id: random_id(),
+        id: saved_id.clone(),
         name: "saved".into(),
-        request: RequestDraft {
-            headers: vec![Header {
-                name: "Proxy-Authorization".into(),
-                value: "Basic fake-proxy-credentials".into(),
-                enabled: true,
-            }],
-            ..RequestDraft::default()
+        request: ApiRequest {
+            headers: vec![NameValue::new(
+                "Proxy-Authorization",
+                "Basic fake-proxy-credentials",
+            )],
+            ..ApiRequest::default()
         },
     }];
-    store.update_profile(profile).unwrap();
+    let typed = profile.clone();
+    store.update_profile(&vault(&keychain), profile).unwrap();
+
     let text = file_text(&dir);
-    assert!(
-        !text.contains("fake-pasted-token") && !text.contains("fake-proxy-credentials"),
-        "{text}"
-    );
-    let headers = open(&dir).current().request.headers.clone();
+    for value in [
+        "fake-pasted-token",
+        "fake-cookie-value",
+        "fake-api-key-value",
+        "fake-subscription-value",
+        "fake-marked-value",
+        "fake-form-password",
+        "fake-form-client-secret",
+        "fake-form-assertion",
+        "fake-proxy-credentials",
+    ] {
+        assert!(!text.contains(value), "{value} is in the file:\n{text}");
+    }
+    assert!(text.contains("kept"), "other values stay in the file");
     assert_eq!(
-        headers[0].name, "authorization",
-        "the header itself is kept"
+        keychain
+            .0
+            .get(&format!("{id}/request/panel/header/x-api-key"))
+            .unwrap()
+            .map(|s| s.expose().to_owned()),
+        Some("fake-api-key-value".into()),
+        "the keychain holds the value"
     );
-    assert_eq!(headers[0].value, "");
-    assert_eq!(headers[1].value, "kept");
+
+    let reopened = open(&dir);
+    let stored = &reopened.current().request.headers;
+    assert_eq!(stored[1].name, "Cookie", "the row itself is kept");
+    assert_eq!(stored[1].value, "", "the file holds no value");
+    assert!(stored[1].secret, "but a reference to the keychain");
+    let loaded = reopened
+        .profile_with_secrets(&vault(&keychain), &id)
+        .unwrap();
+    let values = |request: &ApiRequest| -> Vec<String> {
+        let mut all: Vec<String> = request.headers.iter().map(|h| h.value.clone()).collect();
+        if let RequestBody::Form { fields } = &request.body {
+            all.extend(fields.iter().map(|f| f.value.clone()));
+        }
+        all
+    };
+    assert_eq!(values(&loaded.request), values(&typed.request));
+    assert_eq!(
+        values(&loaded.saved_requests[0].request),
+        values(&typed.saved_requests[0].request)
+    );
+}
+
+#[test]
+fn a_duplicated_profile_has_its_own_copy_of_the_request_credentials() {
+    let dir = TestDir::new("credential-copy");
+    let keychain = Shared::default();
+    let vault = vault(&keychain);
+    let mut store = open(&dir);
+    let original = store.create_profile("Original").unwrap().id.clone();
+    let mut profile = store.profile(&original).unwrap().clone();
+    profile.request.headers = vec![NameValue::new("Cookie", "fake-cookie-value")];
+    store.update_profile(&vault, profile).unwrap();
+
+    let copy = store
+        .duplicate_profile(&vault, &original)
+        .unwrap()
+        .id
+        .clone();
+    store.delete_profile(&vault, &original).unwrap();
+    assert_eq!(
+        keychain
+            .0
+            .get(&format!("{original}/request/panel/header/cookie"))
+            .unwrap(),
+        None,
+        "the original's entry goes with it"
+    );
+    let loaded = store.profile_with_secrets(&vault, &copy).unwrap();
+    assert_eq!(
+        loaded.request.headers[0].value, "fake-cookie-value",
+        "the copy keeps its own"
+    );
+}
+
+#[test]
+fn a_credential_row_left_empty_keeps_its_value_and_a_removed_row_loses_it() {
+    let dir = TestDir::new("credential-rows");
+    let keychain = Shared::default();
+    let mut store = open(&dir);
+    let id = store.current().id.clone();
+    let mut profile = store.current().clone();
+    profile.request.headers = vec![
+        NameValue::new("Cookie", "fake-cookie-value"),
+        NameValue::new("X-API-Key", "fake-api-key-value"),
+    ];
+    store.update_profile(&vault(&keychain), profile).unwrap();
+
+    // The window saves again with the rows as stored (empty values).
+    let again = store.current().clone();
+    store.update_profile(&vault(&keychain), again).unwrap();
+    let loaded = store.profile_with_secrets(&vault(&keychain), &id).unwrap();
+    assert_eq!(loaded.request.headers[0].value, "fake-cookie-value");
+
+    let mut fewer = loaded.clone();
+    fewer.request.headers.remove(0);
+    store.update_profile(&vault(&keychain), fewer).unwrap();
+    assert_eq!(
+        keychain
+            .0
+            .get(&format!("{id}/request/panel/header/cookie"))
+            .unwrap(),
+        None,
+        "the removed row's entry is deleted"
+    );
+    let loaded = store.profile_with_secrets(&vault(&keychain), &id).unwrap();
+    assert_eq!(
+        loaded.request.headers[0].value, "fake-api-key-value",
+        "the other row keeps its value"
+    );
 }
 
 // ---------------------------------------------------------------- the file
@@ -518,15 +768,26 @@ fn an_unreadable_file_is_kept_aside_and_the_user_is_told() {
 #[test]
 fn a_file_from_a_newer_version_is_copied_aside_and_loaded() {
     let dir = TestDir::new("newer");
-    let text = r#"{"version": 2, "lastProfileId": "p2", "futureSetting": true,
+    let text = r#"{"version": 99, "lastProfileId": "p2", "futureSetting": true,
         "profiles": [{"id": "p1", "name": "One"}, {"id": "p2", "name": "Two", "grantType": "device_code", "tokenUrl": "https://x.example/t"}]}"#;
     std::fs::write(dir.file(), text).unwrap();
     let (store, notice) = ProfileStore::open(&dir.0, now()).unwrap();
     assert_eq!(notice.expect("told").code, "settings_from_newer_version");
     assert_eq!(
-        std::fs::read_to_string(dir.0.join("profiles.json.v2-20231114T221320Z")).unwrap(),
+        std::fs::read_to_string(dir.0.join("profiles.json.v99-20231114T221320Z")).unwrap(),
         text
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let copy = dir.0.join("profiles.json.v99-20231114T221320Z");
+        let mode = std::fs::metadata(copy).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            format!("{mode:o}"),
+            "600",
+            "the copy is readable by this user only"
+        );
+    }
     assert_eq!(store.current().name, "Two");
     assert_eq!(store.current().token_url, "https://x.example/t");
     assert_eq!(
@@ -534,6 +795,28 @@ fn a_file_from_a_newer_version_is_copied_aside_and_loaded() {
         GrantType::ClientCredentials,
         "an unknown grant falls back"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_fallback_folder_is_new_private_and_not_named_after_the_process() {
+    use std::os::unix::fs::PermissionsExt;
+    let a = oauth_console_core::store::temporary_folder().unwrap();
+    let b = oauth_console_core::store::temporary_folder().unwrap();
+    let cleanup = [TestDir(a.clone()), TestDir(b.clone())];
+    assert_ne!(a, b, "a new folder each time");
+    for dir in [&a, &b] {
+        assert!(dir.starts_with(std::env::temp_dir()));
+        let mode = std::fs::metadata(dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(format!("{mode:o}"), "700", "{}", dir.display());
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        assert_ne!(name, format!("oauth-console-{}", std::process::id()));
+    }
+    // The store opens in it.
+    let (store, notice) = ProfileStore::open(&a, now()).unwrap();
+    assert_eq!(notice, None);
+    assert!(store.path().starts_with(&a));
+    drop(cleanup);
 }
 
 #[test]
@@ -555,7 +838,10 @@ fn an_older_file_without_a_version_loads_with_defaults() {
         .rename_profile(&store.current().id.clone(), "Renamed")
         .unwrap();
     let json: serde_json::Value = serde_json::from_str(&file_text(&dir)).unwrap();
-    assert_eq!(json["version"], 1, "written back with the current version");
+    assert_eq!(
+        json["version"], CURRENT_VERSION,
+        "written back with the current version"
+    );
 }
 
 /// Set for the child process of the kill test: the folder to save into.
@@ -569,7 +855,9 @@ fn kill_test_data(variant: u8) -> AppData {
         let mut profile =
             oauth_console_core::store::Profile::new(&format!("v{variant}-{i}")).unwrap();
         profile.id = format!("{i:016x}");
-        profile.request.body = format!("{variant}").repeat(3000);
+        profile.request.body = RequestBody::Text {
+            text: format!("{variant}").repeat(3000),
+        };
         data.profiles.push(profile);
     }
     data.last_profile_id = format!("{:016x}", variant);
@@ -675,6 +963,102 @@ fn a_save_killed_at_any_moment_leaves_a_file_that_parses() {
 // ---------------------------------------------------------------- tokens
 
 #[test]
+fn a_refreshed_token_replaces_the_saved_one_in_place_and_the_old_refresh_token_is_gone() {
+    let dir = TestDir::new("replace");
+    let keychain = Shared::default();
+    let vault = vault(&keychain);
+    let mut store = open(&dir);
+    let id = store.current().id.clone();
+    let old = token(
+        NOW - 3600,
+        Some(3600),
+        "fake-access-1",
+        Some("fake-refresh-1"),
+    );
+    let saved = store.save_token(&vault, &id, &old, Some("Mine")).unwrap();
+    let mut fresh = token(NOW, Some(1800), "fake-access-2", Some("fake-refresh-2"));
+    fresh.id_token = Some(Secret::new("fake-id-2"));
+
+    let meta = store.replace_token(&vault, &id, &saved.id, &fresh).unwrap();
+    assert_eq!(meta.id, saved.id, "the same id");
+    assert_eq!(meta.name, "Mine", "the same name");
+
+    let store = open(&dir);
+    let list = store.tokens(&id, now()).unwrap();
+    assert_eq!(list.len(), 1, "replaced, not added: {list:?}");
+    assert_eq!(list[0].meta.expires_at, Some(NOW + 1800));
+    assert!(list[0].meta.has_id_token);
+    let loaded = store.load_token(&vault, &id, &saved.id).unwrap().unwrap();
+    assert_eq!(loaded.access_token.expose(), "fake-access-2");
+    assert_eq!(
+        loaded.refresh_token.as_ref().map(Secret::expose),
+        Some("fake-refresh-2"),
+        "the rotated refresh token is the one kept"
+    );
+    assert_eq!(
+        loaded.id_token.as_ref().map(Secret::expose),
+        Some("fake-id-2")
+    );
+}
+
+#[test]
+fn a_refreshed_token_without_refresh_token_removes_the_old_one_from_the_keychain() {
+    let dir = TestDir::new("replace-none");
+    let keychain = Shared::default();
+    let vault = vault(&keychain);
+    let mut store = open(&dir);
+    let id = store.current().id.clone();
+    let old = token(
+        NOW - 3600,
+        Some(3600),
+        "fake-access-1",
+        Some("fake-refresh-1"),
+    );
+    let saved = store.save_token(&vault, &id, &old, None).unwrap();
+    let fresh = token(NOW, Some(1800), "fake-access-2", None);
+    store.replace_token(&vault, &id, &saved.id, &fresh).unwrap();
+    assert_eq!(
+        keychain
+            .0
+            .get(&format!("{id}/token/{}/refresh_token", saved.id))
+            .unwrap(),
+        None,
+        "no stale refresh token is left behind"
+    );
+    assert!(!store.tokens(&id, now()).unwrap()[0].meta.has_refresh_token);
+}
+
+#[test]
+fn a_replacement_the_keychain_refuses_is_an_error_and_the_saved_token_stays_listed() {
+    let dir = TestDir::new("replace-broken");
+    let keychain = Shared::default();
+    let mut store = open(&dir);
+    let id = store.current().id.clone();
+    let old = token(
+        NOW - 3600,
+        Some(3600),
+        "fake-access-1",
+        Some("fake-refresh-1"),
+    );
+    let saved = store
+        .save_token(&vault(&keychain), &id, &old, None)
+        .unwrap();
+    // Every entry fails on its own (not a locked keychain): an error to pass on.
+    let broken = Vault::new(
+        Refusing(StoreFailure::Failed("the entry is damaged".into())),
+        Duration::from_secs(5),
+    );
+    let fresh = token(NOW, Some(1800), "fake-access-2", Some("fake-refresh-2"));
+    let err = store
+        .replace_token(&broken, &id, &saved.id, &fresh)
+        .unwrap_err();
+    assert_eq!(err.code(), "keychain", "reported, not swallowed");
+    let list = open(&dir).tokens(&id, now()).unwrap();
+    assert_eq!(list.len(), 1, "nothing was deleted");
+    assert_eq!(list[0].meta.id, saved.id);
+}
+
+#[test]
 fn saved_tokens_survive_a_restart_and_expired_ones_show_as_expired() {
     let dir = TestDir::new("tokens");
     let keychain = Shared::default();
@@ -694,7 +1078,7 @@ fn saved_tokens_survive_a_restart_and_expired_ones_show_as_expired() {
         .save_token(&vault(&keychain), &id, &second, Some("  Mine  "))
         .unwrap();
     assert_eq!(
-        old.name, "Client credentials 2023-11-14 20:13 UTC",
+        old.name, "Client Credentials 2023-11-14 20:13 UTC",
         "the default name is the grant and the time"
     );
     assert_eq!(new.name, "Mine");
@@ -785,7 +1169,11 @@ fn tokens_can_be_renamed_deleted_one_by_one_or_all_expired() {
         "Renamed"
     );
 
-    assert_eq!(store.delete_expired(&vault, &id, now()).unwrap(), 2);
+    let mut deleted = store.delete_expired(&vault, &id, now()).unwrap();
+    deleted.sort();
+    let mut expected = vec![expired_a.id.clone(), expired_b.id.clone()];
+    expected.sort();
+    assert_eq!(deleted, expected, "the ids of the deleted tokens come back");
     let left: Vec<_> = store
         .tokens(&id, now())
         .unwrap()
@@ -821,7 +1209,7 @@ fn tokens_can_be_renamed_deleted_one_by_one_or_all_expired() {
             .unwrap(),
         None
     );
-    assert_eq!(store.delete_expired(&vault, &id, now()).unwrap(), 0);
+    assert!(store.delete_expired(&vault, &id, now()).unwrap().is_empty());
 
     store.delete_token(&vault, &id, &live.id).unwrap();
     assert_eq!(
@@ -871,7 +1259,7 @@ fn no_secret_reaches_the_settings_file() {
 #[test]
 fn with_the_keychain_locked_tokens_last_for_the_session_only() {
     let dir = TestDir::new("locked");
-    let vault = Vault::new(Locked, Duration::from_secs(5));
+    let vault = Vault::new(locked(), Duration::from_secs(5));
     let mut store = open(&dir);
     let id = store.current().id.clone();
     let meta = store
@@ -1169,4 +1557,335 @@ fn without_a_keychain_secrets_stay_in_memory_and_never_reach_the_disk() {
         .tokens(&open(&dir).current().id, now())
         .unwrap()
         .is_empty());
+}
+
+// ---------------------------------------------------------------- secrets bound to an origin
+
+const TOKEN_URL_A: &str = "https://idcs-fake-a.identity.oraclecloud.com/oauth2/v1/token";
+
+#[test]
+fn a_saved_secret_is_given_back_only_for_the_origin_it_was_saved_for() {
+    let dir = TestDir::new("origin");
+    let keychain = Shared::default();
+    let vault = vault(&keychain);
+    let mut store = open(&dir);
+    let id = store.current().id.clone();
+    for kind in [SecretKind::ClientSecret, SecretKind::Password] {
+        store
+            .put_secret(
+                &vault,
+                &id,
+                kind,
+                &Secret::new("fake-bound-secret"),
+                TOKEN_URL_A,
+            )
+            .unwrap();
+    }
+    let store = open(&dir);
+    for kind in [SecretKind::ClientSecret, SecretKind::Password] {
+        assert_eq!(
+            store
+                .saved_secret(
+                    &vault,
+                    &id,
+                    kind,
+                    "https://idcs-fake-a.identity.oraclecloud.com:443/oauth2/v1/other"
+                )
+                .unwrap(),
+            SavedSecret::Ready(Secret::new("fake-bound-secret")),
+            "the same origin, after a restart"
+        );
+        for elsewhere in [
+            "https://idcs-fake-b.identity.oraclecloud.com/oauth2/v1/token",
+            "https://idcs-fake-a.identity.oraclecloud.com:8443/oauth2/v1/token",
+            "http://idcs-fake-a.identity.oraclecloud.com/oauth2/v1/token",
+            "not a url",
+        ] {
+            let saved = store.saved_secret(&vault, &id, kind, elsewhere).unwrap();
+            assert!(
+                matches!(&saved, SavedSecret::ForOtherOrigin { saved_for, .. }
+                    if saved_for == "https://idcs-fake-a.identity.oraclecloud.com"),
+                "{elsewhere}: {saved:?}"
+            );
+            assert_eq!(
+                serde_json::to_value(saved.state()).unwrap(),
+                serde_json::json!({
+                    "state": "other_origin",
+                    "savedFor": "https://idcs-fake-a.identity.oraclecloud.com"
+                }),
+                "what the window is told: no value, the origin it was saved for"
+            );
+            let err = saved.usable(kind).unwrap_err();
+            assert_eq!(err.code(), "secret_for_other_origin");
+            let ipc = oauth_console_core::IpcError::from(err);
+            assert!(
+                ipc.message
+                    .contains("https://idcs-fake-a.identity.oraclecloud.com"),
+                "the message says which origin it was saved for: {}",
+                ipc.message
+            );
+            assert!(!ipc.message.contains("fake-bound-secret"));
+            assert!(ipc.hint.unwrap().contains("again"));
+        }
+    }
+}
+
+#[test]
+fn a_secret_saved_before_origins_were_recorded_is_still_given_back() {
+    let dir = TestDir::new("origin-legacy");
+    let keychain = Shared::default();
+    let vault = vault(&keychain);
+    let store = open(&dir);
+    let id = store.current().id.clone();
+    vault
+        .put(
+            &id,
+            SecretKind::ClientSecret,
+            &Secret::new("fake-old-secret"),
+        )
+        .unwrap();
+    assert_eq!(
+        store
+            .saved_secret(&vault, &id, SecretKind::ClientSecret, TOKEN_URL_A)
+            .unwrap(),
+        SavedSecret::Ready(Secret::new("fake-old-secret"))
+    );
+}
+
+#[test]
+fn a_secret_saved_before_origins_were_recorded_is_bound_to_its_profiles_token_url_at_start() {
+    let dir = TestDir::new("origin-bind");
+    let keychain = Shared::default();
+    let vault = vault(&keychain);
+    let mut store = open(&dir);
+    let id = store.current().id.clone();
+    let mut profile = store.current().clone();
+    profile.token_url = TOKEN_URL_A.into();
+    store.update_profile(&vault, profile).unwrap();
+    // As an earlier version saved it: in the keychain, no origin recorded.
+    vault
+        .put(
+            &id,
+            SecretKind::ClientSecret,
+            &Secret::new("fake-old-secret"),
+        )
+        .unwrap();
+
+    store.bind_unbound_secrets(&vault).unwrap();
+    let store = open(&dir);
+    assert_eq!(
+        store
+            .saved_secret(&vault, &id, SecretKind::ClientSecret, TOKEN_URL_A)
+            .unwrap(),
+        SavedSecret::Ready(Secret::new("fake-old-secret"))
+    );
+    assert!(matches!(
+        store
+            .saved_secret(
+                &vault,
+                &id,
+                SecretKind::ClientSecret,
+                "https://idcs-fake-b.identity.oraclecloud.com/oauth2/v1/token"
+            )
+            .unwrap(),
+        SavedSecret::ForOtherOrigin { .. }
+    ));
+    assert_eq!(
+        store
+            .saved_secret(&vault, &id, SecretKind::Password, TOKEN_URL_A)
+            .unwrap(),
+        SavedSecret::None,
+        "no password, nothing bound"
+    );
+}
+
+// ---------------------------------------------------------------- deletions while the keychain is down
+
+/// A keychain that can be switched off (locked, missing) and on again.
+#[derive(Clone, Default)]
+struct Flaky {
+    inner: Shared,
+    down: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Flaky {
+    fn set_down(&self, down: bool) {
+        self.down.store(down, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn check(&self) -> Result<(), StoreFailure> {
+        if self.down.load(std::sync::atomic::Ordering::SeqCst) {
+            Err(StoreFailure::Unavailable("the keychain is locked".into()))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn holds(&self, account: &str) -> bool {
+        self.inner.0.get(account).unwrap().is_some()
+    }
+}
+
+impl SecretStore for Flaky {
+    fn get(&self, account: &str) -> Result<Option<Secret>, StoreFailure> {
+        self.check()?;
+        self.inner.get(account)
+    }
+    fn set(&self, account: &str, secret: &Secret) -> Result<(), StoreFailure> {
+        self.check()?;
+        self.inner.set(account, secret)
+    }
+    fn delete(&self, account: &str) -> Result<(), StoreFailure> {
+        self.check()?;
+        self.inner.delete(account)
+    }
+}
+
+/// What the app does at start: queue what the file lists, check the
+/// keychain (which does the deletions when it answers), record what is left.
+fn start_session(dir: &TestDir, keychain: &Flaky) -> (ProfileStore, Vault) {
+    let mut store = open(dir);
+    let vault = Vault::new(keychain.clone(), Duration::from_secs(5));
+    vault.queue_deletions(store.pending_deletions().to_vec());
+    vault.check();
+    store.record_pending(&vault).unwrap();
+    (store, vault)
+}
+
+#[test]
+fn forgetting_a_secret_while_the_keychain_is_down_says_it_is_still_there_and_retries_when_it_is_back(
+) {
+    let dir = TestDir::new("forget-down");
+    let keychain = Flaky::default();
+    let (mut store, vault) = start_session(&dir, &keychain);
+    let id = store.current().id.clone();
+    let account = format!("{id}/client_secret");
+    store
+        .put_secret(
+            &vault,
+            &id,
+            SecretKind::ClientSecret,
+            &Secret::new("fake-forgotten-secret"),
+            TOKEN_URL_A,
+        )
+        .unwrap();
+
+    keychain.set_down(true);
+    let removal = store
+        .forget_secret(&vault, &id, SecretKind::ClientSecret)
+        .unwrap();
+    assert_eq!(removal, Removal::Pending, "never reported as done");
+    assert!(keychain.holds(&account), "it is indeed still there");
+    let notice = removal.notice("The forgotten client secret").unwrap();
+    assert_eq!(notice.code, "keychain_deletion_pending");
+    assert!(notice.message.contains("still in the system keychain"));
+    assert!(!notice.message.contains("fake-forgotten-secret"));
+    assert_eq!(
+        store
+            .saved_secret(&vault, &id, SecretKind::ClientSecret, TOKEN_URL_A)
+            .unwrap(),
+        SavedSecret::None,
+        "a forgotten secret is not used"
+    );
+    assert!(
+        file_text(&dir).contains(&account),
+        "the file keeps the account name for the next start"
+    );
+
+    // A restart while the keychain is still down: still queued.
+    let (_, _) = start_session(&dir, &keychain);
+    assert!(keychain.holds(&account));
+    assert!(file_text(&dir).contains(&account));
+
+    // The keychain is back: the next start does the deletion.
+    keychain.set_down(false);
+    let (store, _) = start_session(&dir, &keychain);
+    assert!(
+        !keychain.holds(&account),
+        "deleted once the keychain is back"
+    );
+    assert!(store.pending_deletions().is_empty());
+    assert!(!file_text(&dir).contains(&account));
+}
+
+#[test]
+fn a_keychain_that_comes_back_during_the_session_gets_the_queued_deletions_at_the_next_check() {
+    let dir = TestDir::new("back-in-session");
+    let keychain = Flaky::default();
+    let (mut store, vault) = start_session(&dir, &keychain);
+    let id = store.current().id.clone();
+    let other = store.create_profile("Other").unwrap().id.clone();
+    vault
+        .put(
+            &other,
+            SecretKind::ClientSecret,
+            &Secret::new("fake-other-secret"),
+        )
+        .unwrap();
+    keychain.set_down(true);
+    let removal = store.delete_profile(&vault, &other).unwrap();
+    assert_eq!(removal, Removal::Pending);
+    assert!(keychain.holds(&format!("{other}/client_secret")));
+    assert_eq!(store.data().profiles.len(), 1, "the profile itself is gone");
+    assert_eq!(store.current().id, id);
+
+    keychain.set_down(false);
+    assert_eq!(vault.check(), KeychainStatus::Available);
+    assert!(!keychain.holds(&format!("{other}/client_secret")));
+    store.record_pending(&vault).unwrap();
+    assert!(store.pending_deletions().is_empty());
+}
+
+#[test]
+fn turning_remember_password_off_while_the_keychain_is_down_says_the_password_is_still_there() {
+    let dir = TestDir::new("remember-down");
+    let keychain = Flaky::default();
+    let (mut store, vault) = start_session(&dir, &keychain);
+    let id = store.current().id.clone();
+    store.set_remember_password(&vault, &id, true).unwrap();
+    store
+        .put_secret(
+            &vault,
+            &id,
+            SecretKind::Password,
+            &Secret::new("fake-remembered-password"),
+            TOKEN_URL_A,
+        )
+        .unwrap();
+    assert!(keychain.holds(&format!("{id}/password")));
+
+    keychain.set_down(true);
+    let removal = store.set_remember_password(&vault, &id, false).unwrap();
+    assert_eq!(removal, Removal::Pending);
+    assert!(!store.current().remember_password);
+    assert!(keychain.holds(&format!("{id}/password")));
+
+    keychain.set_down(false);
+    vault.check();
+    assert!(!keychain.holds(&format!("{id}/password")));
+}
+
+#[test]
+fn a_deletion_with_the_keychain_available_is_done_at_once() {
+    let dir = TestDir::new("forget-up");
+    let keychain = Flaky::default();
+    let (mut store, vault) = start_session(&dir, &keychain);
+    let id = store.current().id.clone();
+    store
+        .put_secret(
+            &vault,
+            &id,
+            SecretKind::ClientSecret,
+            &Secret::new("fake-s"),
+            TOKEN_URL_A,
+        )
+        .unwrap();
+    assert_eq!(
+        store
+            .forget_secret(&vault, &id, SecretKind::ClientSecret)
+            .unwrap(),
+        Removal::Done
+    );
+    assert!(!keychain.holds(&format!("{id}/client_secret")));
+    assert!(!file_text(&dir).contains("pendingDeletions"));
 }

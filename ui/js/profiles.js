@@ -90,8 +90,7 @@ function withSandbox(profile, s) {
     clientId: s.clientId,
     scope: s.scopeAll,
     username: s.username,
-    trustedHosts: ["oraclecloud.com", s.designHost],
-    request,
+    request: { ...request, trustedHosts: ["oraclecloud.com", s.designHost] },
   };
 }
 
@@ -99,7 +98,8 @@ function withSandbox(profile, s) {
 function withoutSandbox(profile, s) {
   const request = { ...(profile.request ?? {}) };
   if (s && (request.url ?? "").startsWith(s.runtimeUrl)) request.url = request.url.slice(s.runtimeUrl.length);
-  return { ...profile, tokenUrl: "", authUrl: "", callbackUrl: "", clientId: "", scope: "", username: "", trustedHosts: [], request };
+  request.trustedHosts = [];
+  return { ...profile, tokenUrl: "", authUrl: "", callbackUrl: "", clientId: "", scope: "", username: "", request };
 }
 
 function profileToSave() {
@@ -111,8 +111,12 @@ function onProfileEdited() {
   if (state.loading || !state.current) return;
   schedule("profile", async () => {
     const profile = profileToSave();
+    const rememberChanged = Boolean(state.current?.rememberPassword) !== Boolean(profile.rememberPassword);
     await call("save_profile", { profile });
     if (state.current?.id === profile.id) state.current = { ...profile, tokens: state.current.tokens };
+    // Turning Remember off while the keychain is unavailable leaves the
+    // password in it until it is back: the core says so in a notice.
+    if (rememberChanged) await refreshNotices();
   });
 }
 
@@ -145,8 +149,13 @@ async function showSavedSecrets(profile) {
     field.placeholder = "";
     if (isSandbox(profile)) continue;
     try {
-      const saved = await call("secret_saved", { profileId: profile.id, kind });
-      if (state.current?.id === profile.id && field.value === "") field.placeholder = saved ? savedPlaceholder(kind) : "";
+      const tokenUrl = $("token-url")?.value ?? null;
+      const saved = await call("secret_saved", { profileId: profile.id, kind, tokenUrl });
+      if (state.current?.id !== profile.id || field.value !== "") continue;
+      // A saved secret is sent only to the origin it was saved for.
+      field.placeholder = saved.state === "saved" ? savedPlaceholder(kind)
+        : saved.state === "other_origin" ? `Saved for ${saved.savedFor}: enter it again for this Access Token URL`
+        : "";
     } catch (error) {
       addNotice({ code: "keychain", ...normalizeError(error) });
     }
@@ -157,8 +166,10 @@ function onSecretTyped(kind, field) {
   if (state.loading || !state.current || isSandbox(state.current)) return;
   const profileId = state.current.id;
   schedule(`secret:${kind}`, async () => {
-    const kept = await call("put_secret", { profileId, kind, value: field.value });
-    if (kept === "session" && kind === "client_secret") await refreshNotices();
+    // The secret is bound to the Access Token URL's origin it is typed with.
+    const tokenUrl = $("token-url")?.value ?? null;
+    const outcome = await call("put_secret", { profileId, kind, value: field.value, tokenUrl });
+    if ((outcome === "session" && kind === "client_secret") || outcome === "deletion_pending") await refreshNotices();
     if (state.current?.id === profileId && field.value === "") field.placeholder = "";
   });
 }
@@ -416,6 +427,8 @@ export function wireProfiles() {
       if (event.target === input()) onSecretTyped(kind, event.target);
     });
   }
+  // The saved secrets' placeholders depend on the Access Token URL's origin.
+  $("token-url")?.addEventListener("change", () => state.current && showSavedSecrets(state.current));
   $("profile").addEventListener("change", switchProfile);
   $("profile-new").addEventListener("click", () =>
     openNameDialog({ title: "New profile", ok: "Create profile", name: "", action: newProfile }));

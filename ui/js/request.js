@@ -10,8 +10,8 @@ import { showResponse, clearResponse } from "./response.js";
 
 const state = {
   params: [], // {key, value, enabled}: raw text, as typed
-  headers: [], // {name, value, enabled}
-  form: [], // {key, value, enabled} for form-urlencoded bodies
+  headers: [], // {name, value, enabled, secret}; `shown` while Show is on (never saved)
+  form: [], // {name, value, enabled, secret} for form-urlencoded bodies
   token: null, // {id, label, prefix}: the token attached by Use Token
   tokenEnabled: true,
   inFlight: null,
@@ -56,18 +56,25 @@ function urlFromParams() {
 const TABLES = {
   params: { rows: () => state.params, key: "key", after: urlFromParams },
   headers: { rows: () => state.headers, key: "name", after: () => {} },
-  form: { rows: () => state.form, key: "key", after: () => {} },
+  form: { rows: () => state.form, key: "name", after: () => {} },
 };
 
 function renderRows(table, rows, noun) {
   const body = $(`${table}-rows`);
   const keyName = TABLES[table].key;
+  // Header and form rows can be marked secret (the lock): the core keeps
+  // their values in the keychain, and the value is masked until Show.
+  const lockable = table !== "params";
   const children = rows.map((row, index) =>
     el("tr", {},
       el("td", {}, el("input", { type: "checkbox", checked: row.enabled, "aria-label": `Use this ${noun.toLowerCase()}`, "data-index": String(index), "data-field": "enabled" })),
       el("td", {}, el("input", { type: "text", value: row[keyName], "aria-label": `${noun} name`, spellcheck: "false", "data-index": String(index), "data-field": keyName })),
-      el("td", {}, el("input", { type: "text", value: row.value, "aria-label": `${noun} value`, spellcheck: "false", "data-index": String(index), "data-field": "value" })),
-      el("td", {}, el("button", { type: "button", class: "quiet", "data-index": String(index), "data-remove": "1", text: "Remove" }))));
+      el("td", {}, el("input", { type: row.secret && !row.shown ? "password" : "text", value: row.value, "aria-label": `${noun} value`, spellcheck: "false", autocomplete: "off", "data-index": String(index), "data-field": "value" })),
+      el("td", {},
+        lockable ? el("label", { class: "check", title: "Keep this value in the system keychain, never in a file" },
+          el("input", { type: "checkbox", checked: Boolean(row.secret), "aria-label": `Secret ${noun.toLowerCase()} value`, "data-index": String(index), "data-field": "secret" }), " Secret") : null,
+        lockable && row.secret ? el("button", { type: "button", class: "quiet", "data-index": String(index), "data-show": "1", text: row.shown ? "Hide" : "Show" }) : null,
+        el("button", { type: "button", class: "quiet", "data-index": String(index), "data-remove": "1", text: "Remove" }))));
   if (table === "headers" && state.token) {
     children.unshift(el("tr", { class: "token-row" },
       el("td", {}, el("input", { type: "checkbox", checked: state.tokenEnabled, "aria-label": "Use the token", id: "token-header-enabled" })),
@@ -105,6 +112,12 @@ function wireTable(table, noun) {
       onChange();
       return;
     }
+    if (t.dataset.show) {
+      const row = rows()[Number(t.dataset.index)];
+      if (row) row.shown = !row.shown;
+      renderRows(table, rows(), noun);
+      return;
+    }
     if (!t.dataset.remove) return;
     rows().splice(Number(t.dataset.index), 1);
     after();
@@ -112,7 +125,7 @@ function wireTable(table, noun) {
     onChange();
   });
   $(`${table}-add`).addEventListener("click", () => {
-    rows().push(table === "headers" ? { name: "", value: "", enabled: true } : { key: "", value: "", enabled: true });
+    rows().push({ [TABLES[table].key]: "", value: "", enabled: true });
     renderRows(table, rows(), noun);
     const inputs = body.querySelectorAll("input[type=text]");
     inputs[inputs.length - 2]?.focus();
@@ -136,17 +149,24 @@ export function wireTabs(container) {
 
 // ---- The request as the core reads it --------------------------------------
 
-export function apiRequest() {
+/** The Body tab in the core's shape: {kind: "none"}, {kind: "json"|"text", text}
+ * or {kind: "form", fields: [{name, value, enabled}]}. */
+function requestBody() {
   const kind = $("body-kind").value;
+  if (kind === "json" || kind === "text") return { kind, text: $("body-text").value };
+  if (kind === "form") return { kind, fields: state.form.map(({ shown, ...f }) => f) };
+  return { kind: "none" };
+}
+
+/** The panel as the core's `ApiRequest`: what Send sends, and what a profile
+ * and a saved request store (disabled rows included; the core skips them). The
+ * Authorization row set by Use Token is not part of it: it is an id. */
+export function apiRequest() {
   return {
     method: $("method").value,
     url: $("url").value.trim(),
-    headers: state.headers.filter((h) => h.name.trim() !== "").map((h) => ({ name: h.name.trim(), value: h.value, enabled: h.enabled })),
-    body: {
-      kind,
-      text: kind === "json" || kind === "text" ? $("body-text").value : "",
-      fields: kind === "form" ? state.form.filter((f) => f.enabled && f.key !== "").map((f) => ({ name: f.key, value: f.value })) : [],
-    },
+    headers: state.headers.map(({ shown, ...h }) => h),
+    body: requestBody(),
     followAuthorization: $("follow-authorization").value,
     trustedHosts: $("trusted-hosts").value.split(/[\s,]+/).map((h) => h.trim()).filter(Boolean),
   };
@@ -165,36 +185,23 @@ export function useToken(token) {
   onChange();
 }
 
-/** Replaces the whole request panel (profile switch, quick request). */
+/** Replaces the whole request panel (profile switch, saved request) with an `ApiRequest`. */
 export function loadRequest(request = {}) {
+  const body = request.body ?? { kind: "none" };
   $("method").value = request.method ?? "GET";
   $("url").value = request.url ?? "";
   state.headers = (request.headers ?? []).map((h) => ({ ...h }));
   state.params = [];
   paramsFromUrl();
-  $("body-kind").value = request.bodyKind ?? "none";
-  $("body-text").value = request.body ?? "";
-  state.form = (request.form ?? []).map((f) => ({ ...f }));
+  $("body-kind").value = body.kind ?? "none";
+  $("body-text").value = body.text ?? "";
+  state.form = (body.fields ?? []).map((f) => ({ ...f }));
   renderRows("headers", state.headers, "Header");
   renderRows("form", state.form, "Field");
   showBodyKind();
   if (request.followAuthorization) $("follow-authorization").value = request.followAuthorization;
   if (request.trustedHosts) $("trusted-hosts").value = request.trustedHosts.join("\n");
   showFollowWarning();
-}
-
-/** The request panel as the user left it (no secrets: the token row is an id). */
-export function savedRequest() {
-  return {
-    method: $("method").value,
-    url: $("url").value,
-    headers: state.headers.map((h) => ({ ...h })),
-    bodyKind: $("body-kind").value,
-    body: $("body-text").value,
-    form: state.form.map((f) => ({ ...f })),
-    followAuthorization: $("follow-authorization").value,
-    trustedHosts: $("trusted-hosts").value.split(/[\s,]+/).filter(Boolean),
-  };
 }
 
 function showBodyKind() {
@@ -259,50 +266,11 @@ async function copyAsCurl(event) {
   }
 }
 
-/** The request as a profile stores it (`RequestDraft`): method, URL,
- * headers, body kind and body (a form body as urlencoded text). */
-export function requestDraft() {
-  const draft = savedRequest();
-  if (draft.bodyKind === "form") {
-    draft.body = draft.form.filter((f) => f.enabled && f.key !== "")
-      .map((f) => `${encodeURIComponent(f.key)}=${encodeURIComponent(f.value)}`).join("&");
-  }
-  delete draft.form;
-  delete draft.followAuthorization;
-  delete draft.trustedHosts;
-  return draft;
-}
-
-/** A stored `RequestDraft` as `loadRequest` takes it. */
-export function draftForPanel(draft) {
-  return {
-    ...draft,
-    form: draft.form ?? (draft.bodyKind === "form" ? formFromBody(draft.body) : []),
-    body: draft.bodyKind === "form" ? "" : draft.body,
-  };
-}
-
 export function wireRequestPanel() {
-  // The saved profile names the forwarding choices never/trusted/always and
-  // keeps a form body as its urlencoded text.
-  const FOLLOW_SAVED = { off: "never", trusted: "trusted", any: "always" };
-  const FOLLOW_SHOWN = { never: "off", trusted: "trusted", always: "any" };
-  const formFromBody = (body) => (body ?? "").split("&").filter(Boolean).map((pair) => {
-    const [key, value = ""] = pair.split("=");
-    const decode = (t) => { try { return decodeURIComponent(t.replace(/\+/g, " ")); } catch { return t; } };
-    return { key: decode(key), value: decode(value), enabled: true };
-  });
   registerPart({
-    load: (profile) => loadRequest({
-      ...draftForPanel(profile.request ?? {}),
-      followAuthorization: FOLLOW_SHOWN[profile.followAuthorization] ?? profile.followAuthorization,
-      trustedHosts: profile.trustedHosts,
-    }),
+    load: (profile) => loadRequest(profile.request ?? {}),
     save: (profile) => {
-      profile.followAuthorization = FOLLOW_SAVED[$("follow-authorization").value] ?? "trusted";
-      profile.trustedHosts = savedRequest().trustedHosts;
-      // The Authorization row set by Use Token is the app's, not a header the user typed.
-      profile.request = requestDraft();
+      profile.request = apiRequest();
     },
   });
   wireTabs($("request-tabs"));

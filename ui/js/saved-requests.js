@@ -5,9 +5,9 @@
 
 import { $, el } from "./dom.js";
 import { edited, registerPart } from "./parts.js";
-import { draftForPanel, loadRequest, requestDraft } from "./request.js";
+import { apiRequest, loadRequest } from "./request.js";
 
-let saved = []; // [{id, name, method, url, headers, bodyKind, body}]
+let saved = []; // [{id, name, ...ApiRequest}]: the core's request shape
 
 function render(selectedId = "") {
   const select = $("saved-request");
@@ -29,7 +29,7 @@ function saveCurrent() {
     $("saved-request-name").focus();
     return;
   }
-  const draft = requestDraft();
+  const draft = apiRequest();
   const existing = saved.find((r) => r.name === name);
   const id = existing?.id ?? (crypto.randomUUID?.() ?? `r${Date.now()}`);
   const entry = { id, name, ...draft };
@@ -46,7 +46,7 @@ function choose() {
   const entry = saved.find((r) => r.id === id);
   if (!entry) return;
   const { id: _id, name, ...draft } = entry;
-  loadRequest(draftForPanel(draft));
+  loadRequest(draft);
   $("saved-request-name").value = name;
   status(`Filled in "${name}"; press Send to send it.`);
   edited();

@@ -1,8 +1,8 @@
 // Settings → Network: the proxy, the CA bundle and the request timeout the
 // app's HTTP client is built with (command `update_network_settings`, which
 // refuses a proxy URL or CA file it cannot use and then changes nothing, so
-// the fields stay as typed), saved with the app's settings (`save_settings`;
-// a proxy password is kept for the session only, never written to disk).
+// the fields stay as typed, and saves them with the app's settings; a proxy
+// password is kept for the session only, never written to disk).
 // Also Copy as cURL for the token request, which carries the same settings.
 //
 // The section goes into the Settings dialog's `#settings-network`; without
@@ -92,9 +92,8 @@ async function apply() {
   status.textContent = "";
   button.disabled = true;
   try {
+    // Applied and saved by the core, which writes no proxy password.
     const view = await call("update_network_settings", { settings: typedSettings() });
-    // What is saved has no proxy password: the view never carries one.
-    await call("save_settings", { changes: { timeoutSeconds: view.timeoutSeconds, proxy: view.proxy, caBundle: view.caBundle } });
     status.textContent = view.proxyHasPassword
       ? "Applied. The proxy password is kept for this session only."
       : "Applied and saved.";

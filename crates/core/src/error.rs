@@ -108,6 +108,12 @@ pub enum Error {
     #[error("the keychain refused the request: {detail}")]
     Keychain { detail: String },
 
+    #[error("the saved {what} was saved for {saved_for}, and the Access Token URL now points at {now}, so it was not sent")]
+    SecretForOtherOrigin { what: &'static str, saved_for: String, now: String },
+
+    #[error("only a client secret or a password can be saved this way")]
+    NotASavedSecret,
+
     #[error("this token has no refresh token, so it cannot be refreshed")]
     NoRefreshToken,
 
@@ -159,6 +165,8 @@ impl Error {
             Error::LastProfile => "last_profile".into(),
             Error::Keychain { .. } => "keychain".into(),
             Error::ResponseTooLarge { .. } => "response_too_large".into(),
+            Error::SecretForOtherOrigin { .. } => "secret_for_other_origin".into(),
+            Error::NotASavedSecret => "invalid_secret_kind".into(),
             Error::Internal(_) => "internal".into(),
         }
     }

@@ -37,6 +37,39 @@ pub fn should_refresh(token: &Token, auto_refresh: bool, now: SystemTime) -> boo
     auto_refresh && token.refresh_token.is_some() && expires_within(token, REFRESH_MARGIN, now)
 }
 
+/// `token` as it stands once the server refused its refresh token: expired
+/// at `now` (or earlier, if it already was) and with nothing left to
+/// refresh it with, so nothing retries in a loop.
+pub fn refused(token: &Token, now: SystemTime) -> Token {
+    let now = unix_seconds(now);
+    Token {
+        expires_at: Some(token.expires_at.map_or(now, |at| at.min(now))),
+        refresh_token: None,
+        ..token.clone()
+    }
+}
+
+/// What to keep once a refresh ended: `sent` is the token the refresh was
+/// made with, `held` the token held under the same id now (another refresh
+/// may have replaced it meanwhile). `Some(token)` replaces the held one;
+/// `None` leaves it as it is. The error, if any, is the caller's to report.
+pub fn settle(
+    sent: &Token,
+    held: Option<&Token>,
+    refreshed: &Result<Token>,
+    now: SystemTime,
+) -> Option<Token> {
+    match refreshed {
+        Ok(fresh) => Some(fresh.clone()),
+        Err(Error::RefreshRejected { .. }) => {
+            let refresh = |t: &Token| t.refresh_token.as_ref().map(|r| r.expose().to_owned());
+            let still_held = held.is_some_and(|held| refresh(held) == refresh(sent));
+            still_held.then(|| refused(sent, now))
+        }
+        Err(_) => None,
+    }
+}
+
 /// The Refresh action: a new token for `token`'s refresh token, with the same
 /// client authentication. A rotated refresh token replaces the old one; when
 /// the server does not rotate, the old one is kept; so are the scope and the
@@ -121,6 +154,64 @@ mod tests {
             client_secret: Secret::new("my-secret"),
             client_auth: ClientAuth::BasicHeader,
         }
+    }
+
+    fn rejected() -> Result<Token> {
+        Err(Error::RefreshRejected { description: None })
+    }
+
+    #[test]
+    fn a_refused_refresh_leaves_the_token_expired_and_without_refresh_token() {
+        let dead = refused(&token(Some("r")), at(2_000));
+        assert_eq!(dead.expires_at, Some(2_000), "expired from now on");
+        assert!(
+            dead.refresh_token.is_none(),
+            "nothing left to refresh with, so nothing loops"
+        );
+        assert!(is_expired(&dead, at(2_000)));
+        let mut early = token(Some("r"));
+        early.expires_at = Some(1_500);
+        assert_eq!(
+            refused(&early, at(2_000)).expires_at,
+            Some(1_500),
+            "an earlier expiry is kept"
+        );
+        let mut unknown = token(Some("r"));
+        unknown.expires_at = None;
+        assert_eq!(refused(&unknown, at(2_000)).expires_at, Some(2_000));
+    }
+
+    #[test]
+    fn a_refreshed_token_replaces_the_held_one() {
+        let sent = token(Some("r1"));
+        let mut fresh = token(Some("r2"));
+        fresh.access_token = Secret::new("new-access");
+        let kept = settle(&sent, Some(&sent), &Ok(fresh), at(2_000)).unwrap();
+        assert_eq!(kept.access_token.expose(), "new-access");
+    }
+
+    #[test]
+    fn a_refused_refresh_marks_the_held_token_expired_unless_another_refresh_replaced_it() {
+        let sent = token(Some("r1"));
+        let kept = settle(&sent, Some(&sent), &rejected(), at(2_000)).unwrap();
+        assert!(kept.refresh_token.is_none());
+        assert_eq!(kept.expires_at, Some(2_000));
+        let newer = token(Some("r2"));
+        assert!(
+            settle(&sent, Some(&newer), &rejected(), at(2_000)).is_none(),
+            "a token refreshed meanwhile is left alone"
+        );
+        assert!(
+            settle(&sent, None, &rejected(), at(2_000)).is_none(),
+            "a token no longer held stays gone"
+        );
+    }
+
+    #[test]
+    fn a_failed_refresh_for_another_reason_changes_nothing() {
+        let sent = token(Some("r1"));
+        let timeout = Err(Error::Internal("the network is down".into()));
+        assert!(settle(&sent, Some(&sent), &timeout, at(2_000)).is_none());
     }
 
     #[test]

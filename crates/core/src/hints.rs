@@ -63,6 +63,8 @@ pub fn for_error(error: &Error) -> Option<String> {
         Error::LastProfile => "Create another profile first: OAuth Console always keeps one to work in.".into(),
         Error::Keychain { .. } => "Open the system keychain (Passwords and Keys on Linux, Keychain Access on macOS, Credential Manager on Windows) and check the entries of dev.oauthconsole.desktop, then try again.".into(),
         Error::ResponseTooLarge { .. } => "Check the URL: a token endpoint answers with a few KB of JSON. For an API call, raise the body limit in Settings or use Save to file.".into(),
+        Error::SecretForOtherOrigin { what, now, .. } => format!("Enter the {what} again for {now}: a saved secret is only sent to the identity domain it was saved for."),
+        Error::NotASavedSecret => "Type the client secret or the password in its own field.".into(),
         Error::Internal(_) => "Try again; if it keeps happening, report it with the steps that led to it.".into(),
     };
     Some(hint)

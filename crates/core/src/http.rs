@@ -8,7 +8,7 @@
 //! roots to the built-in ones.
 
 use crate::error::{Error, Result};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::error::Error as _;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -116,6 +116,20 @@ impl fmt::Debug for HttpSettings {
             .field("ca_bundle", &self.ca_bundle)
             .field("max_body", &self.max_body)
             .finish()
+    }
+}
+
+/// Written in the spelling the Settings page sends (the settings file holds
+/// it under Settings; the proxy password is taken out before that).
+impl Serialize for HttpSettings {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("HttpSettings", 4)?;
+        out.serialize_field("timeoutSeconds", &self.timeout.as_secs())?;
+        out.serialize_field("proxy", &self.proxy)?;
+        out.serialize_field("caBundle", &self.ca_bundle)?;
+        out.serialize_field("maxBodyMegabytes", &self.max_body.div_ceil(MEGABYTE))?;
+        out.end()
     }
 }
 

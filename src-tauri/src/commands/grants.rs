@@ -259,7 +259,11 @@ async fn with_saved_secret(app: &AppHandle, mut client: Client) -> Result<(Clien
         let state = app.state::<AppState>();
         let profile_id = state.store().current().id.clone();
         if client.client_secret.is_empty() {
-            if let Some(saved) = state.vault.get(&profile_id, SecretKind::ClientSecret)? {
+            let saved = state
+                .store()
+                .saved_secret(&state.vault, &profile_id, SecretKind::ClientSecret, &client.token_url)?
+                .usable(SecretKind::ClientSecret)?;
+            if let Some(saved) = saved {
                 client.client_secret = saved;
             }
         }
@@ -269,10 +273,10 @@ async fn with_saved_secret(app: &AppHandle, mut client: Client) -> Result<(Clien
     .map_err(|e| IpcError::from(Error::Internal(format!("a background task failed: {e}"))))?
 }
 
-/// Keeps a refresh's outcome: the new token under the same id, or, when the
-/// server refused the refresh token, the old one marked expired and without
-/// it (unless another refresh replaced it meanwhile). Either way the main
-/// window hears of the change.
+/// Keeps a refresh's outcome as the core decides ([`expiry::settle`]): the
+/// new token under the same id, or, when the server refused the refresh
+/// token, the old one marked expired. Either way the main window hears of
+/// the change.
 fn settle(
     app: &AppHandle,
     state: &AppState,
@@ -280,37 +284,14 @@ fn settle(
     sent: &Token,
     refreshed: oauth_console_core::Result<Token>,
 ) -> Result<TokenView, IpcError> {
-    match refreshed {
-        Ok(fresh) => {
-            let view = state.tokens.replace(token_id, fresh).ok_or_else(unknown_token)?;
-            let _ = app.emit_to("main", TOKEN_UPDATED, &view);
-            Ok(view)
-        }
-        Err(error @ Error::RefreshRejected { .. }) => {
-            let still_held = state.tokens.get(token_id).is_some_and(|held| {
-                let refresh = |t: &Token| t.refresh_token.as_ref().map(|r| r.expose().to_owned());
-                refresh(&held) == refresh(sent)
-            });
-            if still_held {
-                if let Some(view) = state.tokens.replace(token_id, expired(sent, SystemTime::now())) {
-                    let _ = app.emit_to("main", TOKEN_UPDATED, &view);
-                }
-            }
-            Err(error.into())
-        }
-        Err(other) => Err(other.into()),
+    let held = state.tokens.get(token_id);
+    let kept = expiry::settle(sent, held.as_ref(), &refreshed, SystemTime::now());
+    let view = kept.and_then(|token| state.tokens.replace(token_id, token));
+    if let Some(view) = &view {
+        let _ = app.emit_to("main", TOKEN_UPDATED, view);
     }
-}
-
-/// `token` as it stands once its refresh token was refused: expired now (if
-/// not before) and with nothing left to refresh it with.
-fn expired(token: &Token, now: SystemTime) -> Token {
-    let now = now.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    Token {
-        expires_at: Some(token.expires_at.map_or(now, |at| at.min(now))),
-        refresh_token: None,
-        ..token.clone()
-    }
+    refreshed?;
+    view.ok_or_else(unknown_token)
 }
 
 enum WindowOutcome {
@@ -598,38 +579,5 @@ fn unknown_token() -> IpcError {
         code: "unknown_token".into(),
         message: "That token is no longer held by the app".into(),
         hint: Some("Get a new access token.".into()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use oauth_console_core::Secret;
-    use serde_json::Map;
-
-    fn token(expires_at: Option<u64>) -> Token {
-        Token {
-            access_token: Secret::new("access"),
-            token_type: "Bearer".into(),
-            expires_in: Some(3600),
-            issued_at: 1_000,
-            expires_at,
-            scope: None,
-            refresh_token: Some(Secret::new("refresh")),
-            id_token: None,
-            extra: Map::new(),
-            warnings: vec![],
-        }
-    }
-
-    #[test]
-    fn a_refused_refresh_leaves_the_token_expired_and_without_refresh_token() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(2_000);
-        let dead = expired(&token(Some(4_600)), now);
-        assert_eq!(dead.expires_at, Some(2_000), "expired from now on");
-        assert!(dead.refresh_token.is_none(), "nothing left to refresh with, so nothing loops");
-        assert!(expiry::is_expired(&dead, now));
-        assert_eq!(expired(&token(Some(1_500)), now).expires_at, Some(1_500), "an earlier expiry is kept");
-        assert_eq!(expired(&token(None), now).expires_at, Some(2_000));
     }
 }

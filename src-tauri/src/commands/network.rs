@@ -2,14 +2,15 @@
 //! timeout the app's one HTTP client is built with (Settings → Network), and
 //! Copy as cURL for the token request, which carries the same settings.
 //!
-//! Applying settings builds a new client first and swaps it in only when it
-//! built: a proxy URL that does not parse or a CA file that is not PEM is
+//! Applying settings builds a new client first and swaps it in (and saves
+//! the settings) only when it built: a proxy URL that does not parse or a CA file that is not PEM is
 //! reported as such and the client in use stays as it was. Certificate checks
 //! stay on whatever the settings say (`oauth_console_core::http`).
 
 use crate::AppState;
 use oauth_console_core::http::{HttpClient, HttpSettings};
 use oauth_console_core::send::curl;
+use oauth_console_core::store::Settings;
 use oauth_console_core::{IpcError, TokenRequest};
 use serde::Serialize;
 use tauri::{AppHandle, State};
@@ -50,16 +51,22 @@ pub fn network_settings(state: State<'_, AppState>) -> NetworkView {
 }
 
 /// Builds the client from `settings` and, when it builds, uses it for every
-/// request from now on. A bad proxy URL or CA bundle is an error and changes
-/// nothing.
+/// request from now on and saves the settings (the store writes no proxy
+/// password). A bad proxy URL or CA bundle is an error and changes nothing.
 #[tauri::command]
-pub fn update_network_settings(
+pub async fn update_network_settings(
     state: State<'_, AppState>,
     settings: HttpSettings,
 ) -> Result<NetworkView, IpcError> {
-    let client = HttpClient::new(settings)?;
+    let client = HttpClient::new(settings.clone())?;
     let view = NetworkView::of(client.settings());
     state.set_http(client);
+    let mut store = state.store();
+    let saved = Settings {
+        network: settings,
+        ..store.data().settings.clone()
+    };
+    store.update_settings(saved)?;
     Ok(view)
 }
 

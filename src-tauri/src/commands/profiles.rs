@@ -11,14 +11,14 @@
 use crate::shelf::{Attachment, SavedRef};
 use crate::AppState;
 use oauth_console_core::store::{
-    Kept, KeychainStatus, Notice, Profile, ProfileKind, ProfileStore, SecretKind,
-    Settings, TokenSummary,
+    self, Kept, KeychainStatus, Notice, Profile, ProfileKind, ProfileStore, Removal,
+    SavedSecretState, SecretKind, Settings, TokenSummary, Vault,
 };
 use oauth_console_core::token::Client;
 use oauth_console_core::{Error, IpcError, Secret, Token, TokenRequest, TokenView};
 use serde::Serialize;
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 use tauri::{AppHandle, Manager, State};
 use crate::clipboard::Copy;
 
@@ -35,7 +35,7 @@ pub struct Opened {
 /// Sandbox profile, so a new user can get a token at once. When the folder
 /// cannot be used, the profiles live in a temporary folder for this session
 /// and the user is told.
-pub fn open_store(dir: Option<PathBuf>, now: SystemTime) -> Opened {
+pub fn open_store(dir: Option<PathBuf>, vault: &Vault, now: SystemTime) -> Opened {
     let mut notices = Vec::new();
     let opened = dir
         .ok_or_else(|| "the system did not name a configuration folder".to_owned())
@@ -43,28 +43,36 @@ pub fn open_store(dir: Option<PathBuf>, now: SystemTime) -> Opened {
     let (mut store, notice) = match opened {
         Ok(opened) => opened,
         Err(reason) => {
-            let fallback = std::env::temp_dir().join(format!("oauth-console-{}", std::process::id()));
             notices.push(Notice {
                 code: "profiles_not_saved".into(),
                 message: format!("Your profiles cannot be saved: {reason}. Changes last for this session only."),
                 hint: Some("Check that your user can write to its configuration folder, then restart OAuth Console.".into()),
             });
-            ProfileStore::open(&fallback, now).expect("a temporary folder is writable")
+            store::temporary_folder()
+                .and_then(|fallback| ProfileStore::open(&fallback, now))
+                .expect("a temporary folder is writable")
         }
     };
     notices.extend(notice);
     if !store.path().exists() {
-        make_sandbox_profile(&mut store, &mut notices);
+        make_sandbox_profile(&mut store, vault, &mut notices);
     }
     Opened { store, notices }
 }
 
-fn make_sandbox_profile(store: &mut ProfileStore, notices: &mut Vec<Notice>) {
+fn make_sandbox_profile(store: &mut ProfileStore, vault: &Vault, notices: &mut Vec<Notice>) {
     let mut profile = store.current().clone();
     profile.name = "Sandbox".into();
     profile.kind = ProfileKind::Sandbox;
-    if let Err(e) = store.update_profile(profile) {
+    if let Err(e) = store.update_profile(vault, profile) {
         notices.push(notice_from(e.into(), "profiles_not_saved"));
+    }
+}
+
+/// Keeps a notice for the window's next snapshot.
+fn tell(state: &AppState, notice: Option<Notice>) {
+    if let Some(notice) = notice {
+        state.notices.lock().unwrap_or_else(|p| p.into_inner()).push(notice);
     }
 }
 
@@ -76,29 +84,27 @@ fn notice_from(error: IpcError, code: &str) -> Notice {
     }
 }
 
-/// Saves a refreshed token again (the keychain must hold the rotated refresh
-/// token) and points the held token at the new saved copy. Runs on its own
-/// thread, installed as the shelf's replace hook.
-pub fn resave_refreshed(app: &AppHandle, shelf_id: &str, saved: SavedRef, token: Token) {
+/// Replaces the saved copy of a refreshed token in place (the keychain must
+/// hold the rotated refresh token). Runs on its own thread, installed as the
+/// shelf's replace hook. When it fails, the user is told at the next
+/// snapshot that the saved copy is out of date.
+pub fn resave_refreshed(app: &AppHandle, saved: SavedRef, token: Token) {
     let state = app.state::<AppState>();
-    let mut store = state.store();
-    let name = store
-        .profile(&saved.profile_id)
-        .ok()
-        .and_then(|p| p.tokens.iter().find(|t| t.id == saved.token_id))
-        .map(|t| t.name.clone());
-    let Some(name) = name else {
-        return; // deleted meanwhile
-    };
-    if let Ok(meta) = store.save_token(&state.vault, &saved.profile_id, &token, Some(&name)) {
-        let _ = store.delete_token(&state.vault, &saved.profile_id, &saved.token_id);
-        state.tokens.link(
-            shelf_id,
-            SavedRef {
-                profile_id: saved.profile_id,
-                token_id: meta.id,
-            },
-        );
+    let replaced = state
+        .store()
+        .replace_token(&state.vault, &saved.profile_id, &saved.token_id, &token);
+    match replaced {
+        Ok(_) => {}
+        // Deleted meanwhile: nothing to keep up to date.
+        Err(Error::NotFound { .. }) => {}
+        Err(e) => {
+            let notice = notice_from(e.into(), "refreshed_token_not_saved");
+            let notice = Notice {
+                message: format!("The refreshed token is in use but its saved copy could not be updated: {}", notice.message),
+                ..notice
+            };
+            state.notices.lock().unwrap_or_else(|p| p.into_inner()).push(notice);
+        }
     }
 }
 
@@ -128,7 +134,12 @@ pub struct Snapshot {
 
 fn snapshot(state: &AppState) -> Result<Snapshot, IpcError> {
     let store = state.store();
-    let current = store.current().clone();
+    // With the values of its credential rows, which the file does not hold;
+    // without them when the keychain cannot be read (an empty credential
+    // row keeps its saved value, so saving this back loses nothing).
+    let current = store
+        .profile_with_secrets(&state.vault, &store.current().id)
+        .unwrap_or_else(|_| store.current().clone());
     let tokens = store.tokens(&current.id, SystemTime::now())?;
     let keychain = state.vault.status();
     let mut notices = state.notices.lock().unwrap_or_else(|p| p.into_inner()).clone();
@@ -188,9 +199,10 @@ pub async fn save_profile(app: AppHandle, profile: Profile) -> Result<(), IpcErr
         let mut store = state.store();
         let remembered = store.profile(&profile.id)?.remember_password;
         if remembered != profile.remember_password {
-            store.set_remember_password(&state.vault, &profile.id, profile.remember_password)?;
+            let removal = store.set_remember_password(&state.vault, &profile.id, profile.remember_password)?;
+            tell(state, removal.notice("The password you no longer remember"));
         }
-        store.update_profile(profile)?;
+        store.update_profile(&state.vault, profile)?;
         Ok(())
     })
     .await
@@ -201,11 +213,7 @@ pub async fn save_profile(app: AppHandle, profile: Profile) -> Result<(), IpcErr
 #[tauri::command]
 pub async fn create_profile(app: AppHandle, name: String) -> Result<Snapshot, IpcError> {
     blocking(&app, move |state| {
-        let mut store = state.store();
-        let mut profile = store.create_profile(&name)?.clone();
-        profile.trusted_hosts = vec!["oraclecloud.com".into()];
-        store.update_profile(profile)?;
-        drop(store);
+        state.store().create_profile(&name)?;
         snapshot(state)
     })
     .await
@@ -236,7 +244,8 @@ pub async fn duplicate_profile(app: AppHandle, id: String) -> Result<Snapshot, I
 #[tauri::command]
 pub async fn delete_profile(app: AppHandle, id: String) -> Result<Snapshot, IpcError> {
     blocking(&app, move |state| {
-        state.store().delete_profile(&state.vault, &id)?;
+        let removal = state.store().delete_profile(&state.vault, &id)?;
+        tell(state, removal.notice("A secret of the deleted profile"));
         state.tokens.unlink(|saved| saved.profile_id == id);
         snapshot(state)
     })
@@ -284,43 +293,67 @@ fn invalid_settings(detail: String) -> IpcError {
 
 // ---------------------------------------------------------------- secrets
 
+/// What became of a secret the user typed or cleared.
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretOutcome {
+    /// Saved in the keychain.
+    Keychain,
+    /// Kept in memory for this session.
+    Session,
+    /// Forgotten: gone from the keychain.
+    Forgotten,
+    /// Forgotten, but still in the keychain until it is available again
+    /// (a notice says so).
+    DeletionPending,
+}
+
 /// Keeps a secret the user typed: the client secret in the keychain; the
 /// password in the keychain when "Remember password" is on, in memory for
-/// the session otherwise. An empty value forgets the saved one. Says where
-/// it went (`keychain`, `session`), or nothing when forgotten.
+/// the session otherwise; either bound to the origin of `token_url` (the
+/// Access Token URL it was typed with). An empty value forgets the saved one.
 #[tauri::command]
 pub async fn put_secret(
     app: AppHandle,
     profile_id: String,
     kind: SecretKind,
     value: Secret,
-) -> Result<Option<Kept>, IpcError> {
+    token_url: Option<String>,
+) -> Result<SecretOutcome, IpcError> {
     blocking(&app, move |state| {
-        state.store().profile(&profile_id)?;
+        let mut store = state.store();
         if value.is_empty() {
-            state.vault.delete(&profile_id, kind)?;
-            return Ok(None);
+            let removal = store.forget_secret(&state.vault, &profile_id, kind)?;
+            tell(state, removal.notice(&format!("The forgotten {}", kind.label())));
+            return Ok(match removal {
+                Removal::Done => SecretOutcome::Forgotten,
+                Removal::Pending => SecretOutcome::DeletionPending,
+            });
         }
-        let kept = match kind {
-            SecretKind::ClientSecret => state.vault.put(&profile_id, kind, &value)?,
-            SecretKind::Password => state.store().put_password(&state.vault, &profile_id, &value)?,
-            _ => {
-                return Err(IpcError {
-                    code: "invalid_secret_kind".into(),
-                    message: "Only a client secret or a password can be saved this way".into(),
-                    hint: None,
-                })
-            }
-        };
-        Ok(Some(kept))
+        let token_url = token_url.unwrap_or_default();
+        Ok(match store.put_secret(&state.vault, &profile_id, kind, &value, &token_url)? {
+            Kept::Keychain => SecretOutcome::Keychain,
+            Kept::Session => SecretOutcome::Session,
+        })
     })
     .await
 }
 
-/// Whether the profile has a saved secret of this kind (never the value).
+/// Whether the profile has a saved secret of this kind (never the value),
+/// and, when `token_url` has another origin than the one it was saved for,
+/// that origin: the field then asks for it again and says why.
 #[tauri::command]
-pub async fn secret_saved(app: AppHandle, profile_id: String, kind: SecretKind) -> Result<bool, IpcError> {
-    blocking(&app, move |state| Ok(state.vault.get(&profile_id, kind)?.is_some())).await
+pub async fn secret_saved(
+    app: AppHandle,
+    profile_id: String,
+    kind: SecretKind,
+    token_url: Option<String>,
+) -> Result<SavedSecretState, IpcError> {
+    blocking(&app, move |state| {
+        let token_url = token_url.unwrap_or_default();
+        Ok(state.store().saved_secret(&state.vault, &profile_id, kind, &token_url)?.state())
+    })
+    .await
 }
 
 /// Get New Access Token with an empty Client Secret or Password field uses
@@ -332,9 +365,16 @@ pub async fn fill_saved_secrets(
     blocking(app, move |state| {
         let profile_id = state.store().current().id.clone();
         let mut request = request;
+        // A saved secret goes only to the origin it was saved for.
+        let saved = |kind: SecretKind, token_url: &str| -> Result<Option<Secret>, IpcError> {
+            Ok(state
+                .store()
+                .saved_secret(&state.vault, &profile_id, kind, token_url)?
+                .usable(kind)?)
+        };
         let fill = |client: &mut Client| -> Result<(), IpcError> {
             if client.client_secret.is_empty() {
-                if let Some(saved) = state.vault.get(&profile_id, SecretKind::ClientSecret)? {
+                if let Some(saved) = saved(SecretKind::ClientSecret, &client.token_url)? {
                     client.client_secret = saved;
                 }
             }
@@ -345,7 +385,7 @@ pub async fn fill_saved_secrets(
             TokenRequest::Password(grant) => {
                 fill(&mut grant.client)?;
                 if grant.password.is_empty() {
-                    if let Some(saved) = state.vault.get(&profile_id, SecretKind::Password)? {
+                    if let Some(saved) = saved(SecretKind::Password, &grant.client.token_url)? {
                         grant.password = saved;
                     }
                 }
@@ -370,7 +410,7 @@ pub async fn keep_new_token(
     client: Client,
     label: &str,
 ) -> TokenView {
-    let name = format!("{label} {}", local_time(token.issued_at));
+    let name = store::tokens::token_name(label, token.issued_at);
     let state = app.state::<AppState>();
     let mut view = state.tokens.keep(token.clone(), client, &name);
     let saved = blocking(app, move |state| {
@@ -388,13 +428,6 @@ pub async fn keep_new_token(
         Err(e) => view.warnings.push(format!("The token was not saved: {}", e.message)),
     }
     view
-}
-
-/// `2025-01-31 14:05:09` in the computer's time zone.
-fn local_time(unix_seconds: u64) -> String {
-    chrono::DateTime::from_timestamp(unix_seconds as i64, 0)
-        .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string())
-        .unwrap_or_default()
 }
 
 /// Manage Tokens: the current profile's saved tokens, newest first.
@@ -423,7 +456,8 @@ pub async fn rename_token(app: AppHandle, token_id: String, name: String) -> Res
 pub async fn delete_token(app: AppHandle, token_id: String) -> Result<Vec<TokenSummary>, IpcError> {
     blocking(&app, move |state| {
         let profile_id = state.store().current().id.clone();
-        state.store().delete_token(&state.vault, &profile_id, &token_id)?;
+        let removal = state.store().delete_token(&state.vault, &profile_id, &token_id)?;
+        tell(state, removal.notice("The deleted token"));
         state
             .tokens
             .unlink(|saved| saved.profile_id == profile_id && saved.token_id == token_id);
@@ -442,21 +476,15 @@ pub struct DeletedTokens {
 #[tauri::command]
 pub async fn delete_expired_tokens(app: AppHandle) -> Result<DeletedTokens, IpcError> {
     blocking(&app, move |state| {
-        let now = SystemTime::now();
         let profile_id = state.store().current().id.clone();
-        let expired: Vec<String> = state
+        let expired = state
             .store()
-            .tokens(&profile_id, now)?
-            .into_iter()
-            .filter(|t| t.expired)
-            .map(|t| t.meta.id)
-            .collect();
-        let deleted = state.store().delete_expired(&state.vault, &profile_id, now)?;
+            .delete_expired(&state.vault, &profile_id, SystemTime::now())?;
         state
             .tokens
             .unlink(|saved| saved.profile_id == profile_id && expired.contains(&saved.token_id));
         Ok(DeletedTokens {
-            deleted,
+            deleted: expired.len(),
             tokens: current_tokens(state)?,
         })
     })
@@ -519,9 +547,13 @@ fn profile_client(state: &AppState, profile: &Profile) -> Result<Client, IpcErro
     Ok(Client {
         token_url: profile.token_url.clone(),
         client_id: profile.client_id.clone(),
+        // Not sent to another origin than the one it was saved for.
         client_secret: state
-            .vault
-            .get(&profile.id, SecretKind::ClientSecret)?
+            .store()
+            .saved_secret(&state.vault, &profile.id, SecretKind::ClientSecret, &profile.token_url)?
+            .usable(SecretKind::ClientSecret)
+            .ok()
+            .flatten()
             .unwrap_or_default(),
         client_auth: profile.client_auth,
     })

@@ -40,8 +40,8 @@ pub enum CodeChallengeMethod {
     S256,
     #[serde(rename = "plain")]
     Plain,
-    /// No PKCE at all.
-    #[serde(rename = "off")]
+    /// No PKCE at all. Profiles saved before one model spelled it `none`.
+    #[serde(rename = "off", alias = "none")]
     Off,
 }
 

@@ -26,7 +26,7 @@ use crate::secret::Secret;
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE, HOST};
 use http::{HeaderMap, Method};
 use response::{is_credential_header, reason};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::time::{Duration, Instant};
 use url::Url;
@@ -38,12 +38,14 @@ const REDIRECT_BODY_LIMIT: usize = 64 * 1024;
 /// A call as the request editor sends it:
 /// `{"method": "GET", "url": "...", "headers": [{"name", "value", "enabled"}],
 /// "body": {"kind": "json", "text": "..."}, "followAuthorization": "trusted",
-/// "trustedHosts": ["oraclecloud.com"]}`.
-#[derive(Debug, Clone, Deserialize)]
+/// "trustedHosts": ["oraclecloud.com"]}`. A profile stores its request
+/// panel and its saved requests in this same shape (`crate::store::profile`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiRequest {
     #[serde(default = "get")]
     pub method: String,
+    #[serde(default)]
     pub url: String,
     #[serde(default)]
     pub headers: Vec<NameValue>,
@@ -53,6 +55,20 @@ pub struct ApiRequest {
     pub follow_authorization: FollowAuthorization,
     #[serde(default = "oracle_cloud")]
     pub trusted_hosts: Vec<String>,
+}
+
+impl Default for ApiRequest {
+    /// An empty GET, with the same defaults as a request read from JSON.
+    fn default() -> Self {
+        ApiRequest {
+            method: get(),
+            url: String::new(),
+            headers: Vec::new(),
+            body: RequestBody::None,
+            follow_authorization: FollowAuthorization::default(),
+            trusted_hosts: oracle_cloud(),
+        }
+    }
 }
 
 fn get() -> String {
@@ -65,13 +81,18 @@ fn oracle_cloud() -> Vec<String> {
 
 /// A header row or a form field; disabled rows are kept by the editor but
 /// not sent.
-#[derive(Clone, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NameValue {
+    #[serde(default)]
     pub name: String,
     #[serde(default)]
     pub value: String,
     #[serde(default = "enabled")]
     pub enabled: bool,
+    /// The user marked the row secret (the lock on the row): like a
+    /// credential header, its value is masked and kept out of files.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
 }
 
 fn enabled() -> bool {
@@ -84,13 +105,14 @@ impl NameValue {
             name: name.into(),
             value: value.into(),
             enabled: true,
+            secret: false,
         }
     }
 
     /// Whether the value must be masked: a credential header or a form field
     /// named like a secret.
     pub fn is_secret(&self) -> bool {
-        is_credential_header(self.name.trim()) || is_secret_field(self.name.trim())
+        self.secret || is_credential_header(self.name.trim()) || is_secret_field(self.name.trim())
     }
 }
 
@@ -105,6 +127,7 @@ impl fmt::Debug for NameValue {
             .field("name", &self.name)
             .field("value", value)
             .field("enabled", &self.enabled)
+            .field("secret", &self.secret)
             .finish()
     }
 }
@@ -127,7 +150,7 @@ pub(crate) fn is_secret_field(name: &str) -> bool {
 }
 
 /// The Body tab.
-#[derive(Clone, Default, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum RequestBody {
     #[default]

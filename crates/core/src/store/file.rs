@@ -81,17 +81,48 @@ pub(crate) fn move_aside(path: &Path, label: &str, now: SystemTime) -> io::Resul
 }
 
 /// Copies the file to `<name>.<label>-<UTC time>`, keeping the original.
+/// The copy is created readable by this user only, like the file itself.
 pub(crate) fn copy_aside(path: &Path, label: &str, now: SystemTime) -> io::Result<PathBuf> {
     let target = aside_path(path, label, now);
     let bytes = fs::read(path)?;
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&target)?;
+    let mut file = create_private(&target)?;
     file.write_all(&bytes)?;
     file.sync_all()?;
     sync_dir(parent(path))?;
     Ok(target)
+}
+
+/// Creates a new folder `<prefix><16 random hex digits>` in `parent`,
+/// usable by this user only (0700), the way `mkdtemp` does: the name cannot
+/// be guessed in advance, and a path that already exists (a folder or a
+/// link someone else planted) is never reused.
+pub(crate) fn create_private_dir(parent: &Path, prefix: &str) -> io::Result<PathBuf> {
+    let mut last = None;
+    for _ in 0..16 {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes).map_err(|e| io::Error::other(e.to_string()))?;
+        let name: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let dir = parent.join(format!("{prefix}{name}"));
+        match private_dir_builder().create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::other("no free folder name")))
+}
+
+#[cfg(unix)]
+fn private_dir_builder() -> fs::DirBuilder {
+    use std::os::unix::fs::DirBuilderExt;
+    let mut builder = fs::DirBuilder::new();
+    builder.mode(0o700);
+    builder
+}
+
+#[cfg(not(unix))]
+fn private_dir_builder() -> fs::DirBuilder {
+    fs::DirBuilder::new()
 }
 
 fn aside_path(path: &Path, label: &str, now: SystemTime) -> PathBuf {
@@ -253,6 +284,48 @@ mod tests {
             dir.0.join("notes.tmp").exists(),
             "files that are not ours stay"
         );
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_copy_kept_aside_is_readable_by_this_user_only_like_the_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = Dir::new("copy-mode");
+        let path = dir.0.join(FILE_NAME);
+        write_atomic(&path, b"{\"version\": 99}").unwrap();
+        // Even if the file itself was left readable by others.
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        let copy = copy_aside(&path, "v99", UNIX_EPOCH).unwrap();
+        assert_eq!(mode(&copy), 0o600, "the copy is created 0600");
+        assert_eq!(fs::read(&copy).unwrap(), b"{\"version\": 99}");
+        assert!(path.exists(), "the original stays");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_private_folder_has_an_unguessable_name_and_mode_0700() {
+        let dir = Dir::new("private-dir");
+        let a = create_private_dir(&dir.0, "oauth-console-").unwrap();
+        let b = create_private_dir(&dir.0, "oauth-console-").unwrap();
+        assert_ne!(a, b, "each folder gets a fresh random name");
+        for made in [&a, &b] {
+            assert_eq!(mode(made), 0o700, "{}", made.display());
+            let name = made.file_name().unwrap().to_string_lossy().into_owned();
+            let suffix = name.strip_prefix("oauth-console-").unwrap();
+            assert_eq!(suffix.len(), 16, "{name}");
+            assert!(suffix.chars().all(|c| c.is_ascii_hexdigit()), "{name}");
+            assert_ne!(
+                suffix,
+                std::process::id().to_string(),
+                "not named after the process id"
+            );
+        }
     }
 
     #[test]

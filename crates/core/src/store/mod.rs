@@ -8,6 +8,7 @@
 //! copy or remove secrets take the [`Vault`]. The app passes the folder and
 //! `now` in; nothing here reads the clock or knows where the app lives.
 
+pub mod credentials;
 pub mod file;
 pub mod profile;
 #[cfg(target_os = "linux")]
@@ -18,7 +19,8 @@ pub mod vault;
 pub use profile::{AppData, GrantType, Profile, ProfileKind, Settings};
 pub use tokens::{TokenMeta, TokenSummary};
 pub use vault::{
-    Kept, Keychain, KeychainStatus, MemoryStore, SecretKind, SecretStore, StoreFailure, Vault,
+    Kept, Keychain, KeychainStatus, MemoryStore, Removal, SecretKind, SecretStore, StoreFailure,
+    Vault,
 };
 
 use crate::error::{Error, Result};
@@ -57,7 +59,7 @@ impl ProfileStore {
         file::remove_stale_temp_files(&path);
         let (mut data, notice) = match file::read(&path) {
             file::Found::Missing => (AppData::default(), None),
-            file::Found::Bytes(bytes) => match serde_json::from_slice::<AppData>(&bytes) {
+            file::Found::Bytes(bytes) => match parse(&bytes) {
                 Ok(data) if data.version > CURRENT_VERSION => {
                     let copy = file::copy_aside(&path, &format!("v{}", data.version), now)
                         .map_err(|e| storage("keep a copy of", &path, &e))?;
@@ -106,19 +108,16 @@ impl ProfileStore {
         &self.data
     }
 
-    /// Writes `data` atomically and keeps it. Values of `Authorization`
-    /// headers are blanked: they are credentials and never go to the file.
+    /// Writes `data` atomically and keeps it. Values of credential rows
+    /// ([`credentials`]) and a proxy password are blanked: they never go to
+    /// the file. ([`ProfileStore::update_profile`] moves the rows' values
+    /// to the vault first.)
     pub fn save(&mut self, mut data: AppData) -> Result<()> {
         data.version = data.version.max(CURRENT_VERSION);
         normalize(&mut data)?;
+        data.settings = data.settings.without_proxy_password();
         for profile in &mut data.profiles {
-            let requests = std::iter::once(&mut profile.request)
-                .chain(profile.saved_requests.iter_mut().map(|s| &mut s.request));
-            for header in requests.flat_map(|r| r.headers.iter_mut()) {
-                if header.carries_credentials() {
-                    header.value.clear();
-                }
-            }
+            drop(credentials::take_values(profile));
         }
         let mut bytes = serde_json::to_vec_pretty(&data)
             .map_err(|e| Error::Internal(format!("could not write the settings as JSON: {e}")))?;
@@ -141,16 +140,47 @@ impl ProfileStore {
     }
 
     /// Saves the fields the user edited. The id and the tokens list are the
-    /// store's own and are kept as stored.
-    pub fn update_profile(&mut self, profile: Profile) -> Result<()> {
+    /// store's own and are kept as stored. The values of credential rows go
+    /// to the vault ([`credentials`]); a credential row left empty keeps its
+    /// saved value, and the entry of a row that is gone is removed.
+    pub fn update_profile(&mut self, vault: &Vault, profile: Profile) -> Result<()> {
         let mut data = self.data.clone();
         let stored = data
             .profile_mut(&profile.id)
             .ok_or_else(|| not_found(&profile.id))?;
+        let before = credentials::accounts(stored);
         let tokens = std::mem::take(&mut stored.tokens);
-        *stored = Profile { tokens, ..profile };
+        let saved_for = std::mem::take(&mut stored.saved_for);
+        *stored = Profile {
+            tokens,
+            saved_for,
+            ..profile
+        };
         stored.name = profile_name(&stored.name)?;
+        for (account, value) in credentials::take_values(stored) {
+            vault.put_account(&account, &value)?;
+        }
+        let after = credentials::accounts(stored);
+        for gone in before.difference(&after) {
+            vault.delete_account(gone)?;
+        }
+        data.pending_deletions = vault.pending();
         self.save(data)
+    }
+
+    /// The profile with the values of its credential rows read back from
+    /// the vault, for the window (which showed them when they were typed).
+    /// A value the vault no longer has stays empty.
+    pub fn profile_with_secrets(&self, vault: &Vault, id: &str) -> Result<Profile> {
+        let mut profile = self.profile(id)?.clone();
+        for credentials::Row { account, row } in credentials::rows(&mut profile) {
+            if row.value.is_empty() {
+                if let Some(value) = vault.get_account(&account)? {
+                    row.value = value.expose().to_owned();
+                }
+            }
+        }
+        Ok(profile)
     }
 
     pub fn update_settings(&mut self, settings: Settings) -> Result<()> {
@@ -215,21 +245,28 @@ impl ProfileStore {
     /// Removes the profile and its secrets, including its saved tokens'.
     /// The profile next to it becomes current if it was. The only profile
     /// cannot be deleted.
-    pub fn delete_profile(&mut self, vault: &Vault, id: &str) -> Result<()> {
+    ///
+    /// When the keychain is unavailable the profile still goes, its secrets'
+    /// deletion is queued (and kept in the file, by account name, for the
+    /// next start), and the answer is [`Removal::Pending`].
+    pub fn delete_profile(&mut self, vault: &Vault, id: &str) -> Result<Removal> {
         let profile = self.profile(id)?;
         if self.data.profiles.len() == 1 {
             return Err(Error::LastProfile);
         }
+        let mut removal = Removal::Done;
         for account in secret_accounts(profile) {
-            vault.delete_account(&account)?;
+            removal = removal.and(vault.delete_account(&account)?);
         }
         let mut data = self.data.clone();
+        data.pending_deletions = vault.pending();
         let index = data.profiles.iter().position(|p| p.id == id).unwrap_or(0);
         data.profiles.retain(|p| p.id != id);
         if data.last_profile_id == id {
             data.last_profile_id = data.profiles[index.min(data.profiles.len() - 1)].id.clone();
         }
-        self.save(data)
+        self.save(data)?;
+        Ok(removal)
     }
 
     /// Makes the profile current; the app reopens on it.
@@ -243,21 +280,34 @@ impl ProfileStore {
 
     /// "Remember password": on moves the password from memory to the
     /// keychain, off removes it from the keychain and keeps it in memory for
-    /// this session.
-    pub fn set_remember_password(&mut self, vault: &Vault, id: &str, remember: bool) -> Result<()> {
+    /// this session. Off while the keychain is unavailable answers
+    /// [`Removal::Pending`]: the keychain copy is still there until the
+    /// keychain is back.
+    pub fn set_remember_password(
+        &mut self,
+        vault: &Vault,
+        id: &str,
+        remember: bool,
+    ) -> Result<Removal> {
         self.profile(id)?;
-        if let Some(password) = vault.get(id, SecretKind::Password)? {
-            if remember {
+        let password = vault.get(id, SecretKind::Password)?;
+        let removal = match (password, remember) {
+            (Some(password), true) => {
                 vault.put(id, SecretKind::Password, &password)?;
-            } else {
-                vault.put_for_session(id, SecretKind::Password, &password)?;
+                Removal::Done
             }
-        }
+            (Some(password), false) => vault.put_for_session(id, SecretKind::Password, &password)?,
+            (None, true) => Removal::Done,
+            // Not readable now does not mean not in the keychain.
+            (None, false) => vault.delete(id, SecretKind::Password)?,
+        };
         let mut data = self.data.clone();
         if let Some(profile) = data.profile_mut(id) {
             profile.remember_password = remember;
         }
-        self.save(data)
+        data.pending_deletions = vault.pending();
+        self.save(data)?;
+        Ok(removal)
     }
 
     /// Keeps the password as the profile says: in the keychain when
@@ -270,6 +320,205 @@ impl ProfileStore {
             Ok(Kept::Session)
         }
     }
+
+    /// Keeps a client secret or password the user typed, bound to the
+    /// origin of the Access Token URL it was typed with (blank: the
+    /// profile's): it is only given back for that origin
+    /// ([`ProfileStore::saved_secret`]).
+    pub fn put_secret(
+        &mut self,
+        vault: &Vault,
+        id: &str,
+        kind: SecretKind,
+        secret: &Secret,
+        token_url: &str,
+    ) -> Result<Kept> {
+        let kept = match kind {
+            SecretKind::ClientSecret => vault.put(id, kind, secret)?,
+            SecretKind::Password => self.put_password(vault, id, secret)?,
+            _ => return Err(Error::NotASavedSecret),
+        };
+        let mut data = self.data.clone();
+        if let Some(profile) = data.profile_mut(id) {
+            let origin = origin_of(or_profiles(token_url, profile));
+            profile.saved_for.set(kind, origin);
+        }
+        self.save(data)?;
+        Ok(kept)
+    }
+
+    /// Forget: removes the saved client secret or password. While the
+    /// keychain is unavailable the answer is [`Removal::Pending`] and the
+    /// deletion is queued, also in the file for the next start.
+    pub fn forget_secret(&mut self, vault: &Vault, id: &str, kind: SecretKind) -> Result<Removal> {
+        self.profile(id)?;
+        let removal = vault.delete(id, kind)?;
+        let mut data = self.data.clone();
+        if let Some(profile) = data.profile_mut(id) {
+            profile.saved_for.set(kind, None);
+        }
+        data.pending_deletions = vault.pending();
+        self.save(data)?;
+        Ok(removal)
+    }
+
+    /// The saved client secret or password to send to `token_url` (blank:
+    /// the profile's): only when that URL has the origin the secret was
+    /// saved for.
+    pub fn saved_secret(
+        &self,
+        vault: &Vault,
+        id: &str,
+        kind: SecretKind,
+        token_url: &str,
+    ) -> Result<SavedSecret> {
+        let profile = self.profile(id)?;
+        let Some(secret) = vault.get(id, kind)? else {
+            return Ok(SavedSecret::None);
+        };
+        match (
+            profile.saved_for.get(kind),
+            origin_of(or_profiles(token_url, profile)),
+        ) {
+            // Saved before secrets were bound to an origin.
+            (None, _) => Ok(SavedSecret::Ready(secret)),
+            (Some(saved), Some(now)) if *saved == now => Ok(SavedSecret::Ready(secret)),
+            (Some(saved), now) => Ok(SavedSecret::ForOtherOrigin {
+                saved_for: saved.clone(),
+                now: now.unwrap_or_default(),
+            }),
+        }
+    }
+
+    /// Binds each saved client secret and password that has no origin yet
+    /// (saved by a version before secrets were bound) to the origin of its
+    /// profile's Access Token URL, the one it was saved with. Call it once
+    /// the keychain is checked; a profile without a valid URL stays as it
+    /// is until its secret is typed again.
+    pub fn bind_unbound_secrets(&mut self, vault: &Vault) -> Result<()> {
+        let mut data = self.data.clone();
+        let mut changed = false;
+        for profile in &mut data.profiles {
+            let Some(origin) = origin_of(&profile.token_url) else {
+                continue;
+            };
+            for kind in [SecretKind::ClientSecret, SecretKind::Password] {
+                if profile.saved_for.get(kind).is_none() && vault.get(&profile.id, kind)?.is_some()
+                {
+                    profile.saved_for.set(kind, Some(origin.clone()));
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            self.save(data)?;
+        }
+        Ok(())
+    }
+
+    /// Keychain accounts whose deletion an earlier session had to leave
+    /// queued: give them to [`Vault::queue_deletions`] at start, before
+    /// [`Vault::check`] (which does them when the keychain answers), then
+    /// call [`ProfileStore::record_pending`].
+    pub fn pending_deletions(&self) -> &[String] {
+        &self.data.pending_deletions
+    }
+
+    /// Writes the vault's queue of deletions to the file (account names
+    /// only) when it changed, so that a deletion still waiting is done at
+    /// the next start.
+    pub fn record_pending(&mut self, vault: &Vault) -> Result<()> {
+        let pending = vault.pending();
+        if pending == self.data.pending_deletions {
+            return Ok(());
+        }
+        let mut data = self.data.clone();
+        data.pending_deletions = pending;
+        self.save(data)
+    }
+}
+
+/// A saved secret, as it may be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SavedSecret {
+    None,
+    Ready(Secret),
+    /// Saved with an Access Token URL of another origin: not sent; the
+    /// field asks for it again.
+    ForOtherOrigin { saved_for: String, now: String },
+}
+
+/// What the window is told about a saved secret (never its value): whether
+/// there is one, and the origin it was saved for when the Access Token URL
+/// now points elsewhere, so the field can say why it asks again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SavedSecretState {
+    None,
+    Saved,
+    #[serde(rename_all = "camelCase")]
+    OtherOrigin { saved_for: String },
+}
+
+impl SavedSecret {
+    pub fn state(&self) -> SavedSecretState {
+        match self {
+            SavedSecret::None => SavedSecretState::None,
+            SavedSecret::Ready(_) => SavedSecretState::Saved,
+            SavedSecret::ForOtherOrigin { saved_for, .. } => SavedSecretState::OtherOrigin {
+                saved_for: saved_for.clone(),
+            },
+        }
+    }
+
+    /// The secret to send, `None` when there is none, or the error that
+    /// tells the user why the saved one is not used.
+    pub fn usable(self, kind: SecretKind) -> Result<Option<Secret>> {
+        match self {
+            SavedSecret::None => Ok(None),
+            SavedSecret::Ready(secret) => Ok(Some(secret)),
+            SavedSecret::ForOtherOrigin { saved_for, now } => Err(Error::SecretForOtherOrigin {
+                what: kind.label(),
+                saved_for,
+                now,
+            }),
+        }
+    }
+}
+
+/// `token_url`, or the profile's Access Token URL when it is blank.
+fn or_profiles<'a>(token_url: &'a str, profile: &'a Profile) -> &'a str {
+    if token_url.trim().is_empty() {
+        &profile.token_url
+    } else {
+        token_url
+    }
+}
+
+/// `https://host:port` of a URL, as a secret is bound to it; `None` for a
+/// URL that does not parse or has no host.
+pub fn origin_of(url: &str) -> Option<String> {
+    url::Url::parse(url.trim())
+        .ok()
+        .filter(|u| u.has_host())
+        .map(|u| u.origin().ascii_serialization())
+}
+
+/// A new folder for this session's profiles when the config folder cannot
+/// be used: in the system's temporary folder, with a random name and usable
+/// by this user only (never a predictable `/tmp/oauth-console-<pid>`, which
+/// another user could create first).
+pub fn temporary_folder() -> Result<PathBuf> {
+    let parent = std::env::temp_dir();
+    file::create_private_dir(&parent, "oauth-console-")
+        .map_err(|e| storage("create a temporary folder in", &parent, &e))
+}
+
+/// The file's content, upgraded from an earlier version's shape.
+fn parse(bytes: &[u8]) -> serde_json::Result<AppData> {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes)?;
+    profile::upgrade(&mut value);
+    serde_json::from_value(value)
 }
 
 /// Every keychain account a profile may use.
@@ -282,10 +531,22 @@ fn secret_accounts(profile: &Profile) -> Vec<String> {
             .iter()
             .map(move |kind| vault::token_account(&profile.id, &token.id, *kind))
     });
-    own.chain(tokens).collect()
+    own.chain(tokens)
+        .chain(credentials::accounts(profile))
+        .collect()
 }
 
 fn copy_secrets(vault: &Vault, from: &Profile, to_id: &str) -> Result<()> {
+    let copy = Profile {
+        id: to_id.to_owned(),
+        ..from.clone()
+    };
+    let from_accounts = credentials::accounts(from);
+    for (source, target) in from_accounts.iter().zip(credentials::accounts(&copy)) {
+        if let Some(secret) = vault.get_account(source)? {
+            vault.put_account(&target, &secret)?;
+        }
+    }
     for kind in SecretKind::ALL {
         let Some(secret) = vault.get(&from.id, kind)? else {
             continue;

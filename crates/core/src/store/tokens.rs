@@ -8,7 +8,7 @@
 
 use super::file::readable_utc;
 use super::profile::{lenient, new_id, GrantType};
-use super::vault::{token_account, Kept, SecretKind, Vault};
+use super::vault::{token_account, Kept, Removal, SecretKind, Vault};
 use super::ProfileStore;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -65,6 +65,12 @@ pub struct TokenSummary {
     pub expires_in: Option<u64>,
 }
 
+/// The one name a new token gets, in the session and in Manage Tokens:
+/// the grant as the grant menu says it and the time of issue, in UTC.
+pub fn token_name(grant: &str, issued_at: u64) -> String {
+    format!("{grant} {}", readable_utc(issued_at))
+}
+
 impl ProfileStore {
     /// The profile's saved tokens, newest first, with their expiry at `now`.
     pub fn tokens(&self, profile_id: &str, now: SystemTime) -> Result<Vec<TokenSummary>> {
@@ -96,13 +102,9 @@ impl ProfileStore {
         let id = new_id()?;
         let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
             Some(name) => name.to_owned(),
-            None => format!("{} {}", grant_type.label(), readable_utc(token.issued_at)),
+            None => token_name(grant_type.label(), token.issued_at),
         };
-        let values = [
-            (SecretKind::AccessToken, Some(&token.access_token)),
-            (SecretKind::RefreshToken, token.refresh_token.as_ref()),
-            (SecretKind::IdToken, token.id_token.as_ref()),
-        ];
+        let values = token_values(token);
         let mut session_only = false;
         for (kind, value) in values {
             let Some(value) = value else { continue };
@@ -176,6 +178,47 @@ impl ProfileStore {
         }))
     }
 
+    /// After a refresh: the saved token `token_id` now holds `token`, under
+    /// the same id and name. Its values are overwritten in the vault (a
+    /// rotated refresh token replaces the old one; a value the new token
+    /// lacks is removed) and its metadata in the file. An error is returned,
+    /// never swallowed: the caller tells the user that the saved copy may be
+    /// out of date.
+    pub fn replace_token(
+        &mut self,
+        vault: &Vault,
+        profile_id: &str,
+        token_id: &str,
+        token: &Token,
+    ) -> Result<TokenMeta> {
+        let mut meta = self.token_meta(profile_id, token_id)?.clone();
+        let values = token_values(token);
+        let mut session_only = false;
+        for (kind, value) in values {
+            let account = token_account(profile_id, token_id, kind);
+            match value {
+                Some(value) => session_only |= vault.put_account(&account, value)? == Kept::Session,
+                None => {
+                    vault.delete_account(&account)?;
+                }
+            }
+        }
+        meta.token_type = token.token_type.clone();
+        meta.scope = token.scope.clone();
+        meta.issued_at = token.issued_at;
+        meta.expires_at = token.expires_at;
+        meta.has_refresh_token = token.refresh_token.is_some();
+        meta.has_id_token = token.id_token.is_some();
+        meta.session_only = session_only;
+        let mut data = self.data.clone();
+        if let Some(stored) = stored_meta(&mut data, profile_id, token_id) {
+            *stored = meta.clone();
+        }
+        data.pending_deletions = vault.pending();
+        self.save(data)?;
+        Ok(meta)
+    }
+
     pub fn rename_token(&mut self, profile_id: &str, token_id: &str, name: &str) -> Result<()> {
         let name = name.trim();
         if name.is_empty() {
@@ -185,35 +228,43 @@ impl ProfileStore {
         }
         self.token_meta(profile_id, token_id)?;
         let mut data = self.data.clone();
-        let token = data
-            .profile_mut(profile_id)
-            .and_then(|p| p.tokens.iter_mut().find(|t| t.id == token_id));
-        if let Some(token) = token {
+        if let Some(token) = stored_meta(&mut data, profile_id, token_id) {
             token.name = name.to_owned();
         }
         self.save(data)
     }
 
     /// Removes a saved token and its values.
-    pub fn delete_token(&mut self, vault: &Vault, profile_id: &str, token_id: &str) -> Result<()> {
+    /// [`Removal::Pending`] when the keychain is unavailable: the values are
+    /// still in it until it is back (the deletion is queued).
+    pub fn delete_token(
+        &mut self,
+        vault: &Vault,
+        profile_id: &str,
+        token_id: &str,
+    ) -> Result<Removal> {
         self.token_meta(profile_id, token_id)?;
+        let mut removal = Removal::Done;
         for kind in TOKEN_KINDS {
-            vault.delete_account(&token_account(profile_id, token_id, kind))?;
+            removal =
+                removal.and(vault.delete_account(&token_account(profile_id, token_id, kind))?);
         }
         let mut data = self.data.clone();
         if let Some(profile) = data.profile_mut(profile_id) {
             profile.tokens.retain(|t| t.id != token_id);
         }
-        self.save(data)
+        data.pending_deletions = vault.pending();
+        self.save(data)?;
+        Ok(removal)
     }
 
-    /// Removes the profile's tokens that expired by `now`; returns how many.
+    /// Removes the profile's tokens that expired by `now`; returns their ids.
     pub fn delete_expired(
         &mut self,
         vault: &Vault,
         profile_id: &str,
         now: SystemTime,
-    ) -> Result<usize> {
+    ) -> Result<Vec<String>> {
         let expired: Vec<String> = self
             .profile(profile_id)?
             .tokens
@@ -222,7 +273,7 @@ impl ProfileStore {
             .map(|t| t.id.clone())
             .collect();
         if expired.is_empty() {
-            return Ok(0);
+            return Ok(expired);
         }
         for id in &expired {
             for kind in TOKEN_KINDS {
@@ -233,8 +284,9 @@ impl ProfileStore {
         if let Some(profile) = data.profile_mut(profile_id) {
             profile.tokens.retain(|t| !expired.contains(&t.id));
         }
+        data.pending_deletions = vault.pending();
         self.save(data)?;
-        Ok(expired.len())
+        Ok(expired)
     }
 
     fn token_meta(&self, profile_id: &str, token_id: &str) -> Result<&TokenMeta> {
@@ -247,6 +299,25 @@ impl ProfileStore {
                 id: token_id.to_owned(),
             })
     }
+}
+
+/// A token's values by kind, as the vault keeps them.
+fn token_values(token: &Token) -> [(SecretKind, Option<&Secret>); 3] {
+    [
+        (SecretKind::AccessToken, Some(&token.access_token)),
+        (SecretKind::RefreshToken, token.refresh_token.as_ref()),
+        (SecretKind::IdToken, token.id_token.as_ref()),
+    ]
+}
+
+/// The saved token's entry in `data`, to change it before a save.
+fn stored_meta<'a>(
+    data: &'a mut super::AppData,
+    profile_id: &str,
+    token_id: &str,
+) -> Option<&'a mut TokenMeta> {
+    data.profile_mut(profile_id)
+        .and_then(|p| p.tokens.iter_mut().find(|t| t.id == token_id))
 }
 
 fn forget_values(vault: &Vault, profile_id: &str, token_id: &str) {

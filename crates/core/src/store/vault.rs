@@ -11,7 +11,7 @@
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{mpsc, Arc, Mutex, MutexGuard};
 use std::thread;
 use std::time::Duration;
@@ -42,6 +42,17 @@ impl SecretKind {
         SecretKind::RefreshToken,
         SecretKind::IdToken,
     ];
+
+    /// As the form labels it.
+    pub fn label(self) -> &'static str {
+        match self {
+            SecretKind::ClientSecret => "client secret",
+            SecretKind::Password => "password",
+            SecretKind::AccessToken => "access token",
+            SecretKind::RefreshToken => "refresh token",
+            SecretKind::IdToken => "ID token",
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -322,6 +333,41 @@ pub enum Kept {
     Session,
 }
 
+/// What became of a deletion from the keychain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Removal {
+    /// Gone from the keychain (or it was never there).
+    Done,
+    /// The keychain is unavailable, so the entry is still in it; the
+    /// deletion is queued and done when the keychain answers again
+    /// ([`Vault::check`]). Never reported as done.
+    Pending,
+}
+
+impl Removal {
+    /// `Pending` if either is.
+    pub fn and(self, other: Removal) -> Removal {
+        if self == Removal::Pending || other == Removal::Pending {
+            Removal::Pending
+        } else {
+            Removal::Done
+        }
+    }
+}
+
+impl Removal {
+    /// What the user is told when the deletion of `what` (e.g. "the saved
+    /// password") waits for the keychain.
+    pub fn notice(self, what: &str) -> Option<super::Notice> {
+        (self == Removal::Pending).then(|| super::Notice {
+            code: "keychain_deletion_pending".into(),
+            message: format!("{what} is still in the system keychain: the keychain is unavailable, so it could not be removed yet. OAuth Console removes it as soon as the keychain is available again."),
+            hint: Some("Unlock or start the system keychain (Passwords and Keys on Linux, Keychain Access on macOS, Credential Manager on Windows); the removal is retried at the next start too.".into()),
+        })
+    }
+}
+
 /// The app's secrets: the keychain while it works, memory for the session
 /// once it does not, and memory only for secrets the user did not ask to
 /// remember (the password).
@@ -329,6 +375,8 @@ pub struct Vault {
     store: Arc<dyn SecretStore>,
     session: MemoryStore,
     unavailable: Mutex<Option<String>>,
+    /// Accounts to delete from the keychain once it answers again.
+    pending: Mutex<BTreeSet<String>>,
     timeout: Duration,
 }
 
@@ -344,6 +392,7 @@ impl Vault {
             store: Arc::new(store),
             session: MemoryStore::default(),
             unavailable: Mutex::new(None),
+            pending: Mutex::new(BTreeSet::new()),
             timeout,
         }
     }
@@ -357,11 +406,49 @@ impl Vault {
         }
     }
 
-    /// Reaches the keychain once (reading an entry that does not exist), so
-    /// the app can tell at start whether secrets will outlive the session.
+    /// Reaches the keychain (reading an entry that does not exist), so the
+    /// app can tell at start whether secrets will outlive the session. When
+    /// it answers, even after it was unavailable, it counts as available
+    /// again and the queued deletions are done.
     pub fn check(&self) -> KeychainStatus {
-        let _ = self.get_account("probe");
+        match self.call(|store| store.get("probe")) {
+            Ok(_) => {
+                *self.unavailable() = None;
+                self.retry_pending();
+            }
+            Err(StoreFailure::Unavailable(reason)) => self.mark_unavailable(reason),
+            Err(StoreFailure::Failed(_)) => {}
+        }
         self.status()
+    }
+
+    /// Keychain accounts whose deletion waits for the keychain.
+    pub fn pending(&self) -> Vec<String> {
+        self.pending_set().iter().cloned().collect()
+    }
+
+    /// Queues deletions left by an earlier session (the settings file keeps
+    /// their account names, never values).
+    pub fn queue_deletions(&self, accounts: impl IntoIterator<Item = String>) {
+        self.pending_set().extend(accounts);
+    }
+
+    /// Tries the queued deletions; those the keychain did are dropped from
+    /// the queue. Stops at the first sign that the keychain is unavailable.
+    pub fn retry_pending(&self) {
+        for account in self.pending() {
+            let owned = account.clone();
+            match self.call(move |store| store.delete(&owned)) {
+                Ok(()) => {
+                    self.pending_set().remove(&account);
+                }
+                Err(StoreFailure::Unavailable(reason)) => {
+                    self.mark_unavailable(reason);
+                    return;
+                }
+                Err(StoreFailure::Failed(_)) => {}
+            }
+        }
     }
 
     /// Keeps a profile's secret in the keychain (or, when it is unavailable,
@@ -371,24 +458,25 @@ impl Vault {
     }
 
     /// Keeps a profile's secret in memory only, and removes any copy from
-    /// the keychain: a password the user did not ask to remember.
+    /// the keychain: a password the user did not ask to remember. Says
+    /// whether the keychain copy is gone or its deletion waits.
     pub fn put_for_session(
         &self,
         profile_id: &str,
         kind: SecretKind,
         secret: &Secret,
-    ) -> Result<()> {
+    ) -> Result<Removal> {
         let account = profile_account(profile_id, kind);
-        self.delete_from_store(&account)?;
+        let removal = self.delete_from_store(&account)?;
         let _ = self.session.set(&account, secret);
-        Ok(())
+        Ok(removal)
     }
 
     pub fn get(&self, profile_id: &str, kind: SecretKind) -> Result<Option<Secret>> {
         self.get_account(&profile_account(profile_id, kind))
     }
 
-    pub fn delete(&self, profile_id: &str, kind: SecretKind) -> Result<()> {
+    pub fn delete(&self, profile_id: &str, kind: SecretKind) -> Result<Removal> {
         self.delete_account(&profile_account(profile_id, kind))
     }
 
@@ -406,6 +494,9 @@ impl Vault {
             match self.call(move |store| store.set(&owned.0, &owned.1)) {
                 Ok(()) => {
                     let _ = self.session.delete(account);
+                    // A new value: the queued deletion of the old one must
+                    // not remove it.
+                    self.pending_set().remove(account);
                     return Ok(Kept::Keychain);
                 }
                 Err(StoreFailure::Unavailable(reason)) => self.mark_unavailable(reason),
@@ -420,7 +511,8 @@ impl Vault {
         if let Ok(Some(secret)) = self.session.get(account) {
             return Ok(Some(secret));
         }
-        if !self.is_available() {
+        if !self.is_available() || self.pending_set().contains(account) {
+            // Forgotten by the user, even if the keychain still holds it.
             return Ok(None);
         }
         let owned = account.to_owned();
@@ -434,24 +526,33 @@ impl Vault {
         }
     }
 
-    pub(crate) fn delete_account(&self, account: &str) -> Result<()> {
+    pub(crate) fn delete_account(&self, account: &str) -> Result<Removal> {
         let _ = self.session.delete(account);
         self.delete_from_store(account)
     }
 
-    fn delete_from_store(&self, account: &str) -> Result<()> {
-        if !self.is_available() {
-            return Ok(());
-        }
-        let owned = account.to_owned();
-        match self.call(move |store| store.delete(&owned)) {
-            Ok(()) => Ok(()),
-            Err(StoreFailure::Unavailable(reason)) => {
-                self.mark_unavailable(reason);
-                Ok(())
+    /// Deletes the keychain entry, or queues its deletion when the keychain
+    /// is unavailable (then it is still there: [`Removal::Pending`]).
+    fn delete_from_store(&self, account: &str) -> Result<Removal> {
+        if self.is_available() {
+            let owned = account.to_owned();
+            match self.call(move |store| store.delete(&owned)) {
+                Ok(()) => {
+                    self.pending_set().remove(account);
+                    return Ok(Removal::Done);
+                }
+                Err(StoreFailure::Unavailable(reason)) => self.mark_unavailable(reason),
+                Err(StoreFailure::Failed(detail)) => return Err(Error::Keychain { detail }),
             }
-            Err(StoreFailure::Failed(detail)) => Err(Error::Keychain { detail }),
         }
+        self.pending_set().insert(account.to_owned());
+        Ok(Removal::Pending)
+    }
+
+    fn pending_set(&self) -> MutexGuard<'_, BTreeSet<String>> {
+        self.pending
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Runs `op` on its own thread and waits at most `timeout`: a keychain
