@@ -189,7 +189,7 @@ notes = [
        if window.get("appStart") else "")
     + unique_note()
     + "The app sets WebKit's document-viewer cache model and draws without GPU compositing (src-tauri/src/webkit.rs); the empty window keeps WebKit's defaults.",
-    "Token round trip: `request_token` of the release core with its one client (keep-alive, as in the app) against the built-in sandbox, beside `curl` sending the same POST (one process and connection per request).",
+    "Token round trip: `request_token` of the release core with its one client (keep-alive, as in the app) against the built-in sandbox, beside one `curl` process sending the same POST 25 times over one kept-alive connection (`--next`); the first request of each opens the connection and is not counted.",
     "Connections: accepted by a counting proxy in front of the sandbox's OIC origin. Through the window: the URL field points at the proxy and Send is pressed 100 times, each time once the previous response is shown. In the core: 100 `send` calls with no pause between them, a fresh client per run"
     + (f" (runs: {network.get('connectionRuns')})." if network.get("connectionRuns") else "."),
     "20 MB JSON: in the page, from the response status being shown to two animation frames after the viewer has the body (`performance.now()`).",

@@ -3,7 +3,8 @@
 //!
 //! - the token round trip: `request_token` of the app's core (one client,
 //!   built once, as the app does) beside `curl` making the same
-//!   client-credentials POST (one process per request, as a user runs it);
+//!   client-credentials POST from one process over one kept-alive
+//!   connection (`--next`), so both sides reuse their connection;
 //! - how many TCP connections 100 API calls in a row open, counted by a
 //!   small proxy in front of the sandbox's OIC design-time origin, with the
 //!   core's sender (`send::send`), back to back (each call starts as soon as
@@ -68,46 +69,57 @@ async fn main() {
     }
 
     // curl: the same POST (Basic client authentication, the form body,
-    // Oracle's content type), one process per request.
+    // Oracle's content type) from one curl process over one kept-alive
+    // connection (`--next` chains the transfers), like with like: the core
+    // above also reuses its connection. The first transfer opens the
+    // connection and is not counted, as the core's unmeasured first call.
     let basic = format!("{}:{}", credentials.client_id, credentials.client_secret);
     let scope = format!("scope={}", credentials.scope_all);
-    let mut curl = Vec::with_capacity(samples);
+    let token_url = sandbox.token_url();
+    let mut command = Command::new("curl");
+    command.args(["--silent", "--show-error"]);
     for i in 0..=samples {
-        let started = Instant::now();
-        let output = Command::new("curl")
-            .args([
-                "--silent",
-                "--show-error",
-                "--output",
-                "/dev/null",
-                "--write-out",
-                "%{http_code}",
-            ])
+        if i > 0 {
+            command.arg("--next");
+        }
+        command
+            .args(["--output", "/dev/null", "--write-out", "%{http_code} %{time_total} %{num_connects}\\n"])
             .args(["--user", &basic])
-            .args([
-                "--header",
-                "Content-Type: application/x-www-form-urlencoded;charset=UTF-8",
-            ])
+            .args(["--header", "Content-Type: application/x-www-form-urlencoded;charset=UTF-8"])
             .args(["--header", "Accept: application/json"])
             .args(["--data-urlencode", "grant_type=client_credentials"])
             .args(["--data-urlencode", &scope])
-            .arg(sandbox.token_url())
-            .stdin(Stdio::null())
-            .output()
-            .expect("curl could not run (scripts/deps.sh bench installs it)");
-        let elapsed = started.elapsed();
-        let status = String::from_utf8_lossy(&output.stdout).into_owned();
-        assert_eq!(
-            status,
-            "200",
-            "curl's token request failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        if i > 0 {
-            // The first one warms the page cache for curl's binary.
-            curl.push(elapsed);
-        }
+            .arg(&token_url);
     }
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .expect("curl could not run (scripts/deps.sh bench installs it)");
+    assert!(
+        output.status.success(),
+        "curl's token requests failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let transfers: Vec<(String, f64, u32)> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| {
+            let mut words = line.split_whitespace();
+            let status = words.next().unwrap_or_default().to_owned();
+            let seconds = words.next().and_then(|w| w.parse().ok()).unwrap_or(f64::NAN);
+            let connects = words.next().and_then(|w| w.parse().ok()).unwrap_or(0);
+            (status, seconds, connects)
+        })
+        .collect();
+    assert_eq!(transfers.len(), samples + 1, "one line per transfer");
+    assert!(
+        transfers.iter().all(|(status, ..)| status == "200"),
+        "curl's token requests were refused: {transfers:?}"
+    );
+    let curl_connections: u32 = transfers.iter().map(|(_, _, c)| c).sum();
+    let mut curl: Vec<Duration> = transfers[1..]
+        .iter()
+        .map(|(_, seconds, _)| Duration::from_secs_f64(*seconds))
+        .collect();
 
     // Connections for 100 calls: a fresh client per run, as a freshly
     // started app has.
@@ -144,6 +156,7 @@ async fn main() {
         json!({
             "tokenCoreMs": median_ms(&mut core),
             "tokenCurlMs": median_ms(&mut curl),
+            "tokenCurlConnections": curl_connections,
             "tokenSamples": samples,
             "connectionsPer100Calls": median(&mut connections),
             "connectionRuns": connections,
