@@ -9,7 +9,7 @@
 //! follows a rotated refresh token.
 
 use oauth_console_core::send::{ApiResponse, Hop};
-use oauth_console_core::token::Client;
+use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::{IpcError, Secret, Token, TokenView};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -11,7 +11,7 @@ use oauth_console_core::grants::authorization_code::{
     PendingAuthorization,
 };
 use oauth_console_core::http::{HttpClient, HttpSettings};
-use oauth_console_core::token::Client;
+use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::{ClientAuth, Error, IpcError, Secret};
 use oauth_console_sandbox::Sandbox;
 use std::collections::HashMap;

@@ -1,7 +1,7 @@
 use crate::idp;
 use oauth_console_core::grants::client_credentials::ClientCredentials;
 use oauth_console_core::http::{HttpClient, HttpSettings};
-use oauth_console_core::token::Client;
+use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::{request_token, ClientAuth, Error, IpcError, Secret, TokenRequest};
 use std::time::SystemTime;
 

@@ -13,7 +13,7 @@ use oauth_console_core::oracle::{
     self, ApiRefusal, Derived, OracleInputs, RedirectChoice, ScopeKind,
 };
 use oauth_console_core::send::{send, ApiRequest, ApiResponse, FollowAuthorization, Forwarding, RequestBody};
-use oauth_console_core::token::Client;
+use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::{request_token, ClientAuth, Error, IpcError, Secret, Token, TokenRequest};
 use oauth_console_sandbox::Sandbox;
 use serde_json::Value;

@@ -4,7 +4,7 @@
 use crate::idp;
 use oauth_console_core::grants::password::PasswordCredentials;
 use oauth_console_core::http::{HttpClient, HttpSettings};
-use oauth_console_core::token::Client;
+use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::{request_token, ClientAuth, Error, IpcError, Secret, Token, TokenRequest};
 use oauth_console_sandbox::Sandbox;
 use std::time::SystemTime;

@@ -11,7 +11,8 @@ use crate::error::{Error, Result};
 use crate::grants::refresh_token::{self, RefreshToken};
 use crate::http::HttpClient;
 use crate::response::unix_seconds;
-use crate::token::{Client, Token};
+use crate::grants::exchange::Client;
+use crate::token::Token;
 use std::time::{Duration, SystemTime};
 
 /// A token this close to its expiry is refreshed before a request.

@@ -22,7 +22,8 @@ pub mod token;
 
 pub use error::{Error, IpcError, Result};
 pub use secret::Secret;
-pub use token::{request_token, ClientAuth, Token, TokenRequest, TokenView};
+pub use grants::{request_token, TokenRequest};
+pub use token::{ClientAuth, Token, TokenView};
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -47,7 +47,7 @@ use crate::AppState;
 use oauth_console_core::grants::authorization_code::{self, AuthorizationCode, AuthorizationView, PendingAuthorization};
 use oauth_console_core::store::profile::LoginMode;
 use oauth_console_core::store::SecretKind;
-use oauth_console_core::token::Client;
+use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::{expiry, Error, IpcError, Token, TokenView};
 use serde::Serialize;
 use std::process::{Command, Stdio};

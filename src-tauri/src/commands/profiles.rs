@@ -14,7 +14,7 @@ use oauth_console_core::store::{
     self, Kept, KeychainStatus, Notice, Profile, ProfileKind, ProfileStore, Removal,
     SavedSecretState, SecretKind, Settings, TokenSummary, Vault,
 };
-use oauth_console_core::token::Client;
+use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::{Error, IpcError, Secret, Token, TokenRequest, TokenView};
 use serde::Serialize;
 use std::path::PathBuf;

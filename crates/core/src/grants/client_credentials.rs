@@ -12,7 +12,8 @@
 
 use crate::error::Result;
 use crate::http::HttpClient;
-use crate::token::{oauth_client, scopes, Client, Token, Transport};
+use crate::grants::exchange::{oauth_client, scopes, Client, Transport};
+use crate::token::Token;
 use serde::Deserialize;
 use std::time::SystemTime;
 

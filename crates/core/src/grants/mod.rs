@@ -1,7 +1,71 @@
 //! One file per grant type. Each builds its request with `oauth2` and hands it
-//! to the shared exchange path in [`crate::token`].
+//! to the shared exchange path in [`exchange`]; [`request_token`] sends a
+//! [`TokenRequest`] to its grant.
 
 pub mod authorization_code;
 pub mod client_credentials;
+pub mod exchange;
 pub mod password;
 pub mod refresh_token;
+
+use crate::error::Result;
+use crate::http::HttpClient;
+use crate::token::Token;
+use exchange::Client;
+use serde::Deserialize;
+use std::time::SystemTime;
+
+/// A request for a new token, one variant per grant type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "grantType", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TokenRequest {
+    ClientCredentials(client_credentials::ClientCredentials),
+    Password(password::PasswordCredentials),
+    RefreshToken(refresh_token::RefreshToken),
+}
+
+impl TokenRequest {
+    /// The client that asks, and the grant's name as the UI shows it.
+    pub fn client_and_label(&self) -> (Client, &'static str) {
+        match self {
+            TokenRequest::ClientCredentials(g) => (g.client.clone(), "Client Credentials"),
+            TokenRequest::Password(g) => (g.client.clone(), "Password Credentials"),
+            TokenRequest::RefreshToken(g) => (g.client.clone(), "Refresh Token"),
+        }
+    }
+}
+
+/// Sends `request` and reads the answer; `now` stamps the token.
+pub async fn request_token(http: &HttpClient, request: &TokenRequest, now: SystemTime) -> Result<Token> {
+    match request {
+        TokenRequest::ClientCredentials(grant) => client_credentials::request(http, grant, now).await,
+        TokenRequest::Password(grant) => password::request(http, grant, now).await,
+        TokenRequest::RefreshToken(grant) => refresh_token::request(http, grant, now).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::ClientAuth;
+
+    #[test]
+    fn a_token_request_is_read_from_the_ui_json() {
+        let request: TokenRequest = serde_json::from_value(serde_json::json!({
+            "grantType": "client_credentials",
+            "tokenUrl": "https://idcs-x.identity.oraclecloud.com/oauth2/v1/token",
+            "clientId": "abc",
+            "clientSecret": "def",
+            "clientAuth": "request_body",
+            "scope": "https://aud:443urn:opc:resource:consumer::all"
+        }))
+        .unwrap();
+        let TokenRequest::ClientCredentials(grant) = request else {
+            panic!("client_credentials must be read as ClientCredentials")
+        };
+        assert_eq!(grant.client.client_auth, ClientAuth::RequestBody);
+        assert_eq!(grant.client.client_secret.expose(), "def");
+        assert!(!format!("{grant:?}").contains("def"), "Debug must not show the secret");
+    }
+}

@@ -17,7 +17,8 @@
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
 use crate::secret::Secret;
-use crate::token::{oauth_client, requested_scopes, Client, Token, Transport};
+use crate::grants::exchange::{oauth_client, requested_scopes, Client, Transport};
+use crate::token::Token;
 use oauth2::{ResourceOwnerPassword, ResourceOwnerUsername};
 use serde::Deserialize;
 use std::time::SystemTime;
@@ -65,7 +66,8 @@ mod tests {
     use super::*;
     use crate::http::HttpSettings;
     use crate::testing::serve_once;
-    use crate::token::{ClientAuth, TokenRequest};
+    use crate::grants::TokenRequest;
+    use crate::token::ClientAuth;
     use base64::Engine;
 
     const OK: &str =

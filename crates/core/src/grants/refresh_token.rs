@@ -19,7 +19,8 @@
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
 use crate::secret::Secret;
-use crate::token::{oauth_client, scopes, Client, Token, Transport};
+use crate::grants::exchange::{oauth_client, scopes, Client, Transport};
+use crate::token::Token;
 use serde::Deserialize;
 use std::time::SystemTime;
 
@@ -69,7 +70,8 @@ mod tests {
     use super::*;
     use crate::http::HttpSettings;
     use crate::testing::serve_once;
-    use crate::token::{ClientAuth, TokenRequest};
+    use crate::grants::TokenRequest;
+    use crate::token::ClientAuth;
     use crate::IpcError;
     use base64::Engine;
 

@@ -18,7 +18,8 @@ use crate::error::{Error, Result};
 use crate::grants::client_credentials::ClientCredentials;
 use crate::http::{endpoint_url, proxy_display, HttpSettings, LOOPBACK_NO_PROXY};
 use crate::secret::Secret;
-use crate::token::{scopes, ClientAuth};
+use crate::grants::exchange::scopes;
+use crate::token::ClientAuth;
 use base64::Engine;
 use http::Method;
 
@@ -249,7 +250,7 @@ fn quote(word: &str) -> String {
 mod tests {
     use super::*;
     use crate::send::redirect::Forwarding;
-    use crate::token::Client;
+    use crate::grants::exchange::Client;
     use std::time::Duration;
 
     fn api(json: serde_json::Value) -> ApiRequest {

@@ -1,0 +1,186 @@
+//! The one token-exchange path every grant uses: `oauth2` builds the
+//! request, [`Transport`] sends it with the app's client and keeps the raw
+//! response, and [`crate::response`] reads it.
+
+use crate::error::{Error, Result};
+use crate::http::{endpoint_url, HttpClient, TOKEN_RESPONSE_LIMIT};
+use crate::response::{parse_token_response, RawResponse};
+use crate::secret::Secret;
+use crate::token::{ClientAuth, Token};
+use oauth2::basic::BasicClient;
+use oauth2::{AuthType, ClientId, ClientSecret, EndpointNotSet, EndpointSet, HttpRequest, HttpResponse, Scope, TokenUrl};
+use serde::Deserialize;
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+/// The confidential application, as the identity domain knows it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Client {
+    pub token_url: String,
+    pub client_id: String,
+    #[serde(default)]
+    pub client_secret: Secret,
+    #[serde(default)]
+    pub client_auth: ClientAuth,
+}
+
+pub(crate) type OAuthClient = BasicClient<EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
+
+/// The `oauth2` client for `client`, after checking what the user typed.
+pub(crate) fn oauth_client(client: &Client) -> Result<OAuthClient> {
+    let token_url = endpoint_url("Access Token URL", &client.token_url)?;
+    let client_id = client.client_id.trim();
+    if client_id.is_empty() {
+        return Err(Error::MissingField { field: "Client ID" });
+    }
+    let mut oauth = BasicClient::new(ClientId::new(client_id.to_owned()))
+        .set_token_uri(TokenUrl::from_url(token_url))
+        .set_auth_type(match client.client_auth {
+            ClientAuth::BasicHeader => AuthType::BasicAuth,
+            ClientAuth::RequestBody => AuthType::RequestBody,
+        });
+    if !client.client_secret.is_empty() {
+        oauth = oauth.set_client_secret(ClientSecret::new(client.client_secret.expose().to_owned()));
+    }
+    Ok(oauth)
+}
+
+/// The scope field split the way `oauth2` joins it again: on white space.
+pub(crate) fn scopes(scope: &str) -> impl Iterator<Item = Scope> + '_ {
+    scope.split_whitespace().map(|s| Scope::new(s.to_owned()))
+}
+
+/// The scopes to ask for: the Scope field, plus `offline_access` (once) when
+/// the user ticked "Request refresh token (offline_access)".
+pub(crate) fn requested_scopes(scope: &str, offline_access: bool) -> Vec<Scope> {
+    let mut requested: Vec<Scope> = scopes(scope).collect();
+    if offline_access && !requested.iter().any(|s| s.as_str() == OFFLINE_ACCESS) {
+        requested.push(Scope::new(OFFLINE_ACCESS.to_owned()));
+    }
+    requested
+}
+
+/// The scope that asks the identity domain for a refresh token.
+pub const OFFLINE_ACCESS: &str = "offline_access";
+
+/// Sends the requests `oauth2` builds, through the app's client, and keeps the
+/// raw response so that it is read by [`parse_token_response`] whatever
+/// `oauth2` made of it (its errors drop HTML bodies and status details).
+pub(crate) struct Transport {
+    http: HttpClient,
+    url: String,
+    last: Mutex<Option<RawResponse>>,
+    failure: Mutex<Option<Error>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("transport failed")]
+pub(crate) struct TransportFailed;
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Transport {
+    type Error = TransportFailed;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = std::result::Result<HttpResponse, TransportFailed>> + Send + 'c>>;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
+        Box::pin(self.send(request))
+    }
+}
+
+impl Transport {
+    pub(crate) fn new(http: &HttpClient, url: &str) -> Self {
+        Transport {
+            http: http.clone(),
+            url: url.to_owned(),
+            last: Mutex::new(None),
+            failure: Mutex::new(None),
+        }
+    }
+
+    async fn send(&self, mut request: HttpRequest) -> std::result::Result<HttpResponse, TransportFailed> {
+        // Oracle's documents send the form with an explicit charset.
+        if let Some(ct) = request.headers().get(http::header::CONTENT_TYPE) {
+            if ct.as_bytes().eq_ignore_ascii_case(b"application/x-www-form-urlencoded") {
+                request.headers_mut().insert(
+                    http::header::CONTENT_TYPE,
+                    http::HeaderValue::from_static("application/x-www-form-urlencoded;charset=UTF-8"),
+                );
+            }
+        }
+        let outcome = async {
+            let request = reqwest::Request::try_from(request)?;
+            let mut response = self.http.reqwest().execute(request).await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = crate::http::read_capped(&mut response, TOKEN_RESPONSE_LIMIT).await?;
+            if body.truncated_at.is_none() {
+                self.http.body_finished();
+            }
+            Ok::<_, reqwest::Error>((status, headers, body))
+        }
+        .await;
+        match outcome {
+            Ok((status, _, body)) if body.truncated_at.is_some() => {
+                *lock(&self.failure) = Some(Error::ResponseTooLarge {
+                    what: "the token endpoint",
+                    status: status.as_u16(),
+                    limit: TOKEN_RESPONSE_LIMIT,
+                });
+                Err(TransportFailed)
+            }
+            Ok((status, headers, body)) => {
+                let body = body.bytes;
+                let content_type = headers
+                    .get(http::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                *lock(&self.last) = Some(RawResponse {
+                    status: status.as_u16(),
+                    content_type,
+                    body: body.clone(),
+                });
+                let mut response = HttpResponse::new(body);
+                *response.status_mut() = status;
+                *response.headers_mut() = headers;
+                Ok(response)
+            }
+            Err(error) => {
+                *lock(&self.failure) = Some(self.http.classify(&error, &self.url));
+                Err(TransportFailed)
+            }
+        }
+    }
+
+    /// The shared end of every exchange: a transport failure, else whatever
+    /// the server answered, read by [`parse_token_response`].
+    pub(crate) fn finish<T, E>(self, oauth_outcome: std::result::Result<T, E>, now: SystemTime) -> Result<Token>
+    where
+        E: std::error::Error,
+    {
+        if let Some(failure) = lock(&self.failure).take() {
+            return Err(failure);
+        }
+        match lock(&self.last).take() {
+            Some(raw) => parse_token_response(&raw, now),
+            None => Err(Error::Internal(match oauth_outcome {
+                Ok(_) => "the token request finished without a response".into(),
+                Err(e) => format!("the token request could not be built: {e}"),
+            })),
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_split_on_any_white_space() {
+        let split: Vec<String> = scopes("  a:b/c  offline_access\n").map(|s| s.to_string()).collect();
+        assert_eq!(split, ["a:b/c", "offline_access"]);
+    }
+}
