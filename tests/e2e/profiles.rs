@@ -161,6 +161,56 @@ async fn the_first_launch_selects_the_sandbox_profile_with_its_credentials_marke
     app.close().await;
 }
 
+async fn is_read_only(app: &App, label: &str) -> bool {
+    app.field(label).await.prop("readOnly").await.unwrap().as_deref() == Some("true")
+}
+
+#[tokio::test]
+async fn the_sandbox_profile_keeps_what_the_user_may_edit_and_duplicate_to_edit_makes_an_editable_copy_across_a_restart() {
+    let config = fresh_config_home();
+    let app = App::launch_with_config(&config).await;
+    app.text_when("sandbox-badge", "the sandbox badge", |t| !t.is_empty()).await;
+    app.profile_shown().await;
+    for label in ["Access Token URL", "Client ID", "Client Secret", "Scope", "Username", "Password", "Auth URL", "Callback URL"] {
+        assert!(is_read_only(&app, label).await, "{label} is filled from the sandbox at each launch, so it is read-only");
+    }
+    assert!(!is_read_only(&app, "URL").await, "the request is the user's to edit");
+    // What the user may still edit on the Sandbox profile.
+    app.choose("Client Authentication", "Send client credentials in body").await;
+    app.choose("Grant Type", "Password Credentials").await;
+    saved(&app).await;
+
+    app.click("Duplicate to edit").await;
+    let notices = app.text_when("notices", "the copy's notice", |t| t.contains("editable copy")).await;
+    assert!(notices.contains("Sandbox (copy)"), "the notice names the copy: {notices}");
+    app.profile_shown().await;
+    assert_eq!(selected_profile(&app).await, "Sandbox (copy)");
+    assert_eq!(profile_names(&app).await, ["Sandbox", "Sandbox (copy)"]);
+    assert!(app.client.find(Locator::Id("sandbox-badge")).await.unwrap().text().await.unwrap().is_empty(), "the copy is no sandbox");
+    assert!(!is_read_only(&app, "Access Token URL").await, "the copy's fields are editable");
+    let token_url = app.value_of("Access Token URL").await;
+    assert!(token_url.starts_with("http://127.0.0.1:"), "the copy starts with the sandbox's values: {token_url}");
+    assert_eq!(app.value_of("Client Authentication").await, "request_body", "and with the Sandbox profile's choices");
+    app.fill("Client ID", "edited-client-id").await;
+    saved(&app).await;
+    app.close().await;
+
+    // Restart.
+    let app = App::launch_with_config(&config).await;
+    app.profile_shown().await;
+    assert_eq!(selected_profile(&app).await, "Sandbox (copy)", "the app reopens on the copy");
+    assert_eq!(app.value_of("Client ID").await, "edited-client-id", "the copy's edit survives a restart");
+    assert_eq!(app.value_of("Access Token URL").await, token_url, "the copy keeps the URL it was made with");
+    app.choose("Profile", "Sandbox").await;
+    app.text_when("sandbox-badge", "the sandbox badge", |t| !t.is_empty()).await;
+    app.profile_shown().await;
+    assert_eq!(app.value_of("Grant Type").await, "password", "the Sandbox profile's grant survives a restart");
+    assert_eq!(app.value_of("Client Authentication").await, "request_body", "its client authentication too");
+    assert!(is_read_only(&app, "Client ID").await, "still read-only after a restart");
+    assert_ne!(app.value_of("Client ID").await, "edited-client-id", "the copy's edit is not the Sandbox's");
+    app.close().await;
+}
+
 #[tokio::test]
 async fn a_profile_with_its_fields_and_tokens_is_back_after_a_restart() {
     let config = fresh_config_home();

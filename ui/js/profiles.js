@@ -184,8 +184,25 @@ function renderBar() {
   $("profile-delete").title = profiles.length < 2 ? "The only profile cannot be deleted" : "";
 }
 
+/**
+ * The Sandbox profile's fields that the running sandbox fills at every
+ * launch (its ports change): read-only there, so no edit is thrown away
+ * at the next launch. Duplicate to edit makes an ordinary copy.
+ */
+const SANDBOX_OWNED = ["token-url", "auth-url", "callback-url", "client-id", "client-secret", "scope", "username", "password", "trusted-hosts"];
+
+function lockSandboxOwned(locked) {
+  for (const id of SANDBOX_OWNED) {
+    const field = $(id);
+    if (!field) continue;
+    field.readOnly = locked;
+    field.toggleAttribute("data-sandbox-owned", locked);
+  }
+}
+
 function renderSandbox(profile) {
   const sandbox = isSandbox(profile);
+  lockSandboxOwned(sandbox);
   $("sandbox-badge").hidden = !sandbox;
   $("sandbox-note").hidden = !sandbox;
   const list = $("sandbox-credentials");
@@ -324,6 +341,33 @@ async function renameProfile(name) {
   renderBar();
 }
 
+/**
+ * Duplicate to edit, on the Sandbox profile: a copy of it as an ordinary
+ * profile, with the running sandbox's URLs and credentials written in, which
+ * the user may change. The Sandbox profile itself stays as it is.
+ */
+async function duplicateSandboxToEdit() {
+  const s = state.sandbox;
+  if (!s || !isSandbox(state.current)) return;
+  await flush();
+  try {
+    const snapshot = await call("duplicate_profile", { id: state.current.id });
+    const copy = { ...withSandbox(snapshot.current, s), kind: "generic" };
+    await call("save_profile", { profile: copy });
+    await call("put_secret", { profileId: copy.id, kind: "client_secret", value: s.clientSecret, tokenUrl: copy.tokenUrl });
+    await call("put_secret", { profileId: copy.id, kind: "password", value: s.password, tokenUrl: copy.tokenUrl });
+    await showSnapshot(await call("app_state"));
+    addNotice({
+      code: "sandbox_copy",
+      message: `“${copy.name}” is an editable copy of the Sandbox profile: change any field. ` +
+        "The Sandbox profile stays as it was and is filled from the sandbox at each launch; " +
+        "this copy keeps this launch's ports, which change when the app restarts.",
+    });
+  } catch (error) {
+    addNotice({ code: "duplicate_failed", ...normalizeError(error) });
+  }
+}
+
 async function duplicateProfile() {
   await flush();
   try {
@@ -435,6 +479,7 @@ export function wireProfiles() {
   $("profile-rename").addEventListener("click", () =>
     openNameDialog({ title: "Rename profile", ok: "Rename profile", name: state.current?.name ?? "", action: renameProfile }));
   $("profile-duplicate").addEventListener("click", duplicateProfile);
+  $("sandbox-duplicate").addEventListener("click", duplicateSandboxToEdit);
   $("profile-delete").addEventListener("click", confirmDelete);
   $("profile-dialog-form").addEventListener("submit", submitName);
   $("profile-dialog-cancel").addEventListener("click", () => $("profile-dialog").close());
