@@ -211,6 +211,42 @@ async fn the_sandbox_profile_keeps_what_the_user_may_edit_and_duplicate_to_edit_
     app.close().await;
 }
 
+/// A panel that cannot show a profile (here the Saved requests list is gone
+/// from the page, as a bug in that panel would leave it) must not lead to
+/// the half-shown profile being saved over the stored one: its other panels
+/// would hold the new values, the failed one whatever it showed before.
+#[tokio::test]
+async fn a_profile_one_panel_cannot_show_is_reported_and_never_saved_over() {
+    let config = fresh_config_home();
+    let app = App::launch_with_config(&config).await;
+    app.profile_shown().await;
+    app.new_profile("Production").await;
+    app.fill("Client ID", "stored-client-id").await;
+    saved(&app).await;
+    app.choose("Profile", "Sandbox").await;
+    app.profile_shown().await;
+
+    app.client
+        .execute("document.getElementById('saved-request').remove();", vec![])
+        .await
+        .unwrap();
+    app.choose("Profile", "Production").await;
+    app.profile_shown().await;
+    let notices = app.text_when("notices", "the panel's failure", |t| t.contains("could not be shown completely")).await;
+    assert!(notices.contains("Production") && notices.contains("Saved requests"), "names the profile and the panel: {notices}");
+    assert_eq!(app.value_of("Client ID").await, "stored-client-id", "the other panels are shown");
+
+    app.fill("Client ID", "typed-after-a-failed-load").await;
+    let status = app.text_when("save-status", "that nothing is saved", |t| t.starts_with("Not saved")).await;
+    assert!(status.contains("not shown completely"), "{status}");
+    // Longer than the save delay: a save would have happened by now.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let file = read_settings(&config);
+    assert!(file.contains("stored-client-id"), "the stored profile is intact: {file}");
+    assert!(!file.contains("typed-after-a-failed-load"), "nothing was saved over it: {file}");
+    app.close().await;
+}
+
 #[tokio::test]
 async fn a_profile_with_its_fields_and_tokens_is_back_after_a_restart() {
     let config = fresh_config_home();

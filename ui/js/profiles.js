@@ -16,6 +16,7 @@ const state = {
   current: null, // the current profile as stored (the base of every save)
   sandbox: null, // the running sandbox's URLs and credentials, once started
   loading: false, // true while a profile is being shown: edits are not saved
+  loadFailed: false, // true when a panel could not show the profile: nothing is saved over it
   shown: 0, // counts showSnapshot calls, so a late one does not overwrite a newer one
   dismissed: new Set(),
   localNotices: [],
@@ -36,11 +37,15 @@ const saving = { timers: new Map(), inFlight: 0, failed: null };
 function showSaveStatus() {
   const status = $("save-status");
   const pending = saving.timers.size + saving.inFlight;
-  status.classList.toggle("failed", Boolean(saving.failed) && pending === 0);
+  status.classList.toggle("failed", state.loadFailed || (Boolean(saving.failed) && pending === 0));
+  status.title = saving.failed?.hint ?? "";
+  if (state.loadFailed && pending === 0) {
+    status.textContent = "Not saved: this profile was not shown completely";
+    return;
+  }
   if (pending > 0) status.textContent = saving.inFlight > 0 ? "Saving…" : "Unsaved changes";
   else if (saving.failed) status.textContent = `Not saved: ${saving.failed.message}`;
   else status.textContent = "Saved";
-  status.title = saving.failed?.hint ?? "";
 }
 
 /** Runs `work` after a pause in typing; the last call for `key` wins. */
@@ -109,6 +114,12 @@ function profileToSave() {
 
 function onProfileEdited() {
   if (state.loading || !state.current) return;
+  // Saving a half-shown profile would write the failed panel's stale fields
+  // (another profile's, or empty ones) over the stored profile.
+  if (state.loadFailed) {
+    showSaveStatus();
+    return;
+  }
   schedule("profile", async () => {
     const profile = profileToSave();
     const rememberChanged = Boolean(state.current?.rememberPassword) !== Boolean(profile.rememberPassword);
@@ -221,6 +232,23 @@ function renderSandbox(profile) {
     ...rows.flatMap(([name, value]) => [el("dt", { text: name }), el("dd", { text: value })]));
 }
 
+const NOT_SHOWN = "profile_not_shown";
+
+/** Says which panels could not show the profile; from then on nothing is saved over it. */
+function showLoadFailures(profile, failures) {
+  state.loadFailed = failures.length > 0;
+  state.localNotices = state.localNotices.filter((n) => n.code !== NOT_SHOWN);
+  renderNotices();
+  if (!state.loadFailed) return;
+  const panels = failures.map(({ panel, error }) => `${panel ?? "A panel"}: ${normalizeError(error).message}`);
+  addNotice({
+    code: NOT_SHOWN,
+    message: `The profile “${profile.name}” could not be shown completely (${panels.join("; ")}). ` +
+      "Nothing you change in it is saved, so the stored profile stays as it was.",
+    hint: "Switch to another profile and back, or restart the app. If it happens again, report it with this message.",
+  });
+}
+
 /** Fills every panel with the snapshot's current profile. */
 async function showSnapshot(snapshot) {
   const turn = ++state.shown;
@@ -241,7 +269,7 @@ async function showSnapshot(snapshot) {
       }
     }
     if (turn !== state.shown) return; // another profile was chosen meanwhile
-    loadProfile(shown);
+    showLoadFailures(shown, loadProfile(shown));
     if (isSandbox(shown) && state.sandbox) {
       $("client-secret").value = state.sandbox.clientSecret;
       if ($("password")) $("password").value = state.sandbox.password;
