@@ -22,7 +22,7 @@ fn settings_file(config_home: &str) -> PathBuf {
     Path::new(config_home).join("dev.oauthconsole.desktop").join("profiles.json")
 }
 
-fn read_settings(config_home: &str) -> String {
+pub(crate) fn read_settings(config_home: &str) -> String {
     std::fs::read_to_string(settings_file(config_home)).unwrap_or_else(|e| panic!("no settings file in {config_home}: {e}"))
 }
 
@@ -51,11 +51,11 @@ async fn fill_client_credentials(app: &App) {
     app.choose("Client Authentication", "Send client credentials in body").await;
 }
 
-async fn saved(app: &App) {
+pub(crate) async fn saved(app: &App) {
     app.text_when("save-status", "Saved", |t| t == "Saved").await;
 }
 
-async fn selected_profile(app: &App) -> String {
+pub(crate) async fn selected_profile(app: &App) -> String {
     app.client
         .execute("const s = document.getElementById('profile'); return s.options[s.selectedIndex]?.text ?? '';", vec![])
         .await
@@ -74,12 +74,12 @@ async fn profile_names(app: &App) -> Vec<String> {
     serde_json::from_value(names).unwrap()
 }
 
-async fn placeholder(app: &App, id: &str) -> String {
+pub(crate) async fn placeholder(app: &App, id: &str) -> String {
     let field = app.client.find(Locator::Id(id)).await.unwrap();
     field.attr("placeholder").await.unwrap().unwrap_or_default()
 }
 
-async fn wait_until<F, Fut>(what: &str, mut ready: F)
+pub(crate) async fn wait_until<F, Fut>(what: &str, mut ready: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
