@@ -377,6 +377,7 @@ async function renameProfile(name) {
 async function duplicateSandboxToEdit() {
   const s = state.sandbox;
   if (!s || !isSandbox(state.current)) return;
+  document.body.dataset.profileLoading = "true";
   await flush();
   try {
     const snapshot = await call("duplicate_profile", { id: state.current.id });
@@ -392,6 +393,7 @@ async function duplicateSandboxToEdit() {
         "this copy keeps this launch's ports, which change when the app restarts.",
     });
   } catch (error) {
+    delete document.body.dataset.profileLoading;
     addNotice({ code: "duplicate_failed", ...normalizeError(error) });
   }
 }
