@@ -208,6 +208,13 @@ async fn the_sandbox_profile_keeps_what_the_user_may_edit_and_duplicate_to_edit_
     assert_eq!(app.value_of("Client Authentication").await, "request_body", "its client authentication too");
     assert!(is_read_only(&app, "Client ID").await, "still read-only after a restart");
     assert_ne!(app.value_of("Client ID").await, "edited-client-id", "the copy's edit is not the Sandbox's");
+
+    // The profile bar's Duplicate, on the Sandbox profile, makes an editable copy too.
+    app.click("Duplicate").await;
+    app.text_when("notices", "the copy's notice", |t| t.contains("editable copy")).await;
+    wait_until("an editable copy", || async { !is_read_only(&app, "Client ID").await }).await;
+    app.profile_shown().await;
+    assert_eq!(profile_names(&app).await.len(), 3, "{:?}", profile_names(&app).await);
     app.close().await;
 }
 

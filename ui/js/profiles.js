@@ -393,12 +393,19 @@ async function duplicateSandboxToEdit() {
         "this copy keeps this launch's ports, which change when the app restarts.",
     });
   } catch (error) {
-    delete document.body.dataset.profileLoading;
     addNotice({ code: "duplicate_failed", ...normalizeError(error) });
+    // Show what the store holds now (the copy, if it was made), not a guess.
+    try {
+      await showSnapshot(await call("app_state"));
+    } catch {
+      delete document.body.dataset.profileLoading;
+    }
   }
 }
 
 async function duplicateProfile() {
+  // A copy of the Sandbox profile is only useful as an editable one.
+  if (isSandbox(state.current) && state.sandbox) return duplicateSandboxToEdit();
   await flush();
   try {
     await showSnapshot(await call("duplicate_profile", { id: state.current.id }));
