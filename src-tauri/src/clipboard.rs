@@ -6,6 +6,7 @@
 //! whatever the user copied meanwhile is left alone. Clipboard calls block
 //! (X11 round trips), so they run on a blocking thread, never the main one.
 
+use crate::error::ShellError;
 use oauth_console_core::{IpcError, Secret};
 use std::time::Duration;
 use tauri::AppHandle;
@@ -43,8 +44,8 @@ pub async fn write(app: &AppHandle, copy: Copy, clear_seconds: u64) -> Result<u6
         }
     })
     .await
-    .map_err(|e| failed(e.to_string()))?;
-    written.map_err(|e| failed(e.to_string()))?;
+    .map_err(|e| ShellError::Clipboard(e.to_string()))?;
+    written.map_err(|e| ShellError::Clipboard(e.to_string()))?;
     let Some(secret) = secret else { return Ok(0) };
     if clear_seconds > 0 {
         let app = app.clone();
@@ -60,12 +61,4 @@ pub async fn write(app: &AppHandle, copy: Copy, clear_seconds: u64) -> Result<u6
         });
     }
     Ok(clear_seconds)
-}
-
-fn failed(reason: String) -> IpcError {
-    IpcError {
-        code: "clipboard".into(),
-        message: format!("The clipboard could not be written: {reason}"),
-        hint: Some("Try again; another program may hold the clipboard.".into()),
-    }
 }

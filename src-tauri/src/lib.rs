@@ -4,6 +4,7 @@
 
 mod clipboard;
 mod commands;
+mod error;
 mod shelf;
 mod webkit;
 

@@ -8,6 +8,7 @@
 //! app installs at start ([`TokenShelf::on_replace`]), so the saved copy
 //! follows a rotated refresh token.
 
+use crate::error::ShellError;
 use oauth_console_core::send::{ApiResponse, Hop};
 use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::{IpcError, Secret, Token, TokenView};
@@ -144,13 +145,9 @@ impl TokenShelf {
     /// Use Token: how the token goes into `Authorization`.
     pub fn attach(&self, id: &str, attached: Attachment) -> Result<(), IpcError> {
         let mut tokens = self.lock();
-        let held = tokens.get_mut(id).ok_or_else(unknown_token)?;
+        let held = tokens.get_mut(id).ok_or(ShellError::UnknownToken)?;
         if attached.id_token && held.token.id_token.is_none() {
-            return Err(IpcError {
-                code: "no_id_token".into(),
-                message: "This token came without an ID token".into(),
-                hint: Some("Untick \"Use ID token instead\", or ask for the openid scope to get an ID token.".into()),
-            });
+            return Err(ShellError::NoIdToken.into());
         }
         held.attached = attached;
         Ok(())
@@ -190,25 +187,17 @@ impl TokenShelf {
 
     pub fn reveal(&self, id: &str, kind: &str) -> Result<String, IpcError> {
         let tokens = self.lock();
-        let token = &tokens.get(id).ok_or_else(unknown_token)?.token;
+        let token = &tokens.get(id).ok_or(ShellError::UnknownToken)?.token;
         let value = match kind {
             "access" => Some(&token.access_token),
             "id" => token.id_token.as_ref(),
             _ => None,
         };
-        value.map(|v| v.expose().to_owned()).ok_or_else(unknown_token)
+        value.map(|v| v.expose().to_owned()).ok_or_else(|| ShellError::UnknownToken.into())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Held>> {
         self.tokens.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-fn unknown_token() -> IpcError {
-    IpcError {
-        code: "unknown_token".into(),
-        message: "That token is no longer held by the app".into(),
-        hint: Some("Get a new access token.".into()),
     }
 }
 

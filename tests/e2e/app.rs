@@ -184,6 +184,21 @@ impl App {
         self.profile_shown().await;
     }
 
+    /// On the Sandbox profile, whose sandbox-filled fields are read-only:
+    /// Duplicate to edit, and wait until the editable copy is shown.
+    pub async fn duplicate_sandbox_to_edit(&self) {
+        self.profile_shown().await;
+        self.click("Duplicate to edit").await;
+        let started = Instant::now();
+        let script = "return !document.body.dataset.profileLoading && document.getElementById('sandbox-badge').hidden \
+                      && !document.getElementById('token-url').readOnly;";
+        while !self.client.execute(script, vec![]).await.ok().and_then(|v| v.as_bool()).unwrap_or(false) {
+            assert!(started.elapsed() < WAIT, "the editable copy of the Sandbox profile was not shown within {WAIT:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.profile_shown().await;
+    }
+
     /// Waits until the profile bar's dialogs are closed and the current
     /// profile fills every panel (after New, Duplicate, Delete, a switch).
     pub async fn profile_shown(&self) {

@@ -2,6 +2,8 @@ use crate::app::{idp, App};
 use std::time::Duration;
 
 async fn fill_client_credentials(app: &App, secret: &str) {
+    // A first launch shows the Sandbox profile, whose URLs and client are read-only.
+    app.duplicate_sandbox_to_edit().await;
     app.choose("Grant Type", "Client Credentials").await;
     app.fill("Access Token URL", &idp("OC_IDP_TOKEN_URL")).await;
     app.fill("Client ID", &idp("OC_IDP_CC_CLIENT_ID")).await;

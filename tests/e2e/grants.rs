@@ -83,6 +83,7 @@ async fn sandbox_urls(app: &App) -> (String, String) {
 /// a refresh token and an ID token asked for.
 async fn sandbox_authorization_code(app: &App, callback: &str, mode: &str) {
     let (_, auth_url) = sandbox_urls(app).await;
+    app.duplicate_sandbox_to_edit().await;
     let scope = app.value_of("Scope").await;
     app.choose("Grant Type", "Authorization Code").await;
     app.fill("Auth URL", &auth_url).await;
@@ -156,6 +157,7 @@ fn listening(port: u16) -> bool {
 async fn the_password_grant_gets_a_sandbox_token_with_a_refresh_token() {
     let (app, _) = launch("password", &[]).await;
     sandbox_urls(&app).await;
+    app.duplicate_sandbox_to_edit().await;
     app.choose("Grant Type", "Password Credentials").await;
     app.fill("Username", SANDBOX_USER).await;
     app.fill("Password", SANDBOX_PASSWORD).await;
@@ -178,6 +180,7 @@ async fn the_password_grant_gets_a_sandbox_token_with_a_refresh_token() {
 async fn a_wrong_password_says_the_user_needs_a_local_password_and_the_service_invoker_role() {
     let (app, _) = launch("wrong-password", &[]).await;
     sandbox_urls(&app).await;
+    app.duplicate_sandbox_to_edit().await;
     app.choose("Grant Type", "Password Credentials").await;
     app.fill("Username", SANDBOX_USER).await;
     app.fill("Password", "not-the-password").await;
@@ -368,6 +371,7 @@ async fn a_refused_refresh_token_marks_the_token_expired_and_asks_for_a_new_one(
 #[tokio::test]
 async fn refresh_rotates_the_token_and_the_details_follow() {
     let (app, _) = launch("refresh", &[]).await;
+    app.duplicate_sandbox_to_edit().await;
     app.choose("Grant Type", "Password Credentials").await;
     app.fill("Access Token URL", &idp("OC_IDP_TOKEN_URL")).await;
     app.fill("Client ID", &idp("OC_IDP_PW_CLIENT_ID")).await;
@@ -400,6 +404,7 @@ async fn a_token_about_to_expire_is_refreshed_before_the_request_is_sent() {
     // in which auto-refresh acts.
     let (app, _) = launch("auto-refresh", &[("OAUTH_CONSOLE_SANDBOX_TOKEN_TTL", "30")]).await;
     sandbox_urls(&app).await;
+    app.duplicate_sandbox_to_edit().await;
     app.choose("Grant Type", "Password Credentials").await;
     app.fill("Username", SANDBOX_USER).await;
     app.fill("Password", SANDBOX_PASSWORD).await;
@@ -423,6 +428,7 @@ async fn a_token_about_to_expire_is_refreshed_before_the_request_is_sent() {
 #[tokio::test]
 async fn the_third_party_server_signs_in_through_the_login_window_and_clear_login_session_forgets_it() {
     let (app, home) = launch("third-party-window", &[]).await;
+    app.duplicate_sandbox_to_edit().await;
     app.choose("Grant Type", "Authorization Code").await;
     app.fill("Access Token URL", &idp("OC_IDP_TOKEN_URL")).await;
     app.fill("Auth URL", &idp("OC_IDP_AUTH_URL")).await;

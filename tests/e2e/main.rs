@@ -17,3 +17,4 @@ mod private_keychain;
 mod profiles;
 mod sandbox;
 mod saved_requests;
+mod stored_profile;

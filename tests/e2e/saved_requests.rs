@@ -65,3 +65,145 @@ async fn saving_a_request_without_a_name_asks_for_one_and_keeps_the_request() {
     assert_eq!(app.value_of("URL").await, url, "nothing the user typed is lost");
     app.close().await;
 }
+
+/// One request as a local API on 127.0.0.1 received it.
+#[derive(Debug, Clone)]
+struct Received {
+    request_line: String,
+    content_type: Option<String>,
+    body: String,
+}
+
+/// An API on 127.0.0.1 that answers 200 to everything and keeps what it was sent.
+async fn recording_api() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Received>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = received.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let record = record.clone();
+            tokio::spawn(async move {
+                // Keep-alive: several requests may come on one connection.
+                let mut data = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => data.extend_from_slice(&chunk[..n]),
+                        }
+                        continue;
+                    };
+                    let head = String::from_utf8_lossy(&data[..end]).into_owned();
+                    let header = |name: &str| {
+                        head.lines().skip(1).find_map(|l| {
+                            let (n, v) = l.split_once(':')?;
+                            n.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+                        })
+                    };
+                    let length: usize = header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+                    while data.len() < end + 4 + length {
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => data.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let body = String::from_utf8_lossy(&data[end + 4..end + 4 + length]).into_owned();
+                    record.lock().unwrap().push(Received {
+                        request_line: head.lines().next().unwrap_or_default().to_owned(),
+                        content_type: header("content-type"),
+                        body,
+                    });
+                    data.drain(..end + 4 + length);
+                    let answer = "{\"ok\":true}";
+                    let response = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{answer}",
+                        answer.len()
+                    );
+                    if stream.write_all(response.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (base, received)
+}
+
+#[tokio::test]
+async fn saved_requests_with_every_body_kind_load_and_send_after_a_restart() {
+    let (base, received) = recording_api().await;
+    let config = fresh_config_home();
+    let app = App::launch_with_config(&config).await;
+    app.profile_shown().await;
+    app.new_profile("Bodies").await;
+    app.click_tab("Body").await;
+    // (saved request name, method, body type, body)
+    let kinds = [
+        ("No body", "GET", "none", ""),
+        ("JSON body", "POST", "raw JSON", "{\"fake\":\"json-body\"}"),
+        ("Form body", "PUT", "x-www-form-urlencoded", ""),
+        ("Text body", "PATCH", "text", "fake text body"),
+    ];
+    for (name, method, body_kind, body) in kinds {
+        app.choose("Method", method).await;
+        app.fill("URL", &format!("{base}/{}", name.replace(' ', "-"))).await;
+        app.choose("Body type", body_kind).await;
+        match body_kind {
+            "raw JSON" | "text" => app.fill("Body", body).await,
+            "x-www-form-urlencoded" => {
+                app.click("Add field").await;
+                let last = |label: &str| format!("(//tbody[@id='form-rows']//input[@aria-label='{label}'])[last()]");
+                app.client.find(Locator::XPath(&last("Field name"))).await.unwrap().send_keys("note").await.unwrap();
+                app.client.find(Locator::XPath(&last("Field value"))).await.unwrap().send_keys("fake-form-value").await.unwrap();
+            }
+            _ => {}
+        }
+        app.fill("Request name", name).await;
+        app.click("Save request").await;
+        app.text_when("saved-request-status", "the confirmation", |t| t == format!("Saved \"{name}\".")).await;
+    }
+    settled(&app).await;
+    app.close().await;
+
+    // Restart, then fill each saved request in and send it.
+    let app = App::launch_with_config(&config).await;
+    app.profile_shown().await;
+    for (n, (name, method, _, _)) in kinds.iter().enumerate() {
+        app.choose("Saved requests", &format!("{name} ({method})")).await;
+        app.text_when("saved-request-status", "the fill", |t| t.starts_with("Filled in")).await;
+        app.click("Send").await;
+        let started = std::time::Instant::now();
+        while received.lock().unwrap().len() <= n {
+            assert!(started.elapsed() < std::time::Duration::from_secs(20), "{name} was never sent");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        app.text_when("response-status", "200 OK", |t| t == "200 OK").await;
+    }
+    let received = received.lock().unwrap().clone();
+    let line = |r: &Received| r.request_line.clone();
+    assert_eq!(
+        received.iter().map(line).collect::<Vec<_>>(),
+        [
+            "GET /No-body HTTP/1.1",
+            "POST /JSON-body HTTP/1.1",
+            "PUT /Form-body HTTP/1.1",
+            "PATCH /Text-body HTTP/1.1"
+        ],
+        "each saved request went out with its method and URL"
+    );
+    assert_eq!((received[0].content_type.as_deref(), received[0].body.as_str()), (None, ""), "no body");
+    assert_eq!(received[1].content_type.as_deref(), Some("application/json"));
+    assert_eq!(received[1].body, "{\"fake\":\"json-body\"}");
+    assert!(
+        received[2].content_type.as_deref().is_some_and(|t| t.starts_with("application/x-www-form-urlencoded")),
+        "{:?}",
+        received[2].content_type
+    );
+    assert_eq!(received[2].body, "note=fake-form-value");
+    assert!(received[3].content_type.as_deref().is_some_and(|t| t.starts_with("text/plain")), "{:?}", received[3].content_type);
+    assert_eq!(received[3].body, "fake text body");
+    app.close().await;
+}

@@ -94,6 +94,7 @@ function toggleSecret() {
 
 export function wireAuthPanel() {
   registerPart({
+    name: "Authorization",
     load: (profile) => loadAuth(profile),
     save: (profile) => Object.assign(profile, authFields()),
   });

@@ -496,7 +496,7 @@ let helpReady = Promise.resolve();
 
 function wireOracle() {
   build();
-  registerPart({ load: loadOracle, save: saveOracle });
+  registerPart({ name: "Oracle Integration", load: loadOracle, save: saveOracle });
   helpReady = loadHelp();
   showKind();
   $("profile-type").addEventListener("change", changeKind);

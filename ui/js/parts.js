@@ -2,7 +2,8 @@
 // registers its part here: `load(profile)` fills the panel, `save(profile)`
 // writes the panel's non-secret fields back into the profile object.
 // Panels call `edited()` when the user changes something, so the profile can
-// be saved (profiles.js listens).
+// be saved (profiles.js listens). Each part has a `name`, the panel's title,
+// for the message when its `load` fails.
 
 const parts = [];
 const editListeners = [];
@@ -12,9 +13,28 @@ export function registerPart(part) {
   parts.push(part);
 }
 
+/**
+ * Fills every panel with `profile`. A panel that fails does not stop the
+ * others; the failures come back as `[{panel, error}]`, so the window can say
+ * which panel is wrong and not save the half-shown profile over the stored one.
+ */
 export function loadProfile(profile) {
-  for (const part of parts) part.load(profile);
-  for (const listener of loadListeners) listener(profile);
+  const failures = [];
+  for (const part of parts) {
+    try {
+      part.load(profile);
+    } catch (error) {
+      failures.push({ panel: part.name, error });
+    }
+  }
+  for (const listener of loadListeners) {
+    try {
+      listener(profile);
+    } catch (error) {
+      failures.push({ panel: "Profile", error });
+    }
+  }
+  return failures;
 }
 
 /** A copy of `profile` with every panel's current fields written in. */

@@ -16,6 +16,7 @@ const state = {
   current: null, // the current profile as stored (the base of every save)
   sandbox: null, // the running sandbox's URLs and credentials, once started
   loading: false, // true while a profile is being shown: edits are not saved
+  loadFailed: false, // true when a panel could not show the profile: nothing is saved over it
   shown: 0, // counts showSnapshot calls, so a late one does not overwrite a newer one
   dismissed: new Set(),
   localNotices: [],
@@ -36,11 +37,15 @@ const saving = { timers: new Map(), inFlight: 0, failed: null };
 function showSaveStatus() {
   const status = $("save-status");
   const pending = saving.timers.size + saving.inFlight;
-  status.classList.toggle("failed", Boolean(saving.failed) && pending === 0);
+  status.classList.toggle("failed", state.loadFailed || (Boolean(saving.failed) && pending === 0));
+  status.title = saving.failed?.hint ?? "";
+  if (state.loadFailed && pending === 0) {
+    status.textContent = "Not saved: this profile was not shown completely";
+    return;
+  }
   if (pending > 0) status.textContent = saving.inFlight > 0 ? "Saving…" : "Unsaved changes";
   else if (saving.failed) status.textContent = `Not saved: ${saving.failed.message}`;
   else status.textContent = "Saved";
-  status.title = saving.failed?.hint ?? "";
 }
 
 /** Runs `work` after a pause in typing; the last call for `key` wins. */
@@ -109,6 +114,12 @@ function profileToSave() {
 
 function onProfileEdited() {
   if (state.loading || !state.current) return;
+  // Saving a half-shown profile would write the failed panel's stale fields
+  // (another profile's, or empty ones) over the stored profile.
+  if (state.loadFailed) {
+    showSaveStatus();
+    return;
+  }
   schedule("profile", async () => {
     const profile = profileToSave();
     const rememberChanged = Boolean(state.current?.rememberPassword) !== Boolean(profile.rememberPassword);
@@ -184,8 +195,25 @@ function renderBar() {
   $("profile-delete").title = profiles.length < 2 ? "The only profile cannot be deleted" : "";
 }
 
+/**
+ * The Sandbox profile's fields that the running sandbox fills at every
+ * launch (its ports change): read-only there, so no edit is thrown away
+ * at the next launch. Duplicate to edit makes an ordinary copy.
+ */
+const SANDBOX_OWNED = ["token-url", "auth-url", "callback-url", "client-id", "client-secret", "scope", "username", "password", "trusted-hosts"];
+
+function lockSandboxOwned(locked) {
+  for (const id of SANDBOX_OWNED) {
+    const field = $(id);
+    if (!field) continue;
+    field.readOnly = locked;
+    field.toggleAttribute("data-sandbox-owned", locked);
+  }
+}
+
 function renderSandbox(profile) {
   const sandbox = isSandbox(profile);
+  lockSandboxOwned(sandbox);
   $("sandbox-badge").hidden = !sandbox;
   $("sandbox-note").hidden = !sandbox;
   const list = $("sandbox-credentials");
@@ -202,6 +230,23 @@ function renderSandbox(profile) {
   list.replaceChildren(
     el("dt", { class: "caption", text: "Sandbox credentials: not secret, valid only on this computer" }),
     ...rows.flatMap(([name, value]) => [el("dt", { text: name }), el("dd", { text: value })]));
+}
+
+const NOT_SHOWN = "profile_not_shown";
+
+/** Says which panels could not show the profile; from then on nothing is saved over it. */
+function showLoadFailures(profile, failures) {
+  state.loadFailed = failures.length > 0;
+  state.localNotices = state.localNotices.filter((n) => n.code !== NOT_SHOWN);
+  renderNotices();
+  if (!state.loadFailed) return;
+  const panels = failures.map(({ panel, error }) => `${panel ?? "A panel"}: ${normalizeError(error).message}`);
+  addNotice({
+    code: NOT_SHOWN,
+    message: `The profile “${profile.name}” could not be shown completely (${panels.join("; ")}). ` +
+      "Nothing you change in it is saved, so the stored profile stays as it was.",
+    hint: "Switch to another profile and back, or restart the app. If it happens again, report it with this message.",
+  });
 }
 
 /** Fills every panel with the snapshot's current profile. */
@@ -224,7 +269,7 @@ async function showSnapshot(snapshot) {
       }
     }
     if (turn !== state.shown) return; // another profile was chosen meanwhile
-    loadProfile(shown);
+    showLoadFailures(shown, loadProfile(shown));
     if (isSandbox(shown) && state.sandbox) {
       $("client-secret").value = state.sandbox.clientSecret;
       if ($("password")) $("password").value = state.sandbox.password;
@@ -324,7 +369,43 @@ async function renameProfile(name) {
   renderBar();
 }
 
+/**
+ * Duplicate to edit, on the Sandbox profile: a copy of it as an ordinary
+ * profile, with the running sandbox's URLs and credentials written in, which
+ * the user may change. The Sandbox profile itself stays as it is.
+ */
+async function duplicateSandboxToEdit() {
+  const s = state.sandbox;
+  if (!s || !isSandbox(state.current)) return;
+  document.body.dataset.profileLoading = "true";
+  await flush();
+  try {
+    const snapshot = await call("duplicate_profile", { id: state.current.id });
+    const copy = { ...withSandbox(snapshot.current, s), kind: "generic" };
+    await call("save_profile", { profile: copy });
+    await call("put_secret", { profileId: copy.id, kind: "client_secret", value: s.clientSecret, tokenUrl: copy.tokenUrl });
+    await call("put_secret", { profileId: copy.id, kind: "password", value: s.password, tokenUrl: copy.tokenUrl });
+    await showSnapshot(await call("app_state"));
+    addNotice({
+      code: "sandbox_copy",
+      message: `“${copy.name}” is an editable copy of the Sandbox profile: change any field. ` +
+        "The Sandbox profile stays as it was and is filled from the sandbox at each launch; " +
+        "this copy keeps this launch's ports, which change when the app restarts.",
+    });
+  } catch (error) {
+    addNotice({ code: "duplicate_failed", ...normalizeError(error) });
+    // Show what the store holds now (the copy, if it was made), not a guess.
+    try {
+      await showSnapshot(await call("app_state"));
+    } catch {
+      delete document.body.dataset.profileLoading;
+    }
+  }
+}
+
 async function duplicateProfile() {
+  // A copy of the Sandbox profile is only useful as an editable one.
+  if (isSandbox(state.current) && state.sandbox) return duplicateSandboxToEdit();
   await flush();
   try {
     await showSnapshot(await call("duplicate_profile", { id: state.current.id }));
@@ -435,6 +516,7 @@ export function wireProfiles() {
   $("profile-rename").addEventListener("click", () =>
     openNameDialog({ title: "Rename profile", ok: "Rename profile", name: state.current?.name ?? "", action: renameProfile }));
   $("profile-duplicate").addEventListener("click", duplicateProfile);
+  $("sandbox-duplicate").addEventListener("click", duplicateSandboxToEdit);
   $("profile-delete").addEventListener("click", confirmDelete);
   $("profile-dialog-form").addEventListener("submit", submitName);
   $("profile-dialog-cancel").addEventListener("click", () => $("profile-dialog").close());

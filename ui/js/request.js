@@ -268,6 +268,7 @@ async function copyAsCurl(event) {
 
 export function wireRequestPanel() {
   registerPart({
+    name: "Request",
     load: (profile) => loadRequest(profile.request ?? {}),
     save: (profile) => {
       profile.request = apiRequest();

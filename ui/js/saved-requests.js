@@ -64,6 +64,7 @@ function deleteChosen() {
 
 export function wireSavedRequests() {
   registerPart({
+    name: "Saved requests",
     load: (profile) => {
       saved = structuredClone(profile.savedRequests ?? []);
       render();

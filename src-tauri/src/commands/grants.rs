@@ -13,7 +13,7 @@
 //! loopback URL) and its `code`/`state` or `error` go to the core, which
 //! refuses a foreign `state`. Navigations to anything but web pages (the
 //! app's own `tauri:`/`ipc:` schemes, files) and new windows are refused.
-//! Closing the window ends the wait with [`login_window_closed`]; Cancel
+//! Closing the window ends the wait with [`ShellError::LoginWindowClosed`]; Cancel
 //! closes it.
 //!
 //! Its browser session, on Linux: the window uses the app's WebKit context,
@@ -43,6 +43,7 @@
 //! [`SignIns`] (memory only), and [`complete_authorization`] takes the URL
 //! the user pasted.
 
+use crate::error::ShellError;
 use crate::AppState;
 use oauth_console_core::grants::authorization_code::{self, AuthorizationCode, AuthorizationView, PendingAuthorization};
 use oauth_console_core::store::profile::LoginMode;
@@ -94,11 +95,7 @@ impl SignIns {
     }
 
     fn waiting(&self) -> Result<Waiting, IpcError> {
-        self.lock().clone().ok_or_else(|| IpcError {
-            code: "no_sign_in".into(),
-            message: "No sign-in is waiting for a redirected URL".into(),
-            hint: Some("Choose \"Paste the redirected URL\" under Get code with, press Get New Access Token, sign in with the URL shown, then paste where the browser ended up.".into()),
-        })
+        self.lock().clone().ok_or_else(|| ShellError::NoSignIn.into())
     }
 }
 
@@ -187,7 +184,7 @@ pub async fn copy_authorization_url(
 #[tauri::command]
 pub fn open_authorization_url(sign_ins: State<'_, SignIns>) -> Result<(), IpcError> {
     let url = sign_ins.waiting()?.pending.authorize_url().to_owned();
-    open_in_browser(&url).map_err(browser_failed)
+    open_in_browser(&url).map_err(|e| ShellError::BrowserNotOpened(e).into())
 }
 
 /// Refresh: a new token for the held token's refresh token, with the client
@@ -199,7 +196,7 @@ pub async fn refresh_token(
     request_id: u64,
     token_id: String,
 ) -> Result<TokenView, IpcError> {
-    let held = state.tokens.held(&token_id).ok_or_else(unknown_token)?;
+    let held = state.tokens.held(&token_id).ok_or(ShellError::UnknownToken)?;
     let http = state.http();
     let (client, token) = (held.client.clone(), held.token.clone());
     let refreshed = state
@@ -247,7 +244,7 @@ pub async fn clear_login_session(app: AppHandle) -> Result<(), IpcError> {
     if let Some(login) = app.get_webview_window(LOGIN_WINDOW) {
         let _ = login.destroy();
     }
-    let main = app.get_webview_window("main").ok_or_else(|| session_error("the main window is gone".into()))?;
+    let main = app.get_webview_window("main").ok_or_else(|| ShellError::LoginSession("the main window is gone".into()))?;
     clear_site_data(&main).await
 }
 
@@ -291,7 +288,7 @@ fn settle(
         let _ = app.emit_to("main", TOKEN_UPDATED, view);
     }
     refreshed?;
-    view.ok_or_else(unknown_token)
+    view.ok_or_else(|| ShellError::UnknownToken.into())
 }
 
 enum WindowOutcome {
@@ -323,11 +320,7 @@ async fn in_app_window(
 ) -> Result<(Token, AuthorizationView), IpcError> {
     if let Some(open) = app.get_webview_window(LOGIN_WINDOW) {
         let _ = open.set_focus();
-        return Err(IpcError {
-            code: "login_window_open".into(),
-            message: "A sign-in window is already open".into(),
-            hint: Some("Finish signing in there, or close it and press Get New Access Token again.".into()),
-        });
+        return Err(ShellError::LoginWindowOpen.into());
     }
     let pending = authorization_code::start(grant)?;
     let authorize_url = tauri::Url::parse(pending.authorize_url())
@@ -348,11 +341,7 @@ async fn in_app_window(
         })
         .on_new_window(|_, _| NewWindowResponse::Deny)
         .build()
-        .map_err(|e| IpcError {
-            code: "login_window".into(),
-            message: format!("The sign-in window could not be opened: {e}"),
-            hint: Some("Choose \"System browser\" or \"Paste the redirected URL\" under Get code with.".into()),
-        })?;
+        .map_err(|e| ShellError::LoginWindow(e.to_string()))?;
     // window.close() from a page (or WebDriver's Close Window) destroys the
     // webview, not the window: that too ends the wait, and the window.
     #[cfg(target_os = "linux")]
@@ -396,7 +385,7 @@ async fn in_app_window(
     }
     match outcome? {
         WindowOutcome::Token(token) => Ok((*token, view)),
-        WindowOutcome::Closed => Err(login_window_closed()),
+        WindowOutcome::Closed => Err(ShellError::LoginWindowClosed.into()),
     }
 }
 
@@ -489,7 +478,7 @@ async fn system_browser(
         .await;
     let opened = opened.lock().unwrap_or_else(|p| p.into_inner()).take();
     match (outcome, opened) {
-        (_, Some(Opened { failure: Some(failure), .. })) => Err(browser_failed(failure)),
+        (_, Some(Opened { failure: Some(failure), .. })) => Err(ShellError::BrowserNotOpened(failure).into()),
         (Ok(token), Some(Opened { authorization, failure: None })) => Ok((token, authorization)),
         (Ok(_), None) => Err(Error::Internal("the sign-in ended without opening the browser".into()).into()),
         (Err(error), _) => Err(error.into()),
@@ -536,48 +525,15 @@ async fn clear_site_data(main: &WebviewWindow) -> Result<(), IpcError> {
             }
         }
     })
-    .map_err(|e| session_error(e.to_string()))?;
+    .map_err(|e| ShellError::LoginSession(e.to_string()))?;
     match cleared.await {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(detail)) => Err(session_error(detail)),
-        Err(_) => Err(session_error("the window did not answer".into())),
+        Ok(Err(detail)) => Err(ShellError::LoginSession(detail).into()),
+        Err(_) => Err(ShellError::LoginSession("the window did not answer".into()).into()),
     }
 }
 
 #[cfg(not(target_os = "linux"))]
 async fn clear_site_data(main: &WebviewWindow) -> Result<(), IpcError> {
-    main.clear_all_browsing_data().map_err(|e| session_error(e.to_string()))
-}
-
-/// The user closed the login window before the sign-in reached the Callback URL.
-pub fn login_window_closed() -> IpcError {
-    IpcError {
-        code: "login_window_closed".into(),
-        message: "The sign-in window was closed before the sign-in finished".into(),
-        hint: Some("Press Get New Access Token to sign in again. If the window showed an error page, check the Auth URL, the Client ID and that the Callback URL is one of the application's Redirect URLs.".into()),
-    }
-}
-
-fn browser_failed(detail: String) -> IpcError {
-    IpcError {
-        code: "browser_not_opened".into(),
-        message: format!("The browser could not be opened: {detail}"),
-        hint: Some("Choose \"Paste the redirected URL\" under Get code with: the app shows the sign-in URL to open in any browser.".into()),
-    }
-}
-
-fn session_error(detail: String) -> IpcError {
-    IpcError {
-        code: "login_session".into(),
-        message: format!("The login session could not be cleared: {detail}"),
-        hint: Some("Try again; quitting the app also forgets the login session.".into()),
-    }
-}
-
-fn unknown_token() -> IpcError {
-    IpcError {
-        code: "unknown_token".into(),
-        message: "That token is no longer held by the app".into(),
-        hint: Some("Get a new access token.".into()),
-    }
+    main.clear_all_browsing_data().map_err(|e| ShellError::LoginSession(e.to_string()).into())
 }

@@ -7,6 +7,7 @@
 //! reported as such and the client in use stays as it was. Certificate checks
 //! stay on whatever the settings say (`oauth_console_core::http`).
 
+use crate::error::ShellError;
 use crate::AppState;
 use oauth_console_core::http::{HttpClient, HttpSettings};
 use oauth_console_core::send::curl;
@@ -86,11 +87,7 @@ pub async fn choose_ca_bundle(app: AppHandle) -> Result<Option<String>, IpcError
     let Some(path) = rx.await.ok().flatten() else {
         return Ok(None);
     };
-    let path = path.into_path().map_err(|e| IpcError {
-        code: "invalid_path".into(),
-        message: format!("That file cannot be used: {e}"),
-        hint: Some("Choose a PEM file on this computer.".into()),
-    })?;
+    let path = path.into_path().map_err(|e| ShellError::InvalidPath(e.to_string()))?;
     Ok(Some(path.display().to_string()))
 }
 
@@ -105,21 +102,13 @@ pub async fn copy_token_request_as_curl(
     include_secrets: bool,
 ) -> Result<u64, IpcError> {
     if !matches!(request, TokenRequest::ClientCredentials(_)) {
-        return Err(curl_unavailable());
+        return Err(ShellError::CurlUnavailable.into());
     }
     let (request, _) = super::profiles::fill_saved_secrets(&app, request).await?;
     let TokenRequest::ClientCredentials(grant) = &request else {
-        return Err(curl_unavailable());
+        return Err(ShellError::CurlUnavailable.into());
     };
     let command = curl::for_client_credentials(grant, state.http().settings(), include_secrets)?;
     let copy = crate::clipboard::Copy::new(command, include_secrets);
     crate::clipboard::write(&app, copy, state.clipboard_clear_seconds()).await
-}
-
-fn curl_unavailable() -> IpcError {
-    IpcError {
-        code: "curl_unavailable".into(),
-        message: "Copy as cURL is available for the client credentials grant".into(),
-        hint: Some("Choose Grant Type Client Credentials to copy the token request.".into()),
-    }
 }

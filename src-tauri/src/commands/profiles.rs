@@ -8,6 +8,7 @@
 //! and password from the vault when the window sends them empty
 //! ([`fill_saved_secrets`]).
 
+use crate::error::ShellError;
 use crate::shelf::{Attachment, SavedRef};
 use crate::AppState;
 use oauth_console_core::store::{
@@ -267,7 +268,7 @@ pub async fn switch_profile(app: AppHandle, id: String) -> Result<Snapshot, IpcE
 pub async fn save_settings(app: AppHandle, changes: serde_json::Value) -> Result<Settings, IpcError> {
     blocking(&app, move |state| {
         let serde_json::Value::Object(changes) = changes else {
-            return Err(invalid_settings("expected an object of settings".into()));
+            return Err(ShellError::InvalidSettings("expected an object of settings".into()).into());
         };
         let mut store = state.store();
         let mut settings = serde_json::to_value(&store.data().settings)
@@ -276,19 +277,11 @@ pub async fn save_settings(app: AppHandle, changes: serde_json::Value) -> Result
             all.extend(changes);
         }
         let settings: Settings =
-            serde_json::from_value(settings).map_err(|e| invalid_settings(e.to_string()))?;
+            serde_json::from_value(settings).map_err(|e| ShellError::InvalidSettings(e.to_string()))?;
         store.update_settings(settings.clone())?;
         Ok(settings)
     })
     .await
-}
-
-fn invalid_settings(detail: String) -> IpcError {
-    IpcError {
-        code: "invalid_settings".into(),
-        message: format!("The settings were not saved: {detail}"),
-        hint: Some("Seconds are whole numbers, 0 or more.".into()),
-    }
 }
 
 // ---------------------------------------------------------------- secrets
@@ -513,21 +506,13 @@ pub async fn load_token(app: AppHandle, token_id: String) -> Result<TokenView, I
         let token = state
             .store()
             .load_token(&state.vault, &profile.id, &token_id)?
-            .ok_or_else(values_missing)?;
+            .ok_or(ShellError::TokenValuesMissing)?;
         let client = profile_client(state, &profile)?;
         let view = state.tokens.keep(token, client, &name);
         state.tokens.link(&view.id, saved);
         Ok(view)
     })
     .await
-}
-
-fn values_missing() -> IpcError {
-    IpcError {
-        code: "token_values_missing".into(),
-        message: "This token's values are no longer in the keychain".into(),
-        hint: Some("They may have been removed by hand. Delete the token and get a new access token.".into()),
-    }
 }
 
 /// The client a loaded token refreshes with: the profile's, or the running

@@ -1,5 +1,6 @@
 //! The built-in sandbox: started on first use, stopped with the app.
 
+use crate::error::ShellError;
 use crate::AppState;
 use oauth_console_core::IpcError;
 use oauth_console_sandbox::Sandbox;
@@ -55,11 +56,7 @@ impl From<&Sandbox> for SandboxInfo {
 pub async fn sandbox_start(state: State<'_, AppState>) -> Result<SandboxInfo, IpcError> {
     let mut running = state.sandbox.lock().await;
     if running.is_none() {
-        let sandbox = Sandbox::start_with(sandbox_config()).await.map_err(|e| IpcError {
-            code: "sandbox_unavailable".into(),
-            message: format!("The sandbox could not start: {e}"),
-            hint: Some("The sandbox listens on free ports of 127.0.0.1; check that loopback networking works.".into()),
-        })?;
+        let sandbox = Sandbox::start_with(sandbox_config()).await.map_err(|e| ShellError::SandboxUnavailable(e.to_string()))?;
         *running = Some(sandbox);
     }
     Ok(SandboxInfo::from(running.as_ref().expect("started above")))

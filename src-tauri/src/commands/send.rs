@@ -1,6 +1,7 @@
 //! Send, Cancel, and what the response panel can do with a response: show
 //! its body, copy it, save it; and Copy as cURL.
 
+use crate::error::ShellError;
 use crate::AppState;
 use oauth_console_core::send::curl;
 use oauth_console_core::send::pretty::pretty_json;
@@ -55,11 +56,7 @@ fn authorization(state: &AppState, token_id: Option<&str>) -> Result<Option<Secr
     let Some(id) = token_id else { return Ok(None) };
     // `<prefix> <token>` as Use Token attached it (Settings' header prefix,
     // or the ID token instead of the access token).
-    let header = state.tokens.authorization(id).ok_or_else(|| IpcError {
-        code: "unknown_token".into(),
-        message: "The token attached with Use Token is no longer held by the app".into(),
-        hint: Some("Get a new access token and press Use Token again.".into()),
-    })?;
+    let header = state.tokens.authorization(id).ok_or(ShellError::AttachedTokenGone)?;
     Ok(Some(header))
 }
 
@@ -83,7 +80,7 @@ pub async fn send_request(
         .run(request_id, async move { send::send(&http, &request, authorization.as_ref()).await })
         .await?;
     let id = state.responses.keep(response);
-    let kept = state.responses.get(id).ok_or_else(gone)?;
+    let kept = state.responses.get(id).ok_or(ShellError::UnknownResponse)?;
     Ok(view(id, &kept))
 }
 
@@ -91,7 +88,7 @@ pub async fn send_request(
 /// UTF-8 bytes (no JSON escaping of a 20 MB string).
 #[tauri::command]
 pub fn response_body(state: State<'_, AppState>, response_id: u64) -> Result<tauri::ipc::Response, IpcError> {
-    let response = state.responses.get(response_id).ok_or_else(gone)?;
+    let response = state.responses.get(response_id).ok_or(ShellError::UnknownResponse)?;
     let text = match (response.body.kind, response.body.text()) {
         (BodyKind::Json, Some(text)) => pretty_json(text).text,
         (_, Some(text)) => text.to_owned(),
@@ -105,7 +102,7 @@ pub fn response_body(state: State<'_, AppState>, response_id: u64) -> Result<tau
 /// Returns the clear delay in seconds (0: not a secret, or never cleared).
 #[tauri::command]
 pub async fn copy_response_body(app: AppHandle, state: State<'_, AppState>, response_id: u64) -> Result<u64, IpcError> {
-    let response = state.responses.get(response_id).ok_or_else(gone)?;
+    let response = state.responses.get(response_id).ok_or(ShellError::UnknownResponse)?;
     let copy = tauri::async_runtime::spawn_blocking(move || {
         let text = String::from_utf8_lossy(&response.body.bytes).into_owned();
         let secret = holds_secret(&text);
@@ -120,7 +117,7 @@ pub async fn copy_response_body(app: AppHandle, state: State<'_, AppState>, resp
 /// cancelled the dialog.
 #[tauri::command]
 pub async fn save_response_body(app: AppHandle, state: State<'_, AppState>, response_id: u64) -> Result<bool, IpcError> {
-    let response = state.responses.get(response_id).ok_or_else(gone)?;
+    let response = state.responses.get(response_id).ok_or(ShellError::UnknownResponse)?;
     let name = response
         .url
         .rsplit('/')
@@ -133,8 +130,8 @@ pub async fn save_response_body(app: AppHandle, state: State<'_, AppState>, resp
         let _ = tx.send(path);
     });
     let Some(path) = rx.await.ok().flatten() else { return Ok(false) };
-    let path = path.into_path().map_err(|e| io_error(e.to_string()))?;
-    tokio::fs::write(&path, &response.body.bytes).await.map_err(|e| io_error(format!("{}: {e}", path.display())))?;
+    let path = path.into_path().map_err(|e| ShellError::SaveFailed(e.to_string()))?;
+    tokio::fs::write(&path, &response.body.bytes).await.map_err(|e| ShellError::SaveFailed(format!("{}: {e}", path.display())))?;
     Ok(true)
 }
 
@@ -168,20 +165,4 @@ pub async fn copy_request_as_curl(
 fn holds_any_secret(request: &ApiRequest, with_token: bool) -> bool {
     with_token || request.headers.iter().any(|h| h.enabled && h.is_secret())
         || matches!(&request.body, oauth_console_core::send::RequestBody::Form { fields } if fields.iter().any(|f| f.enabled && f.is_secret()))
-}
-
-fn gone() -> IpcError {
-    IpcError {
-        code: "unknown_response".into(),
-        message: "That response is no longer held by the app".into(),
-        hint: Some("Send the request again.".into()),
-    }
-}
-
-fn io_error(message: String) -> IpcError {
-    IpcError {
-        code: "save_failed".into(),
-        message: format!("The file could not be saved: {message}"),
-        hint: Some("Choose a folder you can write to.".into()),
-    }
 }
