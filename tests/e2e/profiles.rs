@@ -456,6 +456,20 @@ async fn an_unreadable_settings_file_is_kept_aside_and_the_user_is_told() {
     assert_eq!(std::fs::read_to_string(dir.join(&kept[0])).unwrap(), "{ this is not JSON");
 }
 
+/// Without a keychain: a new token still comes, stays in memory, and neither
+/// it nor the client secret reaches the settings file, which marks the token
+/// as kept for the session. Closes the app.
+async fn a_session_only_token_stays_off_disk(app: App, config: &str) {
+    app.click("Get New Access Token").await;
+    app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
+    let token = shown_token(&app).await;
+    record_secret(&token);
+    app.close().await;
+    let file = read_settings(config);
+    assert!(!file.contains(&token) && !file.contains(&idp("OC_IDP_CC_CLIENT_SECRET")), "no fallback to plain text");
+    assert!(file.contains("\"sessionOnly\": true"), "the token is marked as kept for the session: {file}");
+}
+
 #[tokio::test]
 async fn without_a_keychain_the_window_says_secrets_last_for_this_session_only() {
     let config = fresh_config_home();
@@ -469,14 +483,7 @@ async fn without_a_keychain_the_window_says_secrets_last_for_this_session_only()
     app.new_profile("No keychain").await;
     fill_client_credentials(&app).await;
     saved(&app).await;
-    app.click("Get New Access Token").await;
-    app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
-    let token = shown_token(&app).await;
-    record_secret(&token);
-    app.close().await;
-    let file = read_settings(&config);
-    assert!(!file.contains(&token) && !file.contains(&idp("OC_IDP_CC_CLIENT_SECRET")), "no fallback to plain text");
-    assert!(file.contains("\"sessionOnly\": true"), "the token is marked as kept for the session: {file}");
+    a_session_only_token_stays_off_disk(app, &config).await;
 }
 
 /// The keyring daemon dies while the app runs (killed in a D-Bus session of
@@ -507,15 +514,7 @@ async fn a_keychain_that_goes_away_mid_session_turns_into_the_this_session_only_
     app.fill("Client Secret", &idp("OC_IDP_CC_CLIENT_SECRET")).await;
     let notices = app.text_when("notices", "the keychain notice", |t| t.contains("this session only")).await;
     assert!(notices.contains("Nothing is written to disk in plain text"), "{notices}");
-    app.click("Get New Access Token").await;
-    app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
-    let token = shown_token(&app).await;
-    record_secret(&token);
-    app.close().await;
-
-    let file = read_settings(&config);
-    assert!(!file.contains(&token) && !file.contains(&idp("OC_IDP_CC_CLIENT_SECRET")), "no fallback to plain text");
-    assert!(file.contains("\"sessionOnly\": true"), "the token is marked as kept for the session: {file}");
+    a_session_only_token_stays_off_disk(app, &config).await;
     crate::keychain_session::require();
 }
 
