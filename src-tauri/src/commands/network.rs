@@ -54,20 +54,22 @@ pub fn network_settings(state: State<'_, AppState>) -> NetworkView {
 /// request from now on and saves the settings (the store writes no proxy
 /// password). A bad proxy URL or CA bundle is an error and changes nothing.
 #[tauri::command]
-pub async fn update_network_settings(
-    state: State<'_, AppState>,
-    settings: HttpSettings,
-) -> Result<NetworkView, IpcError> {
-    let client = HttpClient::new(settings.clone())?;
-    let view = NetworkView::of(client.settings());
-    state.set_http(client);
-    let mut store = state.store();
-    let saved = Settings {
-        network: settings,
-        ..store.data().settings.clone()
-    };
-    store.update_settings(saved)?;
-    Ok(view)
+/// On a blocking thread: the CA bundle is read from disk and the settings
+/// file written.
+pub async fn update_network_settings(app: AppHandle, settings: HttpSettings) -> Result<NetworkView, IpcError> {
+    super::blocking(&app, move |state| {
+        let client = HttpClient::new(settings.clone())?;
+        let view = NetworkView::of(client.settings());
+        state.set_http(client);
+        let mut store = state.store();
+        let saved = Settings {
+            network: settings,
+            ..store.data().settings.clone()
+        };
+        store.update_settings(saved)?;
+        Ok(view)
+    })
+    .await
 }
 
 /// "Choose…" for the CA bundle: the path of the PEM file picked, or `None`

@@ -89,15 +89,19 @@ pub async fn send_request(
 
 /// The body for the viewer: JSON pretty-printed, text as it is, as raw
 /// UTF-8 bytes (no JSON escaping of a 20 MB string).
+/// Printing grows with the body: on a blocking thread.
 #[tauri::command]
-pub fn response_body(state: State<'_, AppState>, response_id: u64) -> Result<tauri::ipc::Response, IpcError> {
-    let response = state.responses.get(response_id).ok_or_else(gone)?;
-    let text = match (response.body.kind, response.body.text()) {
-        (BodyKind::Json, Some(text)) => pretty_json(text).text,
-        (_, Some(text)) => text.to_owned(),
-        (_, None) => String::new(),
-    };
-    Ok(tauri::ipc::Response::new(text.into_bytes()))
+pub async fn response_body(app: AppHandle, response_id: u64) -> Result<tauri::ipc::Response, IpcError> {
+    super::blocking(&app, move |state| {
+        let response = state.responses.get(response_id).ok_or_else(gone)?;
+        let text = match (response.body.kind, response.body.text()) {
+            (BodyKind::Json, Some(text)) => pretty_json(text).text,
+            (_, Some(text)) => text.to_owned(),
+            (_, None) => String::new(),
+        };
+        Ok(tauri::ipc::Response::new(text.into_bytes()))
+    })
+    .await
 }
 
 /// Copy response body: the body as received.
