@@ -1,5 +1,5 @@
-//! Corporate networks: the proxy, the extra CA certificates and the request
-//! timeout the app's one HTTP client is built with (Settings → Network), and
+//! Corporate networks: the proxy, the extra CA certificates, the request
+//! timeout and the response body limit the app's one HTTP client is built with (Settings → Network), and
 //! Copy as cURL for the token request, which carries the same settings.
 //!
 //! Applying settings builds a new client first and swaps it in (and saves
@@ -27,6 +27,8 @@ pub struct NetworkView {
     /// Whether the proxy URL in effect has a password (kept in memory only).
     proxy_has_password: bool,
     ca_bundle: Option<String>,
+    /// "Keep response bodies up to (MB)".
+    max_body_megabytes: u64,
 }
 
 impl NetworkView {
@@ -40,6 +42,7 @@ impl NetworkView {
                 p.as_str().trim_end_matches('/').to_owned()
             }),
             ca_bundle: settings.ca_bundle_path().map(|p| p.display().to_string()),
+            max_body_megabytes: settings.max_body.div_ceil(oauth_console_core::http::MEGABYTE),
         }
     }
 }
