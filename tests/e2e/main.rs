@@ -15,5 +15,6 @@ mod network;
 mod oracle;
 mod private_keychain;
 mod profiles;
+mod robustness;
 mod sandbox;
 mod saved_requests;

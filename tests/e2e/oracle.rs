@@ -89,39 +89,7 @@ async fn fill_three_values(app: &App, sandbox: &SandboxValues) {
 }
 
 async fn send_and_wait(app: &App) -> String {
-    app.client
-        .execute("delete document.body.dataset.responseShown;", vec![])
-        .await
-        .unwrap();
-    app.click("Send").await;
-    let started = Instant::now();
-    let script = "const e = document.getElementById('response-error'); \
-                  return document.body.dataset.responseShown ? 'shown' : (e.hidden ? '' : 'error: ' + e.textContent);";
-    loop {
-        let state = app
-            .client
-            .execute(script, vec![])
-            .await
-            .unwrap()
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        if state == "shown" {
-            break;
-        }
-        assert!(!state.starts_with("error"), "Send failed: {state}");
-        if started.elapsed() > WAIT {
-            std::fs::write(
-                "/tmp/oracle-send.png",
-                app.client.screenshot().await.unwrap(),
-            )
-            .ok();
-            panic!("no response shown");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    app.text_when("response-status", "a status", |t| !t.is_empty())
-        .await
+    app.send_and_wait().await
 }
 
 async fn add_trusted_host(app: &App, host: &str) {

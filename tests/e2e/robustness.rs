@@ -1,0 +1,255 @@
+//! Hostile answers through the window (issue 12; the table is
+//! docs/robustness.md): each test starts a small server of its own on
+//! 127.0.0.1, sends to it as a user does, and checks what the panel says,
+//! that the window still answers within a second, and that what the user
+//! typed is still there.
+
+use crate::app::{fresh_config_home, App};
+use crate::network::{apply, close_network_settings, open_network_settings};
+use fantoccini::Locator;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// One request as the test server received it.
+#[derive(Clone, Debug)]
+struct Seen {
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Seen {
+    fn has_header(&self, name: &str) -> bool {
+        let prefix = format!("{}:", name.to_ascii_lowercase());
+        self.head.lines().any(|l| l.to_ascii_lowercase().starts_with(&prefix))
+    }
+}
+
+/// A one-purpose HTTP/1.1 server on 127.0.0.1: `answer` gets each request's
+/// head and returns the whole response; every request is recorded.
+struct Server {
+    base: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve(answer: impl Fn(&str) -> Vec<u8> + Send + Sync + 'static) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let answer = Arc::new(answer);
+    let record = seen.clone();
+    let task = tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let (answer, record) = (answer.clone(), record.clone());
+            tokio::spawn(async move {
+                let Some(seen) = read_request(&mut socket).await else { return };
+                let response = answer(&seen.head);
+                record.lock().unwrap().push(seen);
+                // The client may hang up early (a body past its limit).
+                let _ = socket.write_all(&response).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    Server { base, seen, task }
+}
+
+async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Seen> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = socket.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+    let length = head
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+        .unwrap_or(0);
+    let mut body = buf[end..].to_vec();
+    while body.len() < length {
+        let n = socket.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Some(Seen { head, body })
+}
+
+fn response(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str("\r\n");
+    let mut out = out.into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// The window answers a script within a second, and returns its result.
+async fn answers_within_a_second(app: &App, script: &str) -> serde_json::Value {
+    let started = Instant::now();
+    let value = app.client.execute(script, vec![]).await.expect("the window answers a script");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "the window took {:?} to answer a script: it is busy on the main thread",
+        started.elapsed()
+    );
+    value
+}
+
+async fn visible_text(app: &App, id: &str) -> String {
+    let element = app.client.find(Locator::Id(id)).await.unwrap();
+    if element.is_displayed().await.unwrap_or(false) {
+        element.text().await.unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
+#[tokio::test]
+async fn json_nested_a_hundred_thousand_deep_is_shown_raw_with_a_notice_and_the_window_keeps_answering() {
+    const DEPTH: usize = 100_000;
+    let server = serve(|_| {
+        let body = format!("{}{}", "[".repeat(DEPTH), "]".repeat(DEPTH));
+        response("200 OK", &[("Content-Type", "application/json")], body.as_bytes())
+    })
+    .await;
+    let url = format!("{}/nested?depth={DEPTH}", server.base);
+
+    let app = App::launch().await;
+    app.new_profile("Hostile JSON").await;
+    app.fill("URL", &url).await;
+    let status = app.send_and_wait().await;
+    assert_eq!(status, "200 OK");
+    let notice = app.text_when("response-body-notice", "the raw-body notice", |t| !t.is_empty()).await;
+    assert!(
+        notice.contains("Shown as received") && notice.contains("nested more than"),
+        "says why the body is not indented: {notice}"
+    );
+    let typed = answers_within_a_second(&app, "return document.getElementById('url').value;").await;
+    assert_eq!(typed.as_str(), Some(url.as_str()), "the URL field keeps what the user typed");
+    assert_eq!(app.value_of("URL").await, url);
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_307_that_would_resend_the_body_without_credentials_is_stopped_and_follow_once_sends_it_without_them() {
+    let landing = serve(|_| response("200 OK", &[("Content-Type", "text/plain")], b"landed")).await;
+    let target = format!("{}/landing", landing.base);
+    let location = target.clone();
+    let first = serve(move |_| response("307 Temporary Redirect", &[("Location", &location)], b"")).await;
+    let url = format!("{}/submit", first.base);
+
+    let app = App::launch().await;
+    app.new_profile("Redirect with a body").await;
+    app.choose("Method", "POST").await;
+    app.fill("URL", &url).await;
+    app.click_tab("Headers").await;
+    app.click("Add header").await;
+    let name = app.client.find(Locator::Css("#headers-rows input[aria-label='Header name']")).await.unwrap();
+    name.send_keys("Authorization").await.unwrap();
+    let value = app.client.find(Locator::Css("#headers-rows input[aria-label='Header value']")).await.unwrap();
+    value.send_keys("Bearer not-a-real-token").await.unwrap();
+    app.click_tab("Body").await;
+    app.choose("Body type", "text").await;
+    app.fill("Body", "a body written for the first host").await;
+
+    let status = app.send_and_wait().await;
+    assert_eq!(status, "307 Temporary Redirect", "the redirect is the answer shown, not followed");
+    assert!(landing.seen.lock().unwrap().is_empty(), "nothing reached the second host");
+    app.click_tab("Redirects").await;
+    let hops = app.text_when("response-hops", "the stopped hop", |t| t.contains("Stopped")).await;
+    assert!(hops.contains(&target), "the stopped hop names where it pointed: {hops}");
+    assert!(
+        hops.contains("would send the request body again") && hops.contains("does not get the credentials"),
+        "the stopped hop says why: {hops}"
+    );
+    answers_within_a_second(&app, "return 1;").await;
+
+    let status = app.press_and_wait_for_response("Follow once without credentials").await;
+    assert_eq!(status, "200 OK");
+    let seen = landing.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "Follow once sent one request: {seen:?}");
+    assert!(seen[0].head.starts_with("POST /landing "), "same method on a 307: {}", seen[0].head);
+    assert!(!seen[0].has_header("authorization"), "no credentials went along: {}", seen[0].head);
+    assert_eq!(seen[0].body, b"a body written for the first host");
+    assert_eq!(app.value_of("URL").await, url, "the URL field keeps what the user typed");
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_javascript_location_is_listed_as_stopped_and_never_offered_to_follow() {
+    let server = serve(|_| response("302 Found", &[("Location", "javascript:alert(1)")], b"")).await;
+    let url = format!("{}/go", server.base);
+
+    let app = App::launch().await;
+    app.new_profile("Script redirect").await;
+    app.fill("URL", &url).await;
+    assert_eq!(app.send_and_wait().await, "302 Found");
+    app.click_tab("Redirects").await;
+    let hops = app.text_when("response-hops", "the stopped hop", |t| t.contains("Stopped")).await;
+    assert!(hops.contains("javascript: address") && hops.contains("never opens"), "{hops}");
+    let offered = answers_within_a_second(
+        &app,
+        "return [...document.querySelectorAll('#response-hops button')].map((b) => b.textContent).join();",
+    )
+    .await;
+    assert_eq!(offered.as_str(), Some(""), "no Follow once for a javascript: Location");
+    assert_eq!(server.seen.lock().unwrap().len(), 1, "only the first request was sent");
+    assert_eq!(app.value_of("URL").await, url);
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_body_past_the_limit_says_truncated_and_save_to_file_writes_all_of_it() {
+    const SIZE: usize = 3 * 1024 * 1024 + 123;
+    let server = serve(|_| {
+        let body: Vec<u8> = (0..SIZE).map(|i| b'a' + (i % 26) as u8).collect();
+        response("200 OK", &[("Content-Type", "text/plain")], &body)
+    })
+    .await;
+    let url = format!("{}/big.txt", server.base);
+    let target = format!("{}/whole-body.txt", fresh_config_home());
+
+    let app = App::launch().await;
+    app.new_profile("Large body").await;
+    open_network_settings(&app).await;
+    app.fill("Keep response bodies up to (MB)", "1").await;
+    apply(&app).await;
+    app.text_when("network-status", "applied", |t| t.starts_with("Applied")).await;
+    close_network_settings(&app).await;
+
+    app.fill("URL", &url).await;
+    assert_eq!(app.send_and_wait().await, "200 OK");
+    let truncated = app.text_when("response-truncated-text", "the truncation", |t| !t.is_empty()).await;
+    assert!(truncated.starts_with("Truncated at 1 MB"), "{truncated}");
+    assert_eq!(visible_text(&app, "response-size").await, "1.0 MB", "only the first megabyte is kept");
+    answers_within_a_second(&app, "return 1;").await;
+
+    app.fill("Save the whole body to", &target).await;
+    app.click("Save to file").await;
+    app.text_when("save-progress", "the file saved", |t| t.starts_with("Saved")).await;
+    let written = std::fs::read(&target).unwrap_or_else(|e| panic!("{target} was not written: {e}"));
+    assert_eq!(written.len(), SIZE, "the whole body, past the limit");
+    assert!(written.iter().enumerate().all(|(i, b)| *b == b'a' + (i % 26) as u8), "the body as served");
+    assert_eq!(server.seen.lock().unwrap().len(), 2, "Save to file sent the request again");
+    assert_eq!(app.value_of("URL").await, url);
+    app.close().await;
+}
