@@ -253,3 +253,61 @@ async fn a_body_past_the_limit_says_truncated_and_save_to_file_writes_all_of_it(
     assert_eq!(app.value_of("URL").await, url);
     app.close().await;
 }
+
+/// The JSON object holding the network settings in the settings file under
+/// `config_home` (whatever folder the app named), and that file's path.
+fn settings_file(config_home: &str) -> std::path::PathBuf {
+    fn find(dir: &std::path::Path) -> Option<std::path::PathBuf> {
+        for entry in std::fs::read_dir(dir).ok()?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if let Some(found) = find(&path) {
+                    return Some(found);
+                }
+            } else if path.file_name().is_some_and(|n| n == "profiles.json") {
+                return Some(path);
+            }
+        }
+        None
+    }
+    find(std::path::Path::new(config_home)).unwrap_or_else(|| panic!("no profiles.json under {config_home}"))
+}
+
+#[tokio::test]
+async fn a_ca_bundle_that_went_bad_does_not_stop_the_start_and_the_other_network_settings_stay() {
+    let config_home = fresh_config_home();
+    let app = App::launch_with_config(&config_home).await;
+    open_network_settings(&app).await;
+    app.fill("Request timeout (seconds)", "17").await;
+    app.fill("Keep response bodies up to (MB)", "3").await;
+    apply(&app).await;
+    app.text_when("network-status", "applied", |t| t.starts_with("Applied")).await;
+    app.close().await;
+
+    // The file the settings point at is no longer a PEM file.
+    let bad = format!("{config_home}/corporate-ca.pem");
+    std::fs::write(&bad, "this is not a certificate\n").unwrap();
+    let path = settings_file(&config_home);
+    let mut file: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let network = file["settings"]["network"].as_object_mut().expect("settings.network in the settings file");
+    network.insert("caBundle".into(), bad.clone().into());
+    std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
+
+    let app = App::launch_with_config(&config_home).await;
+    let notices = app.text_when("notices", "the CA bundle notice", |t| t.contains("CA bundle")).await;
+    assert!(
+        notices.contains(&bad) && notices.contains("was not loaded") && notices.contains("certificate checks stay on"),
+        "says the bundle was not loaded and checks stay on: {notices}"
+    );
+    answers_within_a_second(&app, "return 1;").await;
+    open_network_settings(&app).await;
+    assert_eq!(app.value_of("Request timeout (seconds)").await, "17", "the other settings are kept");
+    assert_eq!(app.value_of("Keep response bodies up to (MB)").await, "3");
+    assert_eq!(app.value_of("CA bundle").await, "", "the bundle in effect: none");
+    close_network_settings(&app).await;
+
+    let server = serve(|_| response("200 OK", &[("Content-Type", "text/plain")], b"still sending")).await;
+    app.fill("URL", &format!("{}/after-start", server.base)).await;
+    assert_eq!(app.send_and_wait().await, "200 OK", "the app sends as usual");
+    app.close().await;
+}
