@@ -254,8 +254,7 @@ async fn a_body_past_the_limit_says_truncated_and_save_to_file_writes_all_of_it(
     app.close().await;
 }
 
-/// The JSON object holding the network settings in the settings file under
-/// `config_home` (whatever folder the app named), and that file's path.
+/// The settings file under `config_home` (in whatever folder the app named).
 fn settings_file(config_home: &str) -> std::path::PathBuf {
     fn find(dir: &std::path::Path) -> Option<std::path::PathBuf> {
         for entry in std::fs::read_dir(dir).ok()?.flatten() {
@@ -289,8 +288,10 @@ async fn a_ca_bundle_that_went_bad_does_not_stop_the_start_and_the_other_network
     std::fs::write(&bad, "this is not a certificate\n").unwrap();
     let path = settings_file(&config_home);
     let mut file: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    let network = file["settings"]["network"].as_object_mut().expect("settings.network in the settings file");
-    network.insert("caBundle".into(), bad.clone().into());
+    // The network settings sit among the others (flattened).
+    let settings = file["settings"].as_object_mut().expect("settings in the settings file");
+    assert_eq!(settings.get("timeoutSeconds"), Some(&serde_json::json!(17)), "the network settings were saved there");
+    settings.insert("caBundle".into(), bad.clone().into());
     std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
 
     let app = App::launch_with_config(&config_home).await;
