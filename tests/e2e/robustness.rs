@@ -312,3 +312,80 @@ async fn a_ca_bundle_that_went_bad_does_not_stop_the_start_and_the_other_network
     assert_eq!(app.send_and_wait().await, "200 OK", "the app sends as usual");
     app.close().await;
 }
+
+/// A server on 127.0.0.1 that announces `total` bytes of text and sends them
+/// 64 KB at a time, 20 ms apart.
+async fn serve_slowly(total: usize) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let task = tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let record = record.clone();
+            tokio::spawn(async move {
+                let Some(seen) = read_request(&mut socket).await else { return };
+                record.lock().unwrap().push(seen);
+                let head = format!("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {total}\r\nConnection: close\r\n\r\n");
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = vec![b'z'; 64 * 1024];
+                let mut sent = 0;
+                while sent < total {
+                    let n = chunk.len().min(total - sent);
+                    if socket.write_all(&chunk[..n]).await.is_err() {
+                        return;
+                    }
+                    sent += n;
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            });
+        }
+    });
+    Server { base, seen, task }
+}
+
+#[tokio::test]
+async fn cancel_stops_save_to_file_and_leaves_no_file_behind() {
+    let server = serve_slowly(40 * 1024 * 1024).await;
+    let url = format!("{}/slow.txt", server.base);
+    let folder = fresh_config_home();
+    let target = format!("{folder}/never-finished.txt");
+
+    let app = App::launch().await;
+    app.new_profile("Slow body").await;
+    open_network_settings(&app).await;
+    app.fill("Keep response bodies up to (MB)", "1").await;
+    apply(&app).await;
+    app.text_when("network-status", "applied", |t| t.starts_with("Applied")).await;
+    close_network_settings(&app).await;
+
+    app.fill("URL", &url).await;
+    assert_eq!(app.send_and_wait().await, "200 OK");
+    app.text_when("response-truncated-text", "the truncation", |t| t.starts_with("Truncated at 1 MB")).await;
+    app.fill("Save the whole body to", &target).await;
+    app.click("Save to file").await;
+    app.text_when("save-progress", "progress", |t| t.contains(" of 40.0 MB") && !t.starts_with("0 B")).await;
+    answers_within_a_second(&app, "return 1;").await;
+    // The Cancel button that is shown (others, for Send and Get New Access
+    // Token, are hidden).
+    app.client
+        .find(Locator::XPath("//button[normalize-space(.)='Cancel'][not(ancestor-or-self::*[@hidden])]"))
+        .await
+        .expect("a Cancel button is shown while saving")
+        .click()
+        .await
+        .unwrap();
+    app.text_when("save-progress", "the cancel", |t| t.starts_with("Cancelled")).await;
+
+    let left: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.is_empty(), "neither the file nor a partial one is left: {left:?}");
+    assert!(app.is_enabled("Save to file").await, "Save to file can be pressed again");
+    assert_eq!(app.value_of("Save the whole body to").await, target, "the path stays as typed");
+    app.close().await;
+}
