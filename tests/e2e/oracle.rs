@@ -88,10 +88,6 @@ async fn fill_three_values(app: &App, sandbox: &SandboxValues) {
     app.fill("Client Secret", &sandbox.client_secret).await;
 }
 
-async fn send_and_wait(app: &App) -> String {
-    app.send_and_wait().await
-}
-
 async fn add_trusted_host(app: &App, host: &str) {
     app.click_tab("Settings").await;
     let mut hosts: Vec<String> = app
@@ -171,7 +167,7 @@ async fn an_oracle_profile_filled_with_three_values_gets_a_token_and_lists_conne
     // The sandbox's design-time host is 127.0.0.1:<port>, not under
     // oraclecloud.com like a real one: the user trusts it, as for the Sandbox profile.
     add_trusted_host(&app, &sandbox.design_host).await;
-    let status = send_and_wait(&app).await;
+    let status = app.send_and_wait().await;
     assert_eq!(status, "200 OK");
     let body = app
         .text_when("response-view", "the connections", |t| {
@@ -214,7 +210,7 @@ async fn a_401_after_the_runtime_redirect_dropped_authorization_says_to_trust_th
         &format!("{}/ic/api/integration/v1/connections", sandbox.runtime_url),
     )
     .await;
-    let status = send_and_wait(&app).await;
+    let status = app.send_and_wait().await;
     assert!(
         status.starts_with("401"),
         "the design-time host got no token: {status}"
@@ -237,7 +233,7 @@ async fn a_401_after_the_runtime_redirect_dropped_authorization_says_to_trust_th
     );
 
     add_trusted_host(&app, &sandbox.design_host).await;
-    let status = send_and_wait(&app).await;
+    let status = app.send_and_wait().await;
     assert_eq!(status, "200 OK", "trusting the design-time host fixes it");
     assert!(
         !guidance.is_displayed().await.unwrap(),

@@ -1,6 +1,7 @@
 //! Corporate networks: the proxy, the extra CA certificates, the request
-//! timeout and the response body limit the app's one HTTP client is built with (Settings → Network), and
-//! Copy as cURL for the token request, which carries the same settings.
+//! timeout and the response body limit the app's one HTTP client is built
+//! with (Settings → Network), and Copy as cURL for the token request, which
+//! carries the same settings.
 //!
 //! Applying settings builds a new client first and swaps it in (and saves
 //! the settings) only when it built: a proxy URL that does not parse or a CA file that is not PEM is
