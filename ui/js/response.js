@@ -41,6 +41,8 @@ export async function showResponse(response) {
   $("response-body-notice").hidden = true;
 
   $("response-binary").hidden = response.bodyKind !== "binary";
+  // Save writes the bytes kept; a cut body is saved whole with Save to file.
+  $("save-body").hidden = Boolean(response.truncatedAt);
   $("response-body-tools").hidden = response.bodyKind === "binary";
   if (response.bodyKind === "binary") {
     viewer.setText("", false);
