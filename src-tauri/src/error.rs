@@ -25,6 +25,12 @@ pub enum ShellError {
     #[error("That response is no longer held by the app")]
     UnknownResponse,
 
+    #[error("This response came from Follow once, so the app cannot send it again")]
+    NotResendable,
+
+    #[error("That response did not stop at a redirect")]
+    NothingStopped,
+
     #[error("That file cannot be used: {0}")]
     InvalidPath(String),
 
@@ -70,6 +76,8 @@ impl ShellError {
             ShellError::UnknownToken | ShellError::AttachedTokenGone => "unknown_token",
             ShellError::TokenValuesMissing => "token_values_missing",
             ShellError::UnknownResponse => "unknown_response",
+            ShellError::NotResendable => "not_resendable",
+            ShellError::NothingStopped => "nothing_stopped",
             ShellError::InvalidPath(_) => "invalid_path",
             ShellError::SaveFailed(_) => "save_failed",
             ShellError::CurlUnavailable => "curl_unavailable",
@@ -93,6 +101,8 @@ impl ShellError {
             ShellError::AttachedTokenGone => "Get a new access token and press Use Token again.",
             ShellError::TokenValuesMissing => "They may have been removed by hand. Delete the token and get a new access token.",
             ShellError::UnknownResponse => "Send the request again.",
+            ShellError::NotResendable => "Send the request again, then use Follow once.",
+            ShellError::NothingStopped => "Follow once applies to a redirect listed as stopped in the Redirects tab.",
             ShellError::InvalidPath(_) => "Choose a PEM file on this computer.",
             ShellError::SaveFailed(_) => "Choose a folder you can write to.",
             ShellError::CurlUnavailable => "Choose Grant Type Client Credentials to copy the token request.",

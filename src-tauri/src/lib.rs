@@ -174,6 +174,9 @@ pub fn run() {
             commands::send::response_body,
             commands::send::copy_response_body,
             commands::send::save_response_body,
+            commands::send::follow_redirect_once,
+            commands::send::save_body_to_file,
+            commands::send::choose_save_path,
             commands::send::copy_request_as_curl,
             commands::bench::ui_ready,
             commands::profiles::app_state,
@@ -206,16 +209,39 @@ pub fn run() {
         .expect("OAuth Console could not start");
 }
 
-/// The HTTP client for the saved network settings; when they cannot be used
-/// (a CA bundle that went missing), the defaults, and the user is told.
+/// The HTTP client for the saved network settings. A CA bundle that cannot
+/// be loaded (missing, not PEM, not a regular file) never stops the start:
+/// the client is built without it, certificate checks on with the built-in
+/// roots, the rest of the settings kept, and the user is told. Other
+/// settings that cannot be used (a proxy URL that does not parse): the
+/// defaults.
 fn startup_http(settings: &Settings, notices: &mut Vec<Notice>) -> HttpClient {
-    HttpClient::new(settings.network.clone()).unwrap_or_else(|e| {
-        let e = oauth_console_core::IpcError::from(e);
-        notices.push(Notice {
-            code: "network_settings_not_applied".into(),
-            message: format!("Your network settings could not be applied, so the defaults are used: {}", e.message),
-            hint: e.hint.or_else(|| Some("Open Settings and correct the network settings.".into())),
-        });
-        HttpClient::new(HttpSettings::default()).expect("the default HTTP client could not be built")
-    })
+    let error = match HttpClient::new(settings.network.clone()) {
+        Ok(client) => return client,
+        Err(e) => oauth_console_core::IpcError::from(e),
+    };
+    if let Some(path) = settings.network.ca_bundle_path() {
+        let without_bundle = HttpSettings {
+            ca_bundle: None,
+            ..settings.network.clone()
+        };
+        if let Ok(client) = HttpClient::new(without_bundle) {
+            notices.push(Notice {
+                code: "ca_bundle_not_loaded".into(),
+                message: format!(
+                    "The CA bundle {} was not loaded, so only the built-in trusted roots are used (certificate checks stay on): {}",
+                    path.display(),
+                    error.message
+                ),
+                hint: error.hint.or_else(|| Some("Open Settings → Network and choose a PEM file, or clear CA bundle.".into())),
+            });
+            return client;
+        }
+    }
+    notices.push(Notice {
+        code: "network_settings_not_applied".into(),
+        message: format!("Your network settings could not be applied, so the defaults are used: {}", error.message),
+        hint: error.hint.or_else(|| Some("Open Settings and correct the network settings.".into())),
+    });
+    HttpClient::new(HttpSettings::default()).expect("the default HTTP client could not be built")
 }

@@ -9,8 +9,9 @@
 //! follows a rotated refresh token.
 
 use crate::error::ShellError;
-use oauth_console_core::send::{ApiResponse, Hop};
 use oauth_console_core::grants::exchange::Client;
+use oauth_console_core::send::{ApiRequest, ApiResponse, Hop};
+use std::sync::Arc;
 use oauth_console_core::{IpcError, Secret, Token, TokenView};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -201,28 +202,51 @@ impl TokenShelf {
     }
 }
 
-/// The last few responses, by id, for the viewer, Copy and Save.
+/// The last few responses, by id, for the viewer, Copy and Save, each with
+/// the request that was sent for it (Save to file sends it again; Follow
+/// once sends it to the stopped hop). Memory only.
 #[derive(Default)]
 pub struct ResponseShelf {
     next: AtomicU64,
-    responses: Mutex<std::collections::VecDeque<(u64, std::sync::Arc<ApiResponse>)>>,
+    responses: Mutex<std::collections::VecDeque<Kept>>,
+}
+
+/// A response and what was sent for it.
+#[derive(Clone)]
+pub struct Kept {
+    pub id: u64,
+    pub response: Arc<ApiResponse>,
+    /// `None` for a response of Follow once, which is not sent again.
+    pub request: Option<Arc<ApiRequest>>,
+    /// The held token Use Token attached, if any.
+    pub token_id: Option<String>,
 }
 
 const RESPONSES_KEPT: usize = 4;
 
 impl ResponseShelf {
-    pub fn keep(&self, response: ApiResponse) -> u64 {
-        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+    pub fn keep(&self, response: ApiResponse, request: Option<ApiRequest>, token_id: Option<String>) -> Kept {
+        let kept = Kept {
+            id: self.next.fetch_add(1, Ordering::Relaxed) + 1,
+            response: Arc::new(response),
+            request: request.map(Arc::new),
+            token_id,
+        };
         let mut responses = self.lock();
-        responses.push_back((id, std::sync::Arc::new(response)));
+        responses.push_back(kept.clone());
         while responses.len() > RESPONSES_KEPT {
             responses.pop_front();
         }
-        id
+        kept
     }
 
-    pub fn get(&self, id: u64) -> Option<std::sync::Arc<ApiResponse>> {
-        self.lock().iter().find(|(i, _)| *i == id).map(|(_, r)| r.clone())
+    pub fn get(&self, id: u64) -> Option<Arc<ApiResponse>> {
+        self.kept(id).map(|k| k.response)
+    }
+
+    /// The response `id` with the request sent for it.
+    pub fn kept(&self, id: u64) -> Option<Kept> {
+        self.lock().iter().find(|k| k.id == id).cloned()
     }
 
     /// The redirect chain of the newest response to a request for `url`.
@@ -230,11 +254,11 @@ impl ResponseShelf {
         self.lock()
             .iter()
             .rev()
-            .find(|(_, r)| r.hops.first().is_some_and(|h| h.url == url.trim()))
-            .map(|(_, r)| r.hops.clone())
+            .find(|k| k.response.hops.first().is_some_and(|h| h.url == url.trim()))
+            .map(|k| k.response.hops.clone())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::VecDeque<(u64, std::sync::Arc<ApiResponse>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::VecDeque<Kept>> {
         self.responses.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

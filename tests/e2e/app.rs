@@ -210,6 +210,41 @@ impl App {
         }
     }
 
+    /// Presses Send (or `button`, e.g. Follow once) and waits until the
+    /// response panel shows the answer; returns the status line. Fails with
+    /// the panel's error when the request failed.
+    pub async fn send_and_wait(&self) -> String {
+        self.press_and_wait_for_response("Send").await
+    }
+
+    pub async fn press_and_wait_for_response(&self, button: &str) -> String {
+        self.client
+            .execute("delete document.body.dataset.responseShown;", vec![])
+            .await
+            .unwrap();
+        self.click(button).await;
+        let started = Instant::now();
+        let script = "const e = document.getElementById('response-error'); \
+                      return document.body.dataset.responseShown ? 'shown' : (e.hidden ? '' : 'error: ' + e.textContent);";
+        loop {
+            let state = self
+                .client
+                .execute(script, vec![])
+                .await
+                .unwrap()
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            if state == "shown" {
+                break;
+            }
+            assert!(!state.starts_with("error"), "{button} failed: {state}");
+            assert!(started.elapsed() < WAIT, "no response shown within {WAIT:?} after {button}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.text_when("response-status", "a status", |t| !t.is_empty()).await
+    }
+
     /// Ends the WebDriver session; dropping the app then stops the driver.
     pub async fn close(self) {
         let _ = self.client.clone().close().await;

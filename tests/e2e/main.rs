@@ -15,6 +15,7 @@ mod network;
 mod oracle;
 mod private_keychain;
 mod profiles;
+mod robustness;
 mod sandbox;
 mod saved_requests;
 mod stored_profile;

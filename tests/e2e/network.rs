@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 /// Not a real host: the request only ever reaches the test's proxy.
 const REMOTE_TOKEN_URL: &str = "https://idcs-proxytest.identity.oraclecloud.com/oauth2/v1/token";
 
-async fn open_network_settings(app: &App) {
+pub(crate) async fn open_network_settings(app: &App) {
     let own_dialog = app
         .client
         .execute(
@@ -32,7 +32,7 @@ async fn open_network_settings(app: &App) {
     .await;
 }
 
-async fn apply(app: &App) {
+pub(crate) async fn apply(app: &App) {
     app.client
         .execute(
             "document.getElementById('network-status').textContent = '';",
@@ -54,7 +54,7 @@ async fn apply_defaults(app: &App) {
     .await;
 }
 
-async fn close_network_settings(app: &App) {
+pub(crate) async fn close_network_settings(app: &App) {
     app.client
         .execute(
             "document.querySelectorAll('dialog[open]').forEach((d) => d.close());",

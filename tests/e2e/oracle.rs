@@ -88,42 +88,6 @@ async fn fill_three_values(app: &App, sandbox: &SandboxValues) {
     app.fill("Client Secret", &sandbox.client_secret).await;
 }
 
-async fn send_and_wait(app: &App) -> String {
-    app.client
-        .execute("delete document.body.dataset.responseShown;", vec![])
-        .await
-        .unwrap();
-    app.click("Send").await;
-    let started = Instant::now();
-    let script = "const e = document.getElementById('response-error'); \
-                  return document.body.dataset.responseShown ? 'shown' : (e.hidden ? '' : 'error: ' + e.textContent);";
-    loop {
-        let state = app
-            .client
-            .execute(script, vec![])
-            .await
-            .unwrap()
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        if state == "shown" {
-            break;
-        }
-        assert!(!state.starts_with("error"), "Send failed: {state}");
-        if started.elapsed() > WAIT {
-            std::fs::write(
-                "/tmp/oracle-send.png",
-                app.client.screenshot().await.unwrap(),
-            )
-            .ok();
-            panic!("no response shown");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    app.text_when("response-status", "a status", |t| !t.is_empty())
-        .await
-}
-
 async fn add_trusted_host(app: &App, host: &str) {
     app.click_tab("Settings").await;
     let mut hosts: Vec<String> = app
@@ -203,7 +167,7 @@ async fn an_oracle_profile_filled_with_three_values_gets_a_token_and_lists_conne
     // The sandbox's design-time host is 127.0.0.1:<port>, not under
     // oraclecloud.com like a real one: the user trusts it, as for the Sandbox profile.
     add_trusted_host(&app, &sandbox.design_host).await;
-    let status = send_and_wait(&app).await;
+    let status = app.send_and_wait().await;
     assert_eq!(status, "200 OK");
     let body = app
         .text_when("response-view", "the connections", |t| {
@@ -246,7 +210,7 @@ async fn a_401_after_the_runtime_redirect_dropped_authorization_says_to_trust_th
         &format!("{}/ic/api/integration/v1/connections", sandbox.runtime_url),
     )
     .await;
-    let status = send_and_wait(&app).await;
+    let status = app.send_and_wait().await;
     assert!(
         status.starts_with("401"),
         "the design-time host got no token: {status}"
@@ -269,7 +233,7 @@ async fn a_401_after_the_runtime_redirect_dropped_authorization_says_to_trust_th
     );
 
     add_trusted_host(&app, &sandbox.design_host).await;
-    let status = send_and_wait(&app).await;
+    let status = app.send_and_wait().await;
     assert_eq!(status, "200 OK", "trusting the design-time host fixes it");
     assert!(
         !guidance.is_displayed().await.unwrap(),

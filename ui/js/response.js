@@ -1,13 +1,19 @@
 // The response panel: status, time, size, headers, the redirect chain (with
-// whether Authorization went along and why), and the body in a virtualised
-// viewer with folding and search.
+// whether Authorization went along and why, and a redirect the sender
+// stopped, with Follow once without credentials), and the body in a
+// virtualised viewer with folding and search. A body cut at the body limit
+// says so and offers Save to file, which streams the whole body to disk.
 
-import { $, el, flash, flashCopied, formatBytes, formatDuration, showError } from "./dom.js";
-import { call } from "./ipc.js";
+import { $, el, flash, flashCopied, formatBytes, formatDuration, hideError, showError } from "./dom.js";
+import { call, newRequestId } from "./ipc.js";
 import { TextViewer } from "./viewer.js";
 
 let viewer = null;
 let current = null;
+/** The request id of a Save to file or Follow once in flight, for Cancel. */
+let saving = null;
+
+const MEGABYTE = 1024 * 1024;
 
 export async function showResponse(response) {
   current = response;
@@ -30,9 +36,13 @@ export async function showResponse(response) {
 
   $("response-headers").replaceChildren(...response.headers.map((h) =>
     el("tr", {}, el("th", { scope: "row", text: h.name }), el("td", { text: h.value }))));
-  renderHops(response.hops);
+  renderHops(response.hops, response.stopped);
+  showTruncated(response.truncatedAt);
+  $("response-body-notice").hidden = true;
 
   $("response-binary").hidden = response.bodyKind !== "binary";
+  // Save writes the bytes kept; a cut body is saved whole with Save to file.
+  $("save-body").hidden = Boolean(response.truncatedAt);
   $("response-body-tools").hidden = response.bodyKind === "binary";
   if (response.bodyKind === "binary") {
     viewer.setText("", false);
@@ -40,22 +50,112 @@ export async function showResponse(response) {
     $("response-view").hidden = true;
   } else {
     $("response-view").hidden = false;
-    const bytes = await call("response_body", { responseId: response.id });
-    const text = new TextDecoder().decode(bytes);
-    viewer.setText(text, response.bodyKind === "json");
+    const { notice, text } = splitBody(new Uint8Array(await call("response_body", { responseId: response.id })));
+    $("response-body-notice").textContent = notice ?? "";
+    $("response-body-notice").hidden = !notice;
+    viewer.setText(text, response.bodyKind === "json" && !notice);
   }
   document.body.dataset.responseShown = String(response.id);
   document.dispatchEvent(new CustomEvent("response-shown", { detail: response }));
 }
 
-function renderHops(hops) {
-  $("redirects-count").textContent = hops.length > 1 ? String(hops.length - 1) : "";
-  $("response-hops").replaceChildren(...hops.map((hop) =>
+/** `response_body`'s answer: a JSON head line ({notice}), then the body. */
+function splitBody(bytes) {
+  const newline = bytes.indexOf(10);
+  const decoder = new TextDecoder();
+  const head = JSON.parse(decoder.decode(bytes.subarray(0, newline)));
+  return { notice: head.notice, text: decoder.decode(bytes.subarray(newline + 1)) };
+}
+
+function renderHops(hops, stopped) {
+  const count = hops.length - 1 + (stopped ? 1 : 0);
+  $("redirects-count").textContent = count > 0 ? String(count) : "";
+  const items = hops.map((hop) =>
     el("li", { class: "hop" },
       el("span", { class: `status s${String(hop.status)[0]}xx`, text: String(hop.status) }),
       el("span", { class: "hop-method", text: hop.method }),
       el("code", { class: "hop-url", text: hop.url }),
-      el("span", { class: hop.authorizationForwarded ? "hop-auth forwarded" : "hop-auth", text: `Authorization: ${hop.authorizationNote}` }))));
+      el("span", { class: hop.authorizationForwarded ? "hop-auth forwarded" : "hop-auth", text: `Authorization: ${hop.authorizationNote}` })));
+  if (stopped) {
+    items.push(el("li", { class: "hop stopped" },
+      el("span", { class: "status stopped", text: "Stopped" }),
+      el("span", { class: "hop-method", text: stopped.method }),
+      el("code", { class: "hop-url", text: stopped.url }),
+      el("span", { class: "hop-reason", text: stopped.message }),
+      stopped.canFollowOnce
+        ? el("button", { type: "button", class: "quiet", text: "Follow once without credentials", onclick: followOnce })
+        : null));
+  }
+  $("response-hops").replaceChildren(...items);
+}
+
+async function followOnce(event) {
+  if (!current || saving !== null) return;
+  const button = event.currentTarget;
+  button.disabled = true;
+  hideError("response-error");
+  saving = newRequestId();
+  $("response-progress").textContent = "Following the redirect once…";
+  try {
+    await showResponse(await call("follow_redirect_once", { requestId: saving, responseId: current.id }));
+  } catch (error) {
+    button.disabled = false;
+    showError("response-error", error);
+  } finally {
+    saving = null;
+    $("response-progress").textContent = "";
+  }
+}
+
+function showTruncated(truncatedAt) {
+  $("response-truncated").hidden = !truncatedAt;
+  if (!truncatedAt) return;
+  const mb = truncatedAt / MEGABYTE;
+  $("response-truncated-text").textContent =
+    `Truncated at ${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB: only the beginning of the body is shown. Save to file sends the request again and writes the whole body.`;
+  $("save-progress").textContent = "";
+}
+
+function setSaving(on) {
+  $("save-to-file").disabled = on;
+  $("cancel-save").hidden = !on;
+}
+
+async function saveToFile() {
+  if (!current || saving !== null) return;
+  hideError("response-error");
+  const path = $("save-body-path").value.trim();
+  if (!path) {
+    showError("response-error", { code: "no_path", message: "Type a file path or press Choose… first", hint: "The whole body is written to that file." });
+    return;
+  }
+  const progress = new window.__TAURI__.core.Channel();
+  progress.onmessage = ({ written, total }) => {
+    $("save-progress").textContent = total ? `${formatBytes(written)} of ${formatBytes(total)}` : `${formatBytes(written)} written`;
+  };
+  saving = newRequestId();
+  setSaving(true);
+  $("save-progress").textContent = "Starting…";
+  try {
+    const saved = await call("save_body_to_file", { requestId: saving, responseId: current.id, path, progress });
+    $("save-progress").textContent = `Saved ${formatBytes(saved.bytes)} to ${path}`;
+  } catch (error) {
+    $("save-progress").textContent = error?.code === "cancelled" ? "Cancelled; nothing was saved." : "";
+    if (error?.code !== "cancelled") showError("response-error", error);
+  } finally {
+    saving = null;
+    setSaving(false);
+  }
+}
+
+async function chooseSavePath() {
+  if (!current) return;
+  try {
+    const path = await call("choose_save_path", { responseId: current.id });
+    if (path) $("save-body-path").value = path;
+  } catch (error) {
+    showError("response-error", error);
+  }
 }
 
 export function clearResponse() {
@@ -97,6 +197,9 @@ export function wireResponsePanel() {
       showError("response-error", error);
     }
   });
+  $("save-to-file").addEventListener("click", saveToFile);
+  $("choose-save-path").addEventListener("click", chooseSavePath);
+  $("cancel-save").addEventListener("click", () => saving !== null && call("cancel_request", { requestId: saving }));
   $("save-body").addEventListener("click", async (event) => {
     const button = event.currentTarget;
     if (!current) return;

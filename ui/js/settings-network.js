@@ -1,5 +1,5 @@
-// Settings → Network: the proxy, the CA bundle and the request timeout the
-// app's HTTP client is built with (command `update_network_settings`, which
+// Settings → Network: the proxy, the CA bundle, the request timeout and the
+// response body limit the app's HTTP client is built with (command `update_network_settings`, which
 // refuses a proxy URL or CA file it cannot use and then changes nothing, so
 // the fields stay as typed, and saves them with the app's settings; a proxy
 // password is kept for the session only, never written to disk).
@@ -13,6 +13,8 @@ import { call } from "./ipc.js";
 import { tokenRequest } from "./auth.js";
 
 const MAX_TIMEOUT = 3600;
+const DEFAULT_MAX_BODY_MB = 50;
+const MAX_BODY_MB = 4096;
 
 function errorBox(prefix) {
   return el("div", { id: prefix, class: "error", role: "alert", hidden: true },
@@ -38,6 +40,10 @@ function section() {
       el("label", { for: "network-timeout", text: "Request timeout (seconds)" }),
       el("input", { id: "network-timeout", type: "number", min: "1", max: String(MAX_TIMEOUT), step: "1", value: "30" }),
       el("p", { class: "help", text: "Each request, from connecting to the last byte of the answer. Default 30." })),
+    el("div", { class: "field" },
+      el("label", { for: "network-max-body", text: "Keep response bodies up to (MB)" }),
+      el("input", { id: "network-max-body", type: "number", min: "1", max: String(MAX_BODY_MB), step: "1", value: String(DEFAULT_MAX_BODY_MB) }),
+      el("p", { class: "help", text: "A longer body is cut there and shown as truncated; Save to file still writes all of it. Default 50." })),
     errorBox("network-error"),
     el("div", { class: "actions" },
       el("button", { type: "button", id: "network-apply", class: "primary", text: "Apply network settings" }),
@@ -65,6 +71,7 @@ function fill(view) {
   $("network-proxy").value = view.proxy ?? "";
   $("network-ca-bundle").value = view.caBundle ?? "";
   $("network-timeout").value = String(view.timeoutSeconds);
+  $("network-max-body").value = String(view.maxBodyMegabytes);
 }
 
 /** The fields as `update_network_settings` reads them, or a problem with the timeout. */
@@ -78,8 +85,18 @@ function typedSettings() {
       hint: "30 seconds is the default.",
     };
   }
+  const rawBody = $("network-max-body").value.trim();
+  const maxBody = rawBody === "" ? DEFAULT_MAX_BODY_MB : Number(rawBody);
+  if (!Number.isInteger(maxBody) || maxBody < 1 || maxBody > MAX_BODY_MB) {
+    throw {
+      code: "invalid_body_limit",
+      message: `Keep response bodies up to (MB) must be a whole number from 1 to ${MAX_BODY_MB}, not "${rawBody}"`,
+      hint: `${DEFAULT_MAX_BODY_MB} MB is the default.`,
+    };
+  }
   return {
     timeoutSeconds: timeout,
+    maxBodyMegabytes: maxBody,
     proxy: $("network-proxy").value.trim() || null,
     caBundle: $("network-ca-bundle").value.trim() || null,
   };

@@ -181,8 +181,9 @@ pub async fn copy_authorization_url(
 
 /// Open in browser (paste mode): the authorize URL of the waiting sign-in.
 /// Only that URL: the window cannot make the app open anything else.
+/// Async: starting the browser is a process spawn, not for the main thread.
 #[tauri::command]
-pub fn open_authorization_url(sign_ins: State<'_, SignIns>) -> Result<(), IpcError> {
+pub async fn open_authorization_url(sign_ins: State<'_, SignIns>) -> Result<(), IpcError> {
     let url = sign_ins.waiting()?.pending.authorize_url().to_owned();
     open_in_browser(&url).map_err(|e| ShellError::BrowserNotOpened(e).into())
 }

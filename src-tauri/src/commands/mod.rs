@@ -10,3 +10,21 @@ pub mod profiles;
 pub mod sandbox;
 pub mod send;
 pub mod tokens;
+
+use crate::AppState;
+use oauth_console_core::{Error, IpcError};
+use tauri::{AppHandle, Manager};
+
+/// Runs `work` on a blocking thread, off the main thread and off the async
+/// workers: the keychain may take seconds, a file read or a body's
+/// pretty-printing grows with its size.
+pub(crate) async fn blocking<T, F>(app: &AppHandle, work: F) -> Result<T, IpcError>
+where
+    T: Send + 'static,
+    F: FnOnce(&AppState) -> Result<T, IpcError> + Send + 'static,
+{
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || work(&app.state::<AppState>()))
+        .await
+        .map_err(|e| IpcError::from(Error::Internal(format!("a background task failed: {e}"))))?
+}

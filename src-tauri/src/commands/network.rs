@@ -1,6 +1,7 @@
-//! Corporate networks: the proxy, the extra CA certificates and the request
-//! timeout the app's one HTTP client is built with (Settings → Network), and
-//! Copy as cURL for the token request, which carries the same settings.
+//! Corporate networks: the proxy, the extra CA certificates, the request
+//! timeout and the response body limit the app's one HTTP client is built
+//! with (Settings → Network), and Copy as cURL for the token request, which
+//! carries the same settings.
 //!
 //! Applying settings builds a new client first and swaps it in (and saves
 //! the settings) only when it built: a proxy URL that does not parse or a CA file that is not PEM is
@@ -28,6 +29,8 @@ pub struct NetworkView {
     /// Whether the proxy URL in effect has a password (kept in memory only).
     proxy_has_password: bool,
     ca_bundle: Option<String>,
+    /// "Keep response bodies up to (MB)".
+    max_body_megabytes: u64,
 }
 
 impl NetworkView {
@@ -41,6 +44,7 @@ impl NetworkView {
                 p.as_str().trim_end_matches('/').to_owned()
             }),
             ca_bundle: settings.ca_bundle_path().map(|p| p.display().to_string()),
+            max_body_megabytes: settings.max_body.div_ceil(oauth_console_core::http::MEGABYTE),
         }
     }
 }
@@ -55,20 +59,22 @@ pub fn network_settings(state: State<'_, AppState>) -> NetworkView {
 /// request from now on and saves the settings (the store writes no proxy
 /// password). A bad proxy URL or CA bundle is an error and changes nothing.
 #[tauri::command]
-pub async fn update_network_settings(
-    state: State<'_, AppState>,
-    settings: HttpSettings,
-) -> Result<NetworkView, IpcError> {
-    let client = HttpClient::new(settings.clone())?;
-    let view = NetworkView::of(client.settings());
-    state.set_http(client);
-    let mut store = state.store();
-    let saved = Settings {
-        network: settings,
-        ..store.data().settings.clone()
-    };
-    store.update_settings(saved)?;
-    Ok(view)
+/// On a blocking thread: the CA bundle is read from disk and the settings
+/// file written.
+pub async fn update_network_settings(app: AppHandle, settings: HttpSettings) -> Result<NetworkView, IpcError> {
+    super::blocking(&app, move |state| {
+        let client = HttpClient::new(settings.clone())?;
+        let view = NetworkView::of(client.settings());
+        state.set_http(client);
+        let mut store = state.store();
+        let saved = Settings {
+            network: settings,
+            ..store.data().settings.clone()
+        };
+        store.update_settings(saved)?;
+        Ok(view)
+    })
+    .await
 }
 
 /// "Choose…" for the CA bundle: the path of the PEM file picked, or `None`

@@ -22,6 +22,7 @@ use std::path::PathBuf;
 use std::time::SystemTime;
 use tauri::{AppHandle, Manager, State};
 use crate::clipboard::Copy;
+use super::blocking;
 
 // ---------------------------------------------------------------- start
 
@@ -163,18 +164,6 @@ fn snapshot(state: &AppState) -> Result<Snapshot, IpcError> {
         tokens,
         settings_file: store.path().display().to_string(),
     })
-}
-
-/// Runs `work` on a blocking thread: the keychain may take seconds.
-async fn blocking<T, F>(app: &AppHandle, work: F) -> Result<T, IpcError>
-where
-    T: Send + 'static,
-    F: FnOnce(&AppState) -> Result<T, IpcError> + Send + 'static,
-{
-    let app = app.clone();
-    tauri::async_runtime::spawn_blocking(move || work(&app.state::<AppState>()))
-        .await
-        .map_err(|e| IpcError::from(Error::Internal(format!("a background task failed: {e}"))))?
 }
 
 // ---------------------------------------------------------------- profiles
@@ -561,15 +550,20 @@ pub async fn copy_token(
 /// Use Token: the request panel's `Authorization` carries this token with
 /// the header prefix from Settings, or its ID token instead when asked.
 /// Returns the prefix, for the masked row.
+/// Async so the store lock (which keychain calls of other commands may hold)
+/// is never waited for on the main thread.
 #[tauri::command]
-pub fn use_token(state: State<'_, AppState>, token_id: String, id_token: bool) -> Result<String, IpcError> {
-    let prefix = state.store().data().settings.header_prefix.trim().to_owned();
-    state.tokens.attach(
-        &token_id,
-        Attachment {
-            id_token,
-            prefix: prefix.clone(),
-        },
-    )?;
-    Ok(prefix)
+pub async fn use_token(app: AppHandle, token_id: String, id_token: bool) -> Result<String, IpcError> {
+    blocking(&app, move |state| {
+        let prefix = state.store().data().settings.header_prefix.trim().to_owned();
+        state.tokens.attach(
+            &token_id,
+            Attachment {
+                id_token,
+                prefix: prefix.clone(),
+            },
+        )?;
+        Ok(prefix)
+    })
+    .await
 }

@@ -5,9 +5,10 @@ use crate::error::ShellError;
 use crate::AppState;
 use oauth_console_core::send::curl;
 use oauth_console_core::send::pretty::pretty_json;
-use oauth_console_core::send::{self, ApiRequest, ApiResponse, BodyKind, HeaderLine, Hop, Timing};
+use oauth_console_core::send::{self, ApiRequest, ApiResponse, BodyKind, HeaderLine, Hop, StoppedRedirect, Timing};
 use oauth_console_core::{IpcError, Secret};
 use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use crate::clipboard::Copy;
 use oauth_console_core::secret::holds_secret;
@@ -29,6 +30,10 @@ pub struct ResponseView {
     note: Option<String>,
     body_kind: BodyKind,
     content_type: Option<String>,
+    /// The redirect the sender refused to follow, for the Redirects tab.
+    stopped: Option<StoppedRedirect>,
+    /// The body cap in bytes when the body was longer and cut there.
+    truncated_at: Option<u64>,
 }
 
 fn view(id: u64, response: &ApiResponse) -> ResponseView {
@@ -48,6 +53,8 @@ fn view(id: u64, response: &ApiResponse) -> ResponseView {
             .iter()
             .find(|h| h.name.eq_ignore_ascii_case("content-type"))
             .map(|h| h.value.clone()),
+        stopped: response.stopped.clone(),
+        truncated_at: response.truncated_at,
     }
 }
 
@@ -75,26 +82,133 @@ pub async fn send_request(
     }
     let authorization = authorization(&state, token_id.as_deref())?;
     let http = state.http();
+    let sent = request.clone();
     let response = state
         .in_flight
-        .run(request_id, async move { send::send(&http, &request, authorization.as_ref()).await })
+        .run(request_id, async move { send::send(&http, &sent, authorization.as_ref()).await })
         .await?;
-    let id = state.responses.keep(response);
-    let kept = state.responses.get(id).ok_or(ShellError::UnknownResponse)?;
-    Ok(view(id, &kept))
+    let kept = state.responses.keep(response, Some(request), token_id);
+    Ok(view(kept.id, &kept.response))
+}
+
+/// Follow once without credentials: the redirect the response
+/// `response_id` stopped at, sent once without the token or any credential
+/// row. The new response replaces it in the panel.
+#[tauri::command]
+pub async fn follow_redirect_once(
+    state: State<'_, AppState>,
+    request_id: u64,
+    response_id: u64,
+) -> Result<ResponseView, IpcError> {
+    let kept = state.responses.kept(response_id).ok_or(ShellError::UnknownResponse)?;
+    let request = kept.request.ok_or(ShellError::NotResendable)?;
+    let stopped = kept.response.stopped.clone().ok_or(ShellError::NothingStopped)?;
+    let http = state.http();
+    let response = state
+        .in_flight
+        .run(request_id, async move { send::follow_once(&http, &request, &stopped).await })
+        .await?;
+    // Not kept as re-sendable: sending the first request again would stop
+    // at the same redirect.
+    let kept = state.responses.keep(response, None, None);
+    Ok(view(kept.id, &kept.response))
+}
+
+/// Progress of Save to file, sent to the window as it goes.
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveProgress {
+    written: u64,
+    /// The Content-Length, when the server sent one.
+    total: Option<u64>,
+}
+
+/// Save to file: sends the request of `response_id` again (with the same
+/// token) and streams the whole body to `path`, past the body limit,
+/// reporting progress on `progress` (at most ten times a second). Cancel
+/// with `cancel_request(request_id)`: the partial file is removed.
+#[tauri::command]
+pub async fn save_body_to_file(
+    state: State<'_, AppState>,
+    request_id: u64,
+    response_id: u64,
+    path: String,
+    progress: Channel<SaveProgress>,
+) -> Result<send::Saved, IpcError> {
+    let kept = state.responses.kept(response_id).ok_or(ShellError::UnknownResponse)?;
+    let request = kept.request.ok_or(ShellError::NotResendable)?;
+    let path = std::path::PathBuf::from(path.trim());
+    if path.as_os_str().is_empty() {
+        return Err(ShellError::SaveFailed("no file was given".into()).into());
+    }
+    let authorization = authorization(&state, kept.token_id.as_deref())?;
+    let http = state.http();
+    state
+        .in_flight
+        .run(request_id, async move {
+            let mut last = std::time::Instant::now();
+            let every = std::time::Duration::from_millis(100);
+            send::save_body_to_file(&http, &request, authorization.as_ref(), &path, |written, total| {
+                if written == 0 || last.elapsed() >= every || total == Some(written) {
+                    last = std::time::Instant::now();
+                    let _ = progress.send(SaveProgress { written, total });
+                }
+            })
+            .await
+        })
+        .await
+        .map_err(IpcError::from)
+}
+
+/// "Choose…" for Save to file: the path picked in the save dialog, or
+/// `None` when the user cancelled.
+#[tauri::command]
+pub async fn choose_save_path(app: AppHandle, state: State<'_, AppState>, response_id: u64) -> Result<Option<String>, IpcError> {
+    let response = state.responses.get(response_id).ok_or(ShellError::UnknownResponse)?;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog().file().set_file_name(file_name(&response.url)).save_file(move |path| {
+        let _ = tx.send(path);
+    });
+    let Some(path) = rx.await.ok().flatten() else { return Ok(None) };
+    let path = path.into_path().map_err(|e| ShellError::SaveFailed(e.to_string()))?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// The last segment of `url`, as the save dialog's suggested name.
+fn file_name(url: &str) -> String {
+    url.rsplit('/')
+        .next()
+        .filter(|n| !n.is_empty() && !n.contains('?'))
+        .unwrap_or("response.bin")
+        .to_owned()
 }
 
 /// The body for the viewer: JSON pretty-printed, text as it is, as raw
-/// UTF-8 bytes (no JSON escaping of a 20 MB string).
+/// UTF-8 bytes (no JSON escaping of a 20 MB string). The first line is a
+/// small JSON head, `{"notice": …}`: the printer's one-line notice when a
+/// JSON body is shown as received (too deep or too large to indent), else
+/// null; the body follows the newline.
+/// Printing grows with the body: on a blocking thread.
 #[tauri::command]
-pub fn response_body(state: State<'_, AppState>, response_id: u64) -> Result<tauri::ipc::Response, IpcError> {
-    let response = state.responses.get(response_id).ok_or(ShellError::UnknownResponse)?;
-    let text = match (response.body.kind, response.body.text()) {
-        (BodyKind::Json, Some(text)) => pretty_json(text).text,
-        (_, Some(text)) => text.to_owned(),
-        (_, None) => String::new(),
-    };
-    Ok(tauri::ipc::Response::new(text.into_bytes()))
+pub async fn response_body(app: AppHandle, response_id: u64) -> Result<tauri::ipc::Response, IpcError> {
+    super::blocking(&app, move |state| {
+        let response = state.responses.get(response_id).ok_or(ShellError::UnknownResponse)?;
+        let (text, notice) = match (response.body.kind, response.body.text()) {
+            (BodyKind::Json, Some(text)) => {
+                let pretty = pretty_json(text);
+                (pretty.text, pretty.notice)
+            }
+            (_, Some(text)) => (text.to_owned(), None),
+            (_, None) => (String::new(), None),
+        };
+        let head = serde_json::json!({ "notice": notice }).to_string();
+        let mut bytes = Vec::with_capacity(head.len() + 1 + text.len());
+        bytes.extend_from_slice(head.as_bytes());
+        bytes.push(b'\n');
+        bytes.extend_from_slice(text.as_bytes());
+        Ok(tauri::ipc::Response::new(bytes))
+    })
+    .await
 }
 
 /// Copy response body: the body as received.
@@ -118,15 +232,8 @@ pub async fn copy_response_body(app: AppHandle, state: State<'_, AppState>, resp
 #[tauri::command]
 pub async fn save_response_body(app: AppHandle, state: State<'_, AppState>, response_id: u64) -> Result<bool, IpcError> {
     let response = state.responses.get(response_id).ok_or(ShellError::UnknownResponse)?;
-    let name = response
-        .url
-        .rsplit('/')
-        .next()
-        .filter(|n| !n.is_empty() && !n.contains('?'))
-        .unwrap_or("response.bin")
-        .to_owned();
     let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog().file().set_file_name(name).save_file(move |path| {
+    app.dialog().file().set_file_name(file_name(&response.url)).save_file(move |path| {
         let _ = tx.send(path);
     });
     let Some(path) = rx.await.ok().flatten() else { return Ok(false) };
@@ -166,3 +273,4 @@ fn holds_any_secret(request: &ApiRequest, with_token: bool) -> bool {
     with_token || request.headers.iter().any(|h| h.enabled && h.is_secret())
         || matches!(&request.body, oauth_console_core::send::RequestBody::Form { fields } if fields.iter().any(|f| f.enabled && f.is_secret()))
 }
+

@@ -37,6 +37,6 @@ pub fn cancel_request(state: State<'_, AppState>, request_id: u64) -> bool {
 
 /// Show: the value of a token the core holds (`kind`: access or id).
 #[tauri::command]
-pub fn reveal_token(state: State<'_, AppState>, token_id: String, kind: String) -> Result<String, IpcError> {
+pub async fn reveal_token(state: State<'_, AppState>, token_id: String, kind: String) -> Result<String, IpcError> {
     state.tokens.reveal(&token_id, &kind)
 }
