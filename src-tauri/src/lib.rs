@@ -156,7 +156,7 @@ pub fn run() {
             if let Some(window) = app.get_webview_window("main") {
                 webkit::lighten(&window);
             }
-            commands::grants::keep_login_session_off_disk(app.handle());
+            commands::login_window::keep_login_session_off_disk(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -168,7 +168,7 @@ pub fn run() {
             commands::grants::copy_authorization_url,
             commands::grants::open_authorization_url,
             commands::grants::refresh_token,
-            commands::grants::clear_login_session,
+            commands::login_window::clear_login_session,
             commands::sandbox::sandbox_start,
             commands::send::send_request,
             commands::send::response_body,
@@ -187,15 +187,15 @@ pub fn run() {
             commands::profiles::delete_profile,
             commands::profiles::switch_profile,
             commands::profiles::save_settings,
-            commands::profiles::put_secret,
-            commands::profiles::secret_saved,
-            commands::profiles::list_tokens,
-            commands::profiles::rename_token,
-            commands::profiles::delete_token,
-            commands::profiles::delete_expired_tokens,
-            commands::profiles::load_token,
-            commands::profiles::copy_token,
-            commands::profiles::use_token,
+            commands::secrets::put_secret,
+            commands::secrets::secret_saved,
+            commands::saved_tokens::list_tokens,
+            commands::saved_tokens::rename_token,
+            commands::saved_tokens::delete_token,
+            commands::saved_tokens::delete_expired_tokens,
+            commands::saved_tokens::load_token,
+            commands::saved_tokens::copy_token,
+            commands::saved_tokens::use_token,
             commands::oracle::oracle_preview,
             commands::oracle::oracle_help,
             commands::oracle::oracle_instance_url,

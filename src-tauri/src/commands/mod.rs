@@ -4,9 +4,12 @@
 
 pub mod bench;
 pub mod grants;
+pub mod login_window;
 pub mod network;
 pub mod oracle;
 pub mod profiles;
+pub mod saved_tokens;
+pub mod secrets;
 pub mod sandbox;
 pub mod send;
 pub mod tokens;

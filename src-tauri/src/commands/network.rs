@@ -110,7 +110,7 @@ pub async fn copy_token_request_as_curl(
     if !matches!(request, TokenRequest::ClientCredentials(_)) {
         return Err(ShellError::CurlUnavailable.into());
     }
-    let (request, _) = super::profiles::fill_saved_secrets(&app, request).await?;
+    let (request, _) = super::secrets::fill_saved_secrets(&app, request).await?;
     let TokenRequest::ClientCredentials(grant) = &request else {
         return Err(ShellError::CurlUnavailable.into());
     };

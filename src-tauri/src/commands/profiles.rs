@@ -1,27 +1,20 @@
-//! Profiles, settings, secrets and saved tokens for the window: what the
-//! profile bar, Manage Tokens, Copy, Use Token and the Settings dialog ask
-//! for. Each command calls the core's [`ProfileStore`] or [`Vault`]; keychain
-//! calls block (up to 10 s each), so they run on a blocking thread.
-//!
-//! The window never gets a stored secret back: [`secret_saved`] only says
-//! whether there is one, and `request_token` takes the saved client secret
-//! and password from the vault when the window sends them empty
-//! ([`fill_saved_secrets`]).
+//! Profiles and settings for the window: the app's start, the profile bar
+//! and the Settings dialog. Each command calls the core's [`ProfileStore`];
+//! keychain calls block (up to 10 s each), so they run on a blocking thread.
+//! Secrets typed into a profile are in [`super::secrets`], saved tokens
+//! (Manage Tokens, Copy, Use Token) in [`super::saved_tokens`].
 
 use crate::error::ShellError;
-use crate::shelf::{Attachment, SavedRef};
+use crate::shelf::SavedRef;
 use crate::AppState;
 use oauth_console_core::store::{
-    self, Kept, KeychainStatus, Notice, Profile, ProfileKind, ProfileStore, Removal,
-    SavedSecretState, SecretKind, Settings, TokenSummary, Vault,
+    self, KeychainStatus, Notice, Profile, ProfileKind, ProfileStore, Settings, TokenSummary, Vault,
 };
-use oauth_console_core::grants::exchange::Client;
-use oauth_console_core::{Error, IpcError, Secret, Token, TokenRequest, TokenView};
+use oauth_console_core::{Error, IpcError, Token};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::SystemTime;
-use tauri::{AppHandle, Manager, State};
-use crate::clipboard::Copy;
+use tauri::{AppHandle, Manager};
 use super::blocking;
 
 // ---------------------------------------------------------------- start
@@ -72,7 +65,7 @@ fn make_sandbox_profile(store: &mut ProfileStore, vault: &Vault, notices: &mut V
 }
 
 /// Keeps a notice for the window's next snapshot.
-fn tell(state: &AppState, notice: Option<Notice>) {
+pub(super) fn tell(state: &AppState, notice: Option<Notice>) {
     if let Some(notice) = notice {
         state.notices.lock().unwrap_or_else(|p| p.into_inner()).push(notice);
     }
@@ -269,301 +262,6 @@ pub async fn save_settings(app: AppHandle, changes: serde_json::Value) -> Result
             serde_json::from_value(settings).map_err(|e| ShellError::InvalidSettings(e.to_string()))?;
         store.update_settings(settings.clone())?;
         Ok(settings)
-    })
-    .await
-}
-
-// ---------------------------------------------------------------- secrets
-
-/// What became of a secret the user typed or cleared.
-#[derive(Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SecretOutcome {
-    /// Saved in the keychain.
-    Keychain,
-    /// Kept in memory for this session.
-    Session,
-    /// Forgotten: gone from the keychain.
-    Forgotten,
-    /// Forgotten, but still in the keychain until it is available again
-    /// (a notice says so).
-    DeletionPending,
-}
-
-/// Keeps a secret the user typed: the client secret in the keychain; the
-/// password in the keychain when "Remember password" is on, in memory for
-/// the session otherwise; either bound to the origin of `token_url` (the
-/// Access Token URL it was typed with). An empty value forgets the saved one.
-#[tauri::command]
-pub async fn put_secret(
-    app: AppHandle,
-    profile_id: String,
-    kind: SecretKind,
-    value: Secret,
-    token_url: Option<String>,
-) -> Result<SecretOutcome, IpcError> {
-    blocking(&app, move |state| {
-        let mut store = state.store();
-        if value.is_empty() {
-            let removal = store.forget_secret(&state.vault, &profile_id, kind)?;
-            tell(state, removal.notice(&format!("The forgotten {}", kind.label())));
-            return Ok(match removal {
-                Removal::Done => SecretOutcome::Forgotten,
-                Removal::Pending => SecretOutcome::DeletionPending,
-            });
-        }
-        let token_url = token_url.unwrap_or_default();
-        Ok(match store.put_secret(&state.vault, &profile_id, kind, &value, &token_url)? {
-            Kept::Keychain => SecretOutcome::Keychain,
-            Kept::Session => SecretOutcome::Session,
-        })
-    })
-    .await
-}
-
-/// Whether the profile has a saved secret of this kind (never the value),
-/// and, when `token_url` has another origin than the one it was saved for,
-/// that origin: the field then asks for it again and says why.
-#[tauri::command]
-pub async fn secret_saved(
-    app: AppHandle,
-    profile_id: String,
-    kind: SecretKind,
-    token_url: Option<String>,
-) -> Result<SavedSecretState, IpcError> {
-    blocking(&app, move |state| {
-        let token_url = token_url.unwrap_or_default();
-        Ok(state.store().saved_secret(&state.vault, &profile_id, kind, &token_url)?.state())
-    })
-    .await
-}
-
-/// Get New Access Token with an empty Client Secret or Password field uses
-/// the profile's saved one. Returns the request and the current profile's id.
-pub async fn fill_saved_secrets(
-    app: &AppHandle,
-    request: TokenRequest,
-) -> Result<(TokenRequest, String), IpcError> {
-    blocking(app, move |state| {
-        let profile_id = state.store().current().id.clone();
-        let mut request = request;
-        // A saved secret goes only to the origin it was saved for.
-        let saved = |kind: SecretKind, token_url: &str| -> Result<Option<Secret>, IpcError> {
-            Ok(state
-                .store()
-                .saved_secret(&state.vault, &profile_id, kind, token_url)?
-                .usable(kind)?)
-        };
-        let fill = |client: &mut Client| -> Result<(), IpcError> {
-            if client.client_secret.is_empty() {
-                if let Some(saved) = saved(SecretKind::ClientSecret, &client.token_url)? {
-                    client.client_secret = saved;
-                }
-            }
-            Ok(())
-        };
-        match &mut request {
-            TokenRequest::ClientCredentials(grant) => fill(&mut grant.client)?,
-            TokenRequest::Password(grant) => {
-                fill(&mut grant.client)?;
-                if grant.password.is_empty() {
-                    if let Some(saved) = saved(SecretKind::Password, &grant.client.token_url)? {
-                        grant.password = saved;
-                    }
-                }
-            }
-            TokenRequest::RefreshToken(grant) => fill(&mut grant.client)?,
-            _ => {}
-        }
-        Ok((request, profile_id))
-    })
-    .await
-}
-
-// ---------------------------------------------------------------- tokens
-
-/// A new token: held for this session and saved for `profile_id` (values in
-/// the keychain), named after the grant and the local time. A token that
-/// could not be saved is still usable; the view says why it was not saved.
-pub async fn keep_new_token(
-    app: &AppHandle,
-    profile_id: String,
-    token: Token,
-    client: Client,
-    label: &str,
-) -> TokenView {
-    let name = store::tokens::token_name(label, token.issued_at);
-    let state = app.state::<AppState>();
-    let mut view = state.tokens.keep(token.clone(), client, &name);
-    let saved = blocking(app, move |state| {
-        let meta = state
-            .store()
-            .save_token(&state.vault, &profile_id, &token, Some(&name))?;
-        Ok(SavedRef {
-            profile_id,
-            token_id: meta.id,
-        })
-    })
-    .await;
-    match saved {
-        Ok(saved) => state.tokens.link(&view.id, saved),
-        Err(e) => view.warnings.push(format!("The token was not saved: {}", e.message)),
-    }
-    view
-}
-
-/// Manage Tokens: the current profile's saved tokens, newest first.
-#[tauri::command]
-pub async fn list_tokens(app: AppHandle) -> Result<Vec<TokenSummary>, IpcError> {
-    blocking(&app, current_tokens).await
-}
-
-fn current_tokens(state: &AppState) -> Result<Vec<TokenSummary>, IpcError> {
-    let store = state.store();
-    Ok(store.tokens(&store.current().id, SystemTime::now())?)
-}
-
-#[tauri::command]
-pub async fn rename_token(app: AppHandle, token_id: String, name: String) -> Result<Vec<TokenSummary>, IpcError> {
-    blocking(&app, move |state| {
-        let profile_id = state.store().current().id.clone();
-        state.store().rename_token(&profile_id, &token_id, &name)?;
-        state.tokens.rename_saved(&SavedRef { profile_id, token_id }, name.trim());
-        current_tokens(state)
-    })
-    .await
-}
-
-#[tauri::command]
-pub async fn delete_token(app: AppHandle, token_id: String) -> Result<Vec<TokenSummary>, IpcError> {
-    blocking(&app, move |state| {
-        let profile_id = state.store().current().id.clone();
-        let removal = state.store().delete_token(&state.vault, &profile_id, &token_id)?;
-        tell(state, removal.notice("The deleted token"));
-        state
-            .tokens
-            .unlink(|saved| saved.profile_id == profile_id && saved.token_id == token_id);
-        current_tokens(state)
-    })
-    .await
-}
-
-/// Delete expired: how many went, and the list left.
-#[derive(Serialize)]
-pub struct DeletedTokens {
-    deleted: usize,
-    tokens: Vec<TokenSummary>,
-}
-
-#[tauri::command]
-pub async fn delete_expired_tokens(app: AppHandle) -> Result<DeletedTokens, IpcError> {
-    blocking(&app, move |state| {
-        let profile_id = state.store().current().id.clone();
-        let expired = state
-            .store()
-            .delete_expired(&state.vault, &profile_id, SystemTime::now())?;
-        state
-            .tokens
-            .unlink(|saved| saved.profile_id == profile_id && expired.contains(&saved.token_id));
-        Ok(DeletedTokens {
-            deleted: expired.len(),
-            tokens: current_tokens(state)?,
-        })
-    })
-    .await
-}
-
-/// A saved token of the current profile, loaded from the keychain into this
-/// session so that Show, Copy, Use Token and Refresh work on it.
-#[tauri::command]
-pub async fn load_token(app: AppHandle, token_id: String) -> Result<TokenView, IpcError> {
-    blocking(&app, move |state| {
-        let profile = state.store().current().clone();
-        let saved = SavedRef {
-            profile_id: profile.id.clone(),
-            token_id: token_id.clone(),
-        };
-        if let Some(view) = state.tokens.find_saved(&saved).and_then(|id| state.tokens.view(&id)) {
-            return Ok(view);
-        }
-        let name = profile
-            .tokens
-            .iter()
-            .find(|t| t.id == token_id)
-            .map(|t| t.name.clone())
-            .unwrap_or_default();
-        let token = state
-            .store()
-            .load_token(&state.vault, &profile.id, &token_id)?
-            .ok_or(ShellError::TokenValuesMissing)?;
-        let client = profile_client(state, &profile)?;
-        let view = state.tokens.keep(token, client, &name);
-        state.tokens.link(&view.id, saved);
-        Ok(view)
-    })
-    .await
-}
-
-/// The client a loaded token refreshes with: the profile's, or the running
-/// sandbox's for the Sandbox profile (its ports change every launch).
-fn profile_client(state: &AppState, profile: &Profile) -> Result<Client, IpcError> {
-    if profile.kind == ProfileKind::Sandbox {
-        if let Some(sandbox) = state.sandbox.blocking_lock().as_ref() {
-            let credentials = sandbox.credentials();
-            return Ok(Client {
-                token_url: sandbox.token_url(),
-                client_id: credentials.client_id.clone(),
-                client_secret: Secret::new(credentials.client_secret.clone()),
-                client_auth: profile.client_auth,
-            });
-        }
-    }
-    Ok(Client {
-        token_url: profile.token_url.clone(),
-        client_id: profile.client_id.clone(),
-        // Not sent to another origin than the one it was saved for.
-        client_secret: state
-            .store()
-            .saved_secret(&state.vault, &profile.id, SecretKind::ClientSecret, &profile.token_url)?
-            .usable(SecretKind::ClientSecret)
-            .ok()
-            .flatten()
-            .unwrap_or_default(),
-        client_auth: profile.client_auth,
-    })
-}
-
-/// Copy: the token on the clipboard (marked as a secret for clipboard
-/// managers), cleared after the "Clear copied token after" setting if the
-/// clipboard still holds it. Returns that delay in seconds (0: never).
-#[tauri::command]
-pub async fn copy_token(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    token_id: String,
-    kind: String,
-) -> Result<u64, IpcError> {
-    let value = Secret::new(state.tokens.reveal(&token_id, &kind)?);
-    crate::clipboard::write(&app, Copy::Secret(value), state.clipboard_clear_seconds()).await
-}
-
-/// Use Token: the request panel's `Authorization` carries this token with
-/// the header prefix from Settings, or its ID token instead when asked.
-/// Returns the prefix, for the masked row.
-/// Async so the store lock (which keychain calls of other commands may hold)
-/// is never waited for on the main thread.
-#[tauri::command]
-pub async fn use_token(app: AppHandle, token_id: String, id_token: bool) -> Result<String, IpcError> {
-    blocking(&app, move |state| {
-        let prefix = state.store().data().settings.header_prefix.trim().to_owned();
-        state.tokens.attach(
-            &token_id,
-            Attachment {
-                id_token,
-                prefix: prefix.clone(),
-            },
-        )?;
-        Ok(prefix)
     })
     .await
 }

@@ -16,7 +16,7 @@ pub async fn request_token(
     request: TokenRequest,
 ) -> Result<TokenView, IpcError> {
     // An empty Client Secret or Password field means the profile's saved one.
-    let (request, profile_id) = super::profiles::fill_saved_secrets(&app, request).await?;
+    let (request, profile_id) = super::secrets::fill_saved_secrets(&app, request).await?;
     let http = state.http();
     let (client, name) = request.client_and_label();
     let token = state
@@ -26,7 +26,7 @@ pub async fn request_token(
         })
         .await?;
     // Held for this session and saved to the profile (values in the keychain).
-    Ok(super::profiles::keep_new_token(&app, profile_id, token, client, name).await)
+    Ok(super::saved_tokens::keep_new_token(&app, profile_id, token, client, name).await)
 }
 
 /// Cancel: stops the request `request_id`; false when it already ended.
