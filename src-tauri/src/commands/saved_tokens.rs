@@ -2,21 +2,18 @@
 //! Tokens (list, rename, delete, load), Copy and Use Token. Values live in
 //! the keychain, the rest in the settings file; the window gets views only.
 
+use super::blocking;
+use super::profiles::tell;
+use crate::clipboard::Copy;
 use crate::error::ShellError;
 use crate::shelf::{Attachment, SavedRef};
 use crate::AppState;
-use oauth_console_core::store::{
-    self, Profile, ProfileKind, SecretKind, TokenSummary,
-};
 use oauth_console_core::grants::exchange::Client;
+use oauth_console_core::store::{self, Profile, ProfileKind, SecretKind, TokenSummary};
 use oauth_console_core::{IpcError, Secret, Token, TokenView};
 use serde::Serialize;
 use std::time::SystemTime;
 use tauri::{AppHandle, Manager, State};
-use crate::clipboard::Copy;
-use super::blocking;
-
-use super::profiles::tell;
 
 // ---------------------------------------------------------------- tokens
 

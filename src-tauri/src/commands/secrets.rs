@@ -5,17 +5,13 @@
 //! client secret and password from the vault when the window sends them
 //! empty ([`fill_saved_secrets`]).
 
-use oauth_console_core::store::{
-    Kept, Removal,
-    SavedSecretState, SecretKind,
-};
+use super::blocking;
+use super::profiles::tell;
 use oauth_console_core::grants::exchange::Client;
+use oauth_console_core::store::{Kept, Removal, SavedSecretState, SecretKind};
 use oauth_console_core::{IpcError, Secret, TokenRequest};
 use serde::Serialize;
 use tauri::AppHandle;
-use super::blocking;
-
-use super::profiles::tell;
 
 // ---------------------------------------------------------------- secrets
 
