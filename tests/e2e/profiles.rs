@@ -518,6 +518,21 @@ async fn a_keychain_that_goes_away_mid_session_turns_into_the_this_session_only_
     crate::keychain_session::require();
 }
 
+/// The refresh token of the first saved token of the profile named
+/// `profile`, as the keychain holds it (read with secret-tool, outside the
+/// app), once the settings file lists that token.
+fn saved_refresh_token(config: &str, profile: &str) -> Option<String> {
+    let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(settings_file(config)).ok()?).ok()?;
+    let profile = file["profiles"].as_array()?.iter().find(|p| p["name"] == profile)?;
+    let token = profile["tokens"].as_array()?.first()?;
+    let account = format!("{}/token/{}/refresh_token", profile["id"].as_str()?, token["id"].as_str()?);
+    let output = std::process::Command::new("timeout")
+        .args(["10", "secret-tool", "lookup", "service", "dev.oauthconsole.desktop", "username", &account])
+        .output()
+        .ok()?;
+    (output.status.success() && !output.stdout.is_empty()).then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
 async fn tick(app: &App, label: &str) {
     let field = app.field(label).await;
     if !field.is_selected().await.unwrap() {
@@ -544,17 +559,36 @@ async fn a_refreshed_token_is_saved_again_so_its_rotated_refresh_token_works_aft
     app.text_when("has-refresh", "a refresh token", |t| t == "Yes").await;
     let first = shown_token(&app).await;
     record_secret(&first);
-    let before = read_settings(&config);
+    let mut saved_refresh = None;
+    wait_until("the token's refresh token in the keychain", || {
+        saved_refresh = saved_refresh_token(&config, "Password grant");
+        let found = saved_refresh.is_some();
+        async move { found }
+    })
+    .await;
+    let saved_refresh = saved_refresh.unwrap();
+    record_secret(&saved_refresh);
 
-    // The server rotates refresh tokens and refuses a used one.
+    // The server rotates refresh tokens and refuses a used one. (Waiting on
+    // the keychain, not on the file: the saved token is replaced in place,
+    // so within the same second the file may not change at all.)
     app.click("Refresh").await;
     wait_until("the refreshed token", || async { shown_token(&app).await != first }).await;
     record_secret(&shown_token(&app).await);
-    wait_until("the refreshed token saved again", || async {
-        let now = read_settings(&config);
-        now != before && now.matches("\"hasRefreshToken\": true").count() == 1
+    wait_until("the rotated refresh token saved in place of the old one", || {
+        let now = saved_refresh_token(&config, "Password grant");
+        if let Some(rotated) = &now {
+            record_secret(rotated);
+        }
+        let rotated = now.is_some_and(|now| now != saved_refresh);
+        async move { rotated }
     })
     .await;
+    assert_eq!(
+        read_settings(&config).matches("\"hasRefreshToken\": true").count(),
+        1,
+        "one saved token, replaced in place"
+    );
     app.close().await;
 
     let app = App::launch_with_config(&config).await;

@@ -165,13 +165,18 @@ pub async fn save_body_to_file(
 #[tauri::command]
 pub async fn choose_save_path(app: AppHandle, state: State<'_, AppState>, response_id: u64) -> Result<Option<String>, IpcError> {
     let response = state.responses.get(response_id).ok_or(ShellError::UnknownResponse)?;
+    Ok(ask_save_path(&app, &response.url).await?.map(|path| path.display().to_string()))
+}
+
+/// The save dialog, with the last segment of `url` as the suggested name;
+/// `None` when the user cancelled.
+async fn ask_save_path(app: &AppHandle, url: &str) -> Result<Option<std::path::PathBuf>, ShellError> {
     let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog().file().set_file_name(file_name(&response.url)).save_file(move |path| {
+    app.dialog().file().set_file_name(file_name(url)).save_file(move |path| {
         let _ = tx.send(path);
     });
     let Some(path) = rx.await.ok().flatten() else { return Ok(None) };
-    let path = path.into_path().map_err(|e| ShellError::SaveFailed(e.to_string()))?;
-    Ok(Some(path.display().to_string()))
+    path.into_path().map(Some).map_err(|e| ShellError::SaveFailed(e.to_string()))
 }
 
 /// The last segment of `url`, as the save dialog's suggested name.
@@ -232,12 +237,7 @@ pub async fn copy_response_body(app: AppHandle, state: State<'_, AppState>, resp
 #[tauri::command]
 pub async fn save_response_body(app: AppHandle, state: State<'_, AppState>, response_id: u64) -> Result<bool, IpcError> {
     let response = state.responses.get(response_id).ok_or(ShellError::UnknownResponse)?;
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog().file().set_file_name(file_name(&response.url)).save_file(move |path| {
-        let _ = tx.send(path);
-    });
-    let Some(path) = rx.await.ok().flatten() else { return Ok(false) };
-    let path = path.into_path().map_err(|e| ShellError::SaveFailed(e.to_string()))?;
+    let Some(path) = ask_save_path(&app, &response.url).await? else { return Ok(false) };
     tokio::fs::write(&path, &response.body.bytes).await.map_err(|e| ShellError::SaveFailed(format!("{}: {e}", path.display())))?;
     Ok(true)
 }
