@@ -163,8 +163,24 @@ impl App {
                     return last;
                 }
             }
-            assert!(started.elapsed() < WAIT, "#{id} never showed {what}; last text: {last:?}");
+            if started.elapsed() >= WAIT {
+                let said = self.what_the_window_says().await;
+                panic!("#{id} never showed {what}; last text: {last:?}\n{said}");
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The window's visible error panels, notices and progress line, for a
+    /// failing test's message: what the user would have read.
+    pub async fn what_the_window_says(&self) -> String {
+        let script = "return ['error', 'response-error', 'notices', 'progress']\
+            .map((id) => document.getElementById(id))\
+            .filter((el) => el && el.offsetParent !== null && el.innerText.trim())\
+            .map((el) => `#${el.id}: ${el.innerText.trim()}`).join('\\n') || 'no error, notice or progress shown';";
+        match self.client.execute(script, vec![]).await {
+            Ok(value) => format!("the window says: {}", value.as_str().unwrap_or_default()),
+            Err(e) => format!("the window could not be read: {e}"),
         }
     }
 
