@@ -91,6 +91,9 @@ async fn sandbox_authorization_code(app: &App, callback: &str, mode: &str) {
     app.fill("Scope", &format!("{scope} openid")).await;
     tick(app, "Request refresh token (offline_access)").await;
     app.choose("Get code with", mode).await;
+    // The copy is saved as edited before the sign-in starts, as a user's
+    // pause would allow.
+    app.text_when("save-status", "Saved", |t| t == "Saved").await;
 }
 
 /// The login window, once the app has opened it beside `main`.
