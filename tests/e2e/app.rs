@@ -184,6 +184,15 @@ impl App {
         }
     }
 
+    /// Settings: `label` set to `value`, saved, the dialog closed.
+    pub async fn save_setting(&self, label: &str, value: &str) {
+        self.click("Settings").await;
+        self.fill(label, value).await;
+        self.click("Save settings").await;
+        self.text_when("settings-status", "Saved", |t| t == "Saved.").await;
+        self.client.find(Locator::Id("settings-close")).await.unwrap().click().await.unwrap();
+    }
+
     pub async fn is_enabled(&self, text: &str) -> bool {
         self.button(text).await.is_enabled().await.unwrap()
     }

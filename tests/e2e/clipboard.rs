@@ -70,11 +70,7 @@ async fn click_id(app: &App, id: &str) {
 #[tokio::test]
 async fn secret_copies_are_cleared_after_the_setting_unless_the_user_copied_something_else() {
     let app = App::launch().await;
-    app.click("Settings").await;
-    app.fill("Clear copied token after (seconds)", "2").await;
-    app.click("Save settings").await;
-    app.text_when("settings-status", "Saved", |t| t == "Saved.").await;
-    click_id(&app, "settings-close").await;
+    app.save_setting("Clear copied token after (seconds)", "2").await;
     app.click("Get New Access Token").await;
     app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
 

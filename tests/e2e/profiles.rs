@@ -421,11 +421,7 @@ async fn profiles_are_created_renamed_duplicated_and_deleted_only_after_confirma
 #[tokio::test]
 async fn the_header_prefix_from_settings_goes_before_the_token() {
     let app = App::launch().await;
-    app.click("Settings").await;
-    app.fill("Authorization header prefix", "Token").await;
-    app.click("Save settings").await;
-    app.text_when("settings-status", "Saved", |t| t == "Saved.").await;
-    app.client.find(Locator::Id("settings-close")).await.unwrap().click().await.unwrap();
+    app.save_setting("Authorization header prefix", "Token").await;
     app.click("Get New Access Token").await;
     app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
     app.click("Use Token").await;

@@ -230,11 +230,7 @@ async fn a_body_past_the_limit_says_truncated_and_save_to_file_writes_all_of_it(
 
     let app = App::launch().await;
     app.new_profile("Large body").await;
-    open_network_settings(&app).await;
-    app.fill("Keep response bodies up to (MB)", "1").await;
-    apply(&app).await;
-    app.text_when("network-status", "applied", |t| t.starts_with("Applied")).await;
-    close_network_settings(&app).await;
+    keep_bodies_up_to_one_megabyte(&app).await;
 
     app.fill("URL", &url).await;
     assert_eq!(app.send_and_wait().await, "200 OK");
@@ -346,6 +342,15 @@ async fn serve_slowly(total: usize) -> Server {
     Server { base, seen, task }
 }
 
+/// Settings → Network: "Keep response bodies up to (MB)" set to 1, applied.
+async fn keep_bodies_up_to_one_megabyte(app: &App) {
+    open_network_settings(app).await;
+    app.fill("Keep response bodies up to (MB)", "1").await;
+    apply(app).await;
+    app.text_when("network-status", "applied", |t| t.starts_with("Applied")).await;
+    close_network_settings(app).await;
+}
+
 #[tokio::test]
 async fn cancel_stops_save_to_file_and_leaves_no_file_behind() {
     let server = serve_slowly(40 * 1024 * 1024).await;
@@ -355,11 +360,7 @@ async fn cancel_stops_save_to_file_and_leaves_no_file_behind() {
 
     let app = App::launch().await;
     app.new_profile("Slow body").await;
-    open_network_settings(&app).await;
-    app.fill("Keep response bodies up to (MB)", "1").await;
-    apply(&app).await;
-    app.text_when("network-status", "applied", |t| t.starts_with("Applied")).await;
-    close_network_settings(&app).await;
+    keep_bodies_up_to_one_megabyte(&app).await;
 
     app.fill("URL", &url).await;
     assert_eq!(app.send_and_wait().await, "200 OK");
