@@ -22,12 +22,42 @@ pub struct App {
 
 /// tauri-driver, stopped with SIGTERM when dropped (also when a test panics):
 /// it then stops WebKitWebDriver, which closes the app.
-struct Driver(Child);
+///
+/// A WebDriver command has no time limit of its own: WebKitWebDriver can
+/// wait minutes for a navigation that will never finish. So a session that
+/// outlives [`SESSION_LIMIT`] is stopped the same way, by a watchdog: the
+/// pending command then fails, and the test with it, instead of the suite
+/// hanging until CI's own limit.
+struct Driver {
+    child: Child,
+    _watchdog: std::sync::mpsc::Sender<()>,
+}
+
+/// The longest an e2e test may keep its app (`OC_E2E_SESSION_LIMIT_SECS`).
+fn session_limit() -> Duration {
+    let seconds = std::env::var("OC_E2E_SESSION_LIMIT_SECS").ok().and_then(|s| s.parse().ok());
+    Duration::from_secs(seconds.unwrap_or(300))
+}
+
+impl Driver {
+    fn watch(child: Child) -> Driver {
+        let (watchdog, dropped) = std::sync::mpsc::channel::<()>();
+        let pid = child.id().to_string();
+        let limit = session_limit();
+        std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = dropped.recv_timeout(limit) {
+                eprintln!("e2e: this test kept its app for over {limit:?}: its WebDriver session is stopped");
+                let _ = Command::new("kill").args(["-TERM", &pid]).status();
+            }
+        });
+        Driver { child, _watchdog: watchdog }
+    }
+}
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
-        let _ = self.0.wait();
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = self.child.wait();
     }
 }
 
@@ -63,12 +93,15 @@ impl App {
         let port = free_port();
         let native_port = free_port();
         let driver_bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
-        let driver = Driver(Command::new(&driver_bin)
+        let driver = Driver::watch(Command::new(&driver_bin)
             .envs(env.iter().copied())
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(match std::env::var("OC_E2E_DRIVER_LOG_DIR") {
+                Ok(dir) => Stdio::from(std::fs::File::create(format!("{dir}/driver-{port}.log")).unwrap()),
+                Err(_) => Stdio::null(),
+            })
             .spawn()
             .unwrap_or_else(|e| panic!("could not start {driver_bin} (installed by `make test`): {e}")));
         let app = App {
@@ -178,10 +211,33 @@ impl App {
             .map((id) => document.getElementById(id))\
             .filter((el) => el && el.offsetParent !== null && el.innerText.trim())\
             .map((el) => `#${el.id}: ${el.innerText.trim()}`).join('\\n') || 'no error, notice or progress shown';";
-        match self.client.execute(script, vec![]).await {
+        let mut said = match self.client.execute(script, vec![]).await {
             Ok(value) => format!("the window says: {}", value.as_str().unwrap_or_default()),
             Err(e) => format!("the window could not be read: {e}"),
+        };
+        said.push_str(&self.what_other_windows_show().await);
+        said
+    }
+
+    /// The address and text of every other open window (the login window),
+    /// for a failing test's message; the current window stays selected.
+    async fn what_other_windows_show(&self) -> String {
+        let (Ok(current), Ok(windows)) = (self.client.window().await, self.client.windows().await) else {
+            return String::new();
+        };
+        let mut shown = String::new();
+        for other in windows.into_iter().filter(|w| *w != current) {
+            if self.client.switch_to_window(other).await.is_err() {
+                continue;
+            }
+            let url = self.client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+            let text = self.client.execute("return document.body ? document.body.innerText : ''", vec![]).await;
+            let text = text.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            let text: String = text.chars().take(600).collect();
+            shown.push_str(&format!("\nanother window is open at {url}, showing: {}", text.trim()));
         }
+        let _ = self.client.switch_to_window(current).await;
+        shown
     }
 
     /// Settings: `label` set to `value`, saved, the dialog closed.
