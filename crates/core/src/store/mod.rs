@@ -87,6 +87,48 @@ pub fn with_secrets(vault: &Vault, mut profile: Profile) -> Result<Profile> {
     Ok(profile)
 }
 
+/// Keeps a client secret or password the user typed: in the keychain, or
+/// (a password not remembered) in memory for the session. Keychain calls
+/// only: hold no store lock across this; then
+/// [`ProfileStore::record_secret_origin`].
+pub fn keep_secret(
+    vault: &Vault,
+    id: &str,
+    kind: SecretKind,
+    secret: &Secret,
+    remember_password: bool,
+) -> Result<Kept> {
+    match kind {
+        SecretKind::ClientSecret => vault.put(id, kind, secret),
+        SecretKind::Password if remember_password => vault.put(id, kind, secret),
+        SecretKind::Password => {
+            vault.put_for_session(id, kind, secret)?;
+            Ok(Kept::Session)
+        }
+        _ => Err(Error::NotASavedSecret),
+    }
+}
+
+/// [`ProfileStore::saved_secret`] for a profile copied out of the store:
+/// keychain calls only, hold no store lock across this.
+pub fn saved_secret_of(vault: &Vault, profile: &Profile, kind: SecretKind, token_url: &str) -> Result<SavedSecret> {
+    let Some(secret) = vault.get(&profile.id, kind)? else {
+        return Ok(SavedSecret::None);
+    };
+    match (
+        profile.saved_for.get(kind),
+        origin_of(or_profiles(token_url, profile)),
+    ) {
+        // Saved before secrets were bound to an origin.
+        (None, _) => Ok(SavedSecret::Ready(secret)),
+        (Some(saved), Some(now)) if *saved == now => Ok(SavedSecret::Ready(secret)),
+        (Some(saved), now) => Ok(SavedSecret::ForOtherOrigin {
+            saved_for: saved.clone(),
+            now: now.unwrap_or_default(),
+        }),
+    }
+}
+
 /// Something the user must be told once, in the same shape as an error:
 /// the settings file was kept aside, the keychain is unavailable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -419,18 +461,22 @@ impl ProfileStore {
         secret: &Secret,
         token_url: &str,
     ) -> Result<Kept> {
-        let kept = match kind {
-            SecretKind::ClientSecret => vault.put(id, kind, secret)?,
-            SecretKind::Password => self.put_password(vault, id, secret)?,
-            _ => return Err(Error::NotASavedSecret),
-        };
+        let remember = self.profile(id)?.remember_password;
+        let kept = keep_secret(vault, id, kind, secret, remember)?;
+        self.record_secret_origin(id, kind, token_url)?;
+        Ok(kept)
+    }
+
+    /// The last step of [`Self::put_secret`], after [`keep_secret`] (which
+    /// the app calls without the store's lock): binds the secret to the
+    /// origin of `token_url` (blank: the profile's). No keychain call.
+    pub fn record_secret_origin(&mut self, id: &str, kind: SecretKind, token_url: &str) -> Result<()> {
         let mut data = self.data.clone();
         if let Some(profile) = data.profile_mut(id) {
             let origin = origin_of(or_profiles(token_url, profile));
             profile.saved_for.set(kind, origin);
         }
-        self.save(data)?;
-        Ok(kept)
+        self.save(data)
     }
 
     /// Forget: removes the saved client secret or password. While the
@@ -439,13 +485,19 @@ impl ProfileStore {
     pub fn forget_secret(&mut self, vault: &Vault, id: &str, kind: SecretKind) -> Result<Removal> {
         self.profile(id)?;
         let removal = vault.delete(id, kind)?;
+        self.record_forgotten(vault, id, kind)?;
+        Ok(removal)
+    }
+
+    /// The last step of [`Self::forget_secret`], after `vault.delete`
+    /// (which the app calls without the store's lock). No keychain call.
+    pub fn record_forgotten(&mut self, vault: &Vault, id: &str, kind: SecretKind) -> Result<()> {
         let mut data = self.data.clone();
         if let Some(profile) = data.profile_mut(id) {
             profile.saved_for.set(kind, None);
         }
         data.pending_deletions = vault.pending();
-        self.save(data)?;
-        Ok(removal)
+        self.save(data)
     }
 
     /// The saved client secret or password to send to `token_url` (blank:
@@ -458,22 +510,7 @@ impl ProfileStore {
         kind: SecretKind,
         token_url: &str,
     ) -> Result<SavedSecret> {
-        let profile = self.profile(id)?;
-        let Some(secret) = vault.get(id, kind)? else {
-            return Ok(SavedSecret::None);
-        };
-        match (
-            profile.saved_for.get(kind),
-            origin_of(or_profiles(token_url, profile)),
-        ) {
-            // Saved before secrets were bound to an origin.
-            (None, _) => Ok(SavedSecret::Ready(secret)),
-            (Some(saved), Some(now)) if *saved == now => Ok(SavedSecret::Ready(secret)),
-            (Some(saved), now) => Ok(SavedSecret::ForOtherOrigin {
-                saved_for: saved.clone(),
-                now: now.unwrap_or_default(),
-            }),
-        }
+        saved_secret_of(vault, self.profile(id)?, kind, token_url)
     }
 
     /// Binds each saved client secret and password that has no origin yet
