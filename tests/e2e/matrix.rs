@@ -718,7 +718,7 @@ async fn bad_token_endpoint() -> Server {
             ),
             "/token/huge" => {
                 let mut body = br#"{"padding":""#.to_vec();
-                body.extend(std::iter::repeat_n(b'x', 2 * 1024 * 1024));
+                body.extend_from_slice(&vec![b'x'; 2 * 1024 * 1024]);
                 body.extend_from_slice(br#""}"#);
                 response("200 OK", &[("Content-Type", "application/json")], &body)
             }

@@ -236,6 +236,14 @@ impl From<Error> for IpcError {
     }
 }
 
+/// "1000 of 100000 bytes", or "1000 bytes" when no length was announced.
+fn received_of(received: u64, expected: Option<u64>) -> String {
+    match expected {
+        Some(expected) => format!("{received} of {expected} bytes"),
+        None => format!("{received} bytes"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,13 +266,5 @@ mod tests {
     fn messages_start_with_a_capital_letter() {
         let ipc = IpcError::from(Error::Cancelled);
         assert_eq!(ipc.message, "The request was cancelled");
-    }
-}
-
-/// "1000 of 100000 bytes", or "1000 bytes" when no length was announced.
-fn received_of(received: u64, expected: Option<u64>) -> String {
-    match expected {
-        Some(expected) => format!("{received} of {expected} bytes"),
-        None => format!("{received} bytes"),
     }
 }

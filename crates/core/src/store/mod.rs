@@ -715,13 +715,14 @@ fn normalize(data: &mut AppData) -> Result<()> {
 }
 
 fn storage(action: &'static str, path: &Path, error: &std::io::Error) -> Error {
-    use std::io::ErrorKind as K;
-    // The system's words stay (they are what a search finds), after plain ones.
-    let plain = match error.kind() {
-        K::IsADirectory => Some("a folder has that name"),
-        K::StorageFull => Some("the disk is full"),
-        K::ReadOnlyFilesystem => Some("the disk is read-only"),
-        K::PermissionDenied => Some("your user may not write there"),
+    // The system's words stay (they are what a search finds), after plain
+    // ones. By errno: the io::ErrorKinds for these are newer than the MSRV;
+    // EISDIR, ENOSPC and EROFS have these numbers on Linux, macOS and BSD.
+    let plain = match (error.kind(), error.raw_os_error()) {
+        (std::io::ErrorKind::PermissionDenied, _) => Some("your user may not write there"),
+        (_, Some(21)) if cfg!(unix) => Some("a folder has that name"),
+        (_, Some(28)) if cfg!(unix) => Some("the disk is full"),
+        (_, Some(30)) if cfg!(unix) => Some("the disk is read-only"),
         _ => None,
     };
     Error::Storage {
@@ -872,5 +873,25 @@ mod properties {
                 prop_assert_eq!(kept, 1, "the unreadable file is kept aside");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod storage_words {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_save_that_fails_says_why_in_plain_words_then_the_systems() {
+        let detail = |error: std::io::Error| match storage("save", Path::new("/config/profiles.json"), &error) {
+            Error::Storage { detail, .. } => detail,
+            other => panic!("{other:?}"),
+        };
+        assert!(detail(std::io::Error::from_raw_os_error(28)).starts_with("the disk is full ("));
+        assert!(detail(std::io::Error::from_raw_os_error(21)).starts_with("a folder has that name ("));
+        assert!(detail(std::io::Error::from_raw_os_error(30)).starts_with("the disk is read-only ("));
+        assert!(detail(std::io::Error::from(std::io::ErrorKind::PermissionDenied)).starts_with("your user may not write there ("));
+        let other = std::io::Error::other("something else");
+        assert_eq!(detail(other), "something else", "other failures keep the system's words only");
     }
 }
