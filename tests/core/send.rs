@@ -556,7 +556,7 @@ async fn an_untrusted_self_signed_certificate_is_refused_with_the_ca_bundle_hint
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Tls { host, .. } if host == "127.0.0.1"),
+        matches!(&err, Error::Tls { host, .. } if *host == format!("127.0.0.1:{}", server.port)),
         "{err:?}"
     );
     let ipc = IpcError::from(err);

@@ -455,6 +455,44 @@ fn create_rename_duplicate_switch_and_delete_keep_profiles_and_secrets_together(
     assert_eq!(open(&dir).data().profiles.len(), 1);
 }
 
+/// The app edits a profile in three steps so that no store lock is held
+/// across a keychain call; what changed in the store between the first and
+/// the last step is kept, and a profile deleted meanwhile leaves no
+/// credential behind.
+#[test]
+fn a_profile_edit_planned_before_other_changes_keeps_them_and_leaves_nothing_behind() {
+    let dir = TestDir::new("planned");
+    let keychain = Shared::default();
+    let vault = vault(&keychain);
+    let mut store = open(&dir);
+    let id = store.create_profile("Edited").unwrap().id.clone();
+    let mut edited = store.current().clone();
+    edited.request.headers = vec![NameValue::new("X-API-Key", "fake-planned-key")];
+    let update = store.plan_update(edited.clone()).unwrap();
+    update.write_secrets(&vault).unwrap();
+    // Meanwhile (the lock was free), a token was saved to the profile.
+    let meta = store
+        .save_token(&vault, &id, &token(NOW, Some(60), "fake-access-3", None), None)
+        .unwrap();
+    store.commit_update(&vault, update).unwrap();
+    let stored = store.profile(&id).unwrap();
+    assert_eq!(stored.tokens.len(), 1, "the token saved meanwhile is kept");
+    assert_eq!(stored.tokens[0].id, meta.id);
+    let account = format!("{id}/request/panel/header/x-api-key");
+    assert_eq!(keychain.0.get(&account).unwrap().map(|s| s.expose().to_owned()), Some("fake-planned-key".into()));
+    assert!(!file_text(&dir).contains("fake-planned-key"), "the value stays out of the file");
+
+    // Planned, written, and the profile deleted before the last step.
+    edited.request.headers = vec![NameValue::new("X-Other-Token", "fake-orphan-key")];
+    let update = store.plan_update(edited).unwrap();
+    update.write_secrets(&vault).unwrap();
+    store.delete_profile(&vault, &id).unwrap();
+    assert!(matches!(store.commit_update(&vault, update), Err(Error::NotFound { .. })));
+    vault.retry_pending();
+    let orphan = format!("{id}/request/panel/header/x-other-token");
+    assert_eq!(keychain.0.get(&orphan).unwrap(), None, "no credential of a deleted profile is left in the keychain");
+}
+
 #[test]
 fn deleting_a_profile_removes_the_values_of_its_saved_tokens() {
     let dir = TestDir::new("deltokens");

@@ -11,6 +11,7 @@ mod docs_screenshot;
 mod grants;
 #[path = "../keychain_session.rs"]
 mod keychain_session;
+mod matrix;
 mod network;
 mod oracle;
 mod private_keychain;

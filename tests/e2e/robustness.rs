@@ -14,9 +14,9 @@ use tokio::net::TcpListener;
 
 /// One request as the test server received it.
 #[derive(Clone, Debug)]
-struct Seen {
-    head: String,
-    body: Vec<u8>,
+pub(crate) struct Seen {
+    pub(crate) head: String,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Seen {
@@ -28,10 +28,10 @@ impl Seen {
 
 /// A one-purpose HTTP/1.1 server on 127.0.0.1: `answer` gets each request's
 /// head and returns the whole response; every request is recorded.
-struct Server {
-    base: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
-    task: tokio::task::JoinHandle<()>,
+pub(crate) struct Server {
+    pub(crate) base: String,
+    pub(crate) seen: Arc<Mutex<Vec<Seen>>>,
+    pub(crate) task: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for Server {
@@ -40,7 +40,7 @@ impl Drop for Server {
     }
 }
 
-async fn serve(answer: impl Fn(&str) -> Vec<u8> + Send + Sync + 'static) -> Server {
+pub(crate) async fn serve(answer: impl Fn(&str) -> Vec<u8> + Send + Sync + 'static) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -62,7 +62,7 @@ async fn serve(answer: impl Fn(&str) -> Vec<u8> + Send + Sync + 'static) -> Serv
     Server { base, seen, task }
 }
 
-async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Seen> {
+pub(crate) async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Seen> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let end = loop {
@@ -91,7 +91,7 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Seen> {
     Some(Seen { head, body })
 }
 
-fn response(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+pub(crate) fn response(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
     let mut out = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
     for (name, value) in headers {
         out.push_str(&format!("{name}: {value}\r\n"));
@@ -103,7 +103,7 @@ fn response(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
 }
 
 /// The window answers a script within a second, and returns its result.
-async fn answers_within_a_second(app: &App, script: &str) -> serde_json::Value {
+pub(crate) async fn answers_within_a_second(app: &App, script: &str) -> serde_json::Value {
     let started = Instant::now();
     let value = app.client.execute(script, vec![]).await.expect("the window answers a script");
     assert!(
@@ -114,7 +114,7 @@ async fn answers_within_a_second(app: &App, script: &str) -> serde_json::Value {
     value
 }
 
-async fn visible_text(app: &App, id: &str) -> String {
+pub(crate) async fn visible_text(app: &App, id: &str) -> String {
     let element = app.client.find(Locator::Id(id)).await.unwrap();
     if element.is_displayed().await.unwrap_or(false) {
         element.text().await.unwrap_or_default()
@@ -251,7 +251,7 @@ async fn a_body_past_the_limit_says_truncated_and_save_to_file_writes_all_of_it(
 }
 
 /// The settings file under `config_home` (in whatever folder the app named).
-fn settings_file(config_home: &str) -> std::path::PathBuf {
+pub(crate) fn settings_file(config_home: &str) -> std::path::PathBuf {
     fn find(dir: &std::path::Path) -> Option<std::path::PathBuf> {
         for entry in std::fs::read_dir(dir).ok()?.flatten() {
             let path = entry.path();

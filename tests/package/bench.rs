@@ -15,7 +15,11 @@
 //! - a 20 MB JSON response, from the moment the window has the response
 //!   (its status is shown) to the body drawn in the viewer (two animation
 //!   frames after the viewer has it), timed in the page with
-//!   `performance.now()`.
+//!   `performance.now()`; and, while it loads, the longest a script sent
+//!   through WebDriver waits for the window's answer;
+//! - Get New Access Token pressed → token shown (the Sandbox profile's own
+//!   client credentials, against the built-in sandbox), timed in the page;
+//! - a soak: 1,000 more sends through the window, PSS after ÷ PSS before.
 //!
 //! Everything talks to 127.0.0.1 only: the app's built-in sandbox and a
 //! local server for the 20 MB body. Samples go, unsummarised, to the JSON
@@ -41,6 +45,10 @@ const READY_FILE: &str = "OAUTH_CONSOLE_READY_FILE";
 const SETTLE: Duration = Duration::from_secs(3);
 /// API calls before the second memory reading.
 const CALLS: usize = 100;
+/// Sends of the soak, after the second memory reading.
+const SOAK_CALLS: usize = 1000;
+/// Timed presses of Get New Access Token per run (after one unmeasured).
+const TOKEN_PRESSES: usize = 5;
 /// The size of the big JSON response.
 const BIG_JSON_BYTES: usize = 20 * 1024 * 1024;
 
@@ -86,6 +94,9 @@ async fn measure_the_release_app_beside_an_empty_window() {
     let mut empty_start = Vec::new();
     let mut connections = Vec::new();
     let mut big_json = Vec::new();
+    let mut big_json_answer = Vec::new();
+    let mut token_shown = Vec::new();
+    let mut soak = Vec::new();
     for run in 1..=runs {
         eprintln!("bench: the app through its window, run {run} of {runs}");
         let figures = app_session(&app, &server.url()).await;
@@ -101,9 +112,25 @@ async fn measure_the_release_app_beside_an_empty_window() {
             }
         }
         match figures.big_json_ms {
-            Ok(ms) => big_json.push(ms),
+            Ok((ms, answer)) => {
+                big_json.push(ms);
+                big_json_answer.push(answer);
+            }
             Err(why) => {
                 missing.insert("bigJsonMs".into(), json!(why));
+                missing.insert("bigJsonAnswerMs".into(), json!(why));
+            }
+        }
+        match figures.token_shown_ms {
+            Ok(samples) => token_shown.extend(samples),
+            Err(why) => {
+                missing.insert("tokenShownMs".into(), json!(why));
+            }
+        }
+        match figures.soak {
+            Ok(figures) => soak.push(figures),
+            Err(why) => {
+                missing.insert("soak".into(), json!(why));
             }
         }
         eprintln!("bench: the empty window, run {run} of {runs}");
@@ -114,6 +141,10 @@ async fn measure_the_release_app_beside_an_empty_window() {
     result.insert("emptyStart".into(), json!(empty_start));
     result.insert("connectionsAppPer100Calls".into(), json!(connections));
     result.insert("bigJsonMs".into(), json!(big_json));
+    result.insert("bigJsonAnswerMs".into(), json!(big_json_answer));
+    result.insert("tokenShownMs".into(), json!(token_shown));
+    result.insert("soak".into(), json!(soak));
+    result.insert("soakCalls".into(), json!(SOAK_CALLS));
     result.insert("bigJsonBytes".into(), json!(server.size));
     result.insert("runs".into(), json!(runs));
     result.insert("missing".into(), Value::Object(missing));
@@ -187,7 +218,13 @@ struct AppFigures {
     start: Value,
     /// The memory after the calls, and the connections they opened.
     after_calls: Result<(Value, usize), String>,
-    big_json_ms: Result<f64, String>,
+    /// Response received → body drawn, and the longest script answer
+    /// meanwhile, in ms.
+    big_json_ms: Result<(f64, f64), String>,
+    /// Get New Access Token pressed → token shown, in ms, per press.
+    token_shown_ms: Result<Vec<f64>, String>,
+    /// The memory before and after the soak's sends.
+    soak: Result<Value, String>,
 }
 
 async fn app_session(binary: &Path, big_json_url: &str) -> AppFigures {
@@ -200,10 +237,11 @@ async fn app_session(binary: &Path, big_json_url: &str) -> AppFigures {
     tokio::time::sleep(SETTLE).await;
     let start = memory(pid);
 
-    app.click("Get New Access Token").await;
+    let token_shown_ms = token_times(&app, TOKEN_PRESSES).await;
     app.text_when("token-type", "Bearer", |t| t == "Bearer")
         .await;
     app.click("Use Token").await;
+    let mut soak = Err("the 100 calls before it did not finish".to_owned());
     let after_calls = match sandbox_design_origin(&app).await {
         Ok(design) => {
             let proxy = CountingProxy::start(design);
@@ -213,7 +251,15 @@ async fn app_session(binary: &Path, big_json_url: &str) -> AppFigures {
                 Ok(()) => {
                     let opened = proxy.opened();
                     tokio::time::sleep(SETTLE).await;
-                    Ok((memory(pid), opened))
+                    let before = memory(pid);
+                    soak = match send_many(&app, SOAK_CALLS).await {
+                        Ok(()) => {
+                            tokio::time::sleep(SETTLE).await;
+                            Ok(json!({ "before": before.clone(), "after": memory(pid) }))
+                        }
+                        Err(why) => Err(why),
+                    };
+                    Ok((before, opened))
                 }
                 Err(why) => Err(why),
             }
@@ -232,6 +278,8 @@ async fn app_session(binary: &Path, big_json_url: &str) -> AppFigures {
         start,
         after_calls,
         big_json_ms,
+        token_shown_ms,
+        soak,
     }
 }
 
@@ -364,9 +412,79 @@ async fn send_many(app: &App, calls: usize) -> Result<(), String> {
     }
 }
 
+/// Presses Get New Access Token once unmeasured, then `presses` times,
+/// each once the previous token is shown; returns, per timed press, the ms
+/// from the press to the token drawn (two animation frames after the Token
+/// Details show it), timed in the page.
+async fn token_times(app: &App, presses: usize) -> Result<Vec<f64>, String> {
+    const START: &str = r#"
+        const presses = arguments[0];
+        const bench = (window.__benchToken = { samples: [] });
+        (async () => {
+          const button = document.getElementById("get-token");
+          const type = document.getElementById("token-type");
+          const error = document.getElementById("error");
+          const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+          for (let i = 0; i <= presses; i++) {
+            while (button.disabled) await new Promise((r) => setTimeout(r, 2));
+            type.textContent = "";
+            const shown = new Promise((resolve) => {
+              new MutationObserver((_, observer) => {
+                if (type.textContent !== "Bearer") return;
+                observer.disconnect();
+                resolve();
+              }).observe(type, { childList: true, characterData: true, subtree: true });
+            });
+            const started = performance.now();
+            button.click();
+            const failed = new Promise((resolve) => {
+              const poll = () => (!error.hidden ? resolve(error.textContent.replace(/\s+/g, " ").trim())
+                : performance.now() - started > 30000 ? resolve("no token within 30 s")
+                : setTimeout(poll, 5));
+              poll();
+            });
+            const outcome = await Promise.race([shown.then(() => null), failed]);
+            if (outcome !== null) { bench.error = outcome; return; }
+            await frames();
+            if (i > 0) bench.samples.push(performance.now() - started);
+          }
+          bench.done = true;
+        })();
+    "#;
+    app.client
+        .execute(START, vec![json!(presses)])
+        .await
+        .map_err(|e| format!("WebDriver: {e}"))?;
+    let started = Instant::now();
+    loop {
+        let state = app
+            .client
+            .execute("return window.__benchToken;", vec![])
+            .await
+            .map_err(|e| format!("WebDriver: {e}"))?;
+        if let Some(error) = state.get("error").and_then(Value::as_str) {
+            return Err(format!("Get New Access Token failed: {error}"));
+        }
+        if state.get("done").and_then(Value::as_bool) == Some(true) {
+            let samples: Vec<f64> = state
+                .get("samples")
+                .and_then(Value::as_array)
+                .map(|s| s.iter().filter_map(Value::as_f64).collect())
+                .unwrap_or_default();
+            return Ok(samples);
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            return Err(format!("{presses} tokens were not shown within 120 s"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Sends one request for the 20 MB JSON and returns the ms from "the window
-/// has the response" to "the body is drawn".
-async fn show_big_json(app: &App, url: &str) -> Result<f64, String> {
+/// has the response" to "the body is drawn", and the longest a script sent
+/// through WebDriver (the polls below) waited for the window's answer while
+/// the body loaded.
+async fn show_big_json(app: &App, url: &str) -> Result<(f64, f64), String> {
     app.fill("URL", url).await;
     const WATCH: &str = r#"
         const bench = (window.__benchBig = {});
@@ -387,7 +505,9 @@ async fn show_big_json(app: &App, url: &str) -> Result<f64, String> {
         .map_err(|e| format!("WebDriver: {e}"))?;
     app.click("Send").await;
     let started = Instant::now();
+    let mut longest_answer = 0f64;
     loop {
+        let asked = Instant::now();
         let bench = app
             .client
             .execute(
@@ -400,6 +520,7 @@ async fn show_big_json(app: &App, url: &str) -> Result<f64, String> {
             )
             .await
             .map_err(|e| format!("WebDriver: {e}"))?;
+        longest_answer = longest_answer.max(asked.elapsed().as_secs_f64() * 1000.0);
         if let Some(error) = bench.get("error").and_then(Value::as_str) {
             return Err(format!("the 20 MB response failed: {error}"));
         }
@@ -414,7 +535,7 @@ async fn show_big_json(app: &App, url: &str) -> Result<f64, String> {
             if status != "200 OK" {
                 return Err(format!("the 20 MB response came back as {status:?}"));
             }
-            return Ok(shown - received);
+            return Ok((shown - received, longest_answer));
         }
         if started.elapsed() > Duration::from_secs(120) {
             return Err("the 20 MB response was not shown within 120 s".into());

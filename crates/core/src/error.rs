@@ -37,6 +37,14 @@ pub enum Error {
     #[error("could not reach {host}: {detail}")]
     Network { host: String, detail: String },
 
+    /// The answer began, then the connection ended before its body did.
+    #[error("the connection to {host} closed before the whole body arrived ({})", received_of(*.received, *.expected))]
+    BodyCut {
+        host: String,
+        received: u64,
+        expected: Option<u64>,
+    },
+
     #[error("the proxy {proxy} failed: {detail}")]
     Proxy { proxy: String, detail: String },
 
@@ -142,6 +150,7 @@ impl Error {
             Error::ConnectionRefused { .. } => "connection_refused".into(),
             Error::Tls { .. } => "tls".into(),
             Error::Network { .. } => "network".into(),
+            Error::BodyCut { .. } => "body_cut".into(),
             Error::Proxy { .. } => "proxy".into(),
             Error::CaBundle { .. } => "ca_bundle".into(),
             Error::TooManyRedirects { .. } => "too_many_redirects".into(),
@@ -224,6 +233,14 @@ impl From<Error> for IpcError {
             hint: error.hint(),
             message,
         }
+    }
+}
+
+/// "1000 of 100000 bytes", or "1000 bytes" when no length was announced.
+fn received_of(received: u64, expected: Option<u64>) -> String {
+    match expected {
+        Some(expected) => format!("{received} of {expected} bytes"),
+        None => format!("{received} bytes"),
     }
 }
 

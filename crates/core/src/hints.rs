@@ -25,9 +25,7 @@ pub fn for_error(error: &Error) -> Option<String> {
     let hint = match error {
         Error::OAuth { error, .. } => return for_oauth_code(error),
         Error::MissingField { field } => format!("Fill in {field}."),
-        Error::InvalidUrl { field, .. } => format!(
-            "{field} must be a full URL such as https://idcs-1234abcd.identity.oraclecloud.com/oauth2/v1/token."
-        ),
+        Error::InvalidUrl { field, .. } => format!("{field} must be a full URL such as {}.", url_example(field)),
         Error::InsecureUrl { field } => format!(
             "{field} must start with https://: credentials are only sent in the clear to this computer (localhost, 127.0.0.1)."
         ),
@@ -37,6 +35,7 @@ pub fn for_error(error: &Error) -> Option<String> {
         Error::ConnectionRefused { .. } => "Check the URL's host and port; nothing is listening there.".into(),
         Error::Tls { .. } => "The server's certificate was not trusted. If your network inspects TLS, add your company's CA bundle in Settings.".into(),
         Error::Network { .. } => "Check your network connection and proxy settings.".into(),
+        Error::BodyCut { .. } => "The server (or a proxy between) ended the connection in the middle of its answer. Send again; if it happens every time, the server fails while it writes the answer.".into(),
         Error::Proxy { .. } => "Check the proxy URL in Settings (or the HTTPS_PROXY and NO_PROXY variables when Settings leave it empty), that the proxy is running, and that it lets you reach this host.".into(),
         Error::CaBundle { .. } => "Choose a PEM file that holds one or more -----BEGIN CERTIFICATE----- blocks, such as your company's root CA exported as Base-64 encoded X.509.".into(),
         Error::TooManyRedirects { .. } => "Check the URL: a server that keeps redirecting is usually sending you to a sign-in page that needs a browser, or back and forth between two hosts.".into(),
@@ -105,9 +104,28 @@ fn for_oauth_code(code: &str) -> Option<String> {
     Some(hint)
 }
 
+/// An example of a good value for the URL field `field`.
+fn url_example(field: &str) -> &'static str {
+    match field {
+        "URL" => "https://oic-1234abcd.integration.ocp.oraclecloud.com/ic/api/integration/v1/connections",
+        "Auth URL" => "https://idcs-1234abcd.identity.oraclecloud.com/oauth2/v1/authorize",
+        "Callback URL" | "Redirected URL" => "http://127.0.0.1:53682/callback",
+        "Proxy" => "http://proxy.example.com:8080",
+        _ => "https://idcs-1234abcd.identity.oraclecloud.com/oauth2/v1/token",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_url_gets_an_example_for_its_own_field() {
+        let hint = |field| for_error(&Error::InvalidUrl { field, reason: "x".into() }).unwrap();
+        assert!(hint("URL").contains("/ic/api/integration/v1/connections"), "{}", hint("URL"));
+        assert!(hint("Access Token URL").contains("/oauth2/v1/token"), "{}", hint("Access Token URL"));
+        assert!(hint("Auth URL").contains("/oauth2/v1/authorize"), "{}", hint("Auth URL"));
+    }
 
     #[test]
     fn invalid_scope_points_at_the_token_issuance_policy_scopes() {
@@ -130,3 +148,4 @@ mod tests {
         assert!(for_oauth_code("something_new").is_none());
     }
 }
+

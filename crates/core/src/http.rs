@@ -159,19 +159,39 @@ pub(crate) struct CappedBody {
     pub truncated_at: Option<u64>,
 }
 
+/// A body that stopped before its end: the transport error, and how much of
+/// the body had arrived (and was announced) by then.
+#[derive(Debug)]
+pub(crate) struct BodyFailed {
+    pub error: reqwest::Error,
+    pub received: u64,
+    pub expected: Option<u64>,
+}
+
 /// Reads `response`'s body chunk by chunk, keeping at most `cap` bytes: the
 /// rest is not read (the connection is then closed, not reused).
 pub(crate) async fn read_capped(
     response: &mut reqwest::Response,
     cap: u64,
-) -> std::result::Result<CappedBody, reqwest::Error> {
+) -> std::result::Result<CappedBody, BodyFailed> {
     let cap_len = usize::try_from(cap).unwrap_or(usize::MAX);
-    let expected = response
-        .content_length()
+    let announced = response.content_length();
+    let expected = announced
         .and_then(|n| usize::try_from(n).ok())
         .unwrap_or(0);
     let mut bytes = Vec::with_capacity(expected.min(cap_len).min(8 * MEGABYTE as usize));
-    while let Some(chunk) = response.chunk().await? {
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(error) => {
+                return Err(BodyFailed {
+                    error,
+                    received: bytes.len() as u64,
+                    expected: announced,
+                })
+            }
+        };
         let room = cap_len - bytes.len();
         if chunk.len() > room {
             bytes.extend_from_slice(&chunk[..room]);
@@ -185,6 +205,16 @@ pub(crate) async fn read_capped(
     Ok(CappedBody {
         bytes,
         truncated_at: None,
+    })
+}
+
+/// The host of `url` as the user wrote it, with its port when the URL
+/// names one: on this computer the port tells one server from another.
+fn address_of(url: &Url) -> Option<String> {
+    let host = url.host_str()?;
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
     })
 }
 
@@ -481,9 +511,10 @@ impl HttpClient {
     /// ([`Cause`]), never from searching the message, which holds the URL.
     pub fn classify(&self, error: &reqwest::Error, url: &str) -> Error {
         let parsed = Url::parse(url).ok();
+        // A name lookup is about the host alone; the rest name the port too.
         let host = parsed
             .as_ref()
-            .and_then(|u| u.host_str().map(str::to_owned))
+            .and_then(address_of)
             .unwrap_or_else(|| url.to_owned());
         if error.is_timeout() {
             return Error::Timeout {
@@ -507,7 +538,12 @@ impl HttpClient {
             }
         }
         match cause {
-            Cause::Dns => Error::Dns { host },
+            Cause::Dns => Error::Dns {
+                host: parsed
+                    .as_ref()
+                    .and_then(|u| u.host_str().map(str::to_owned))
+                    .unwrap_or(host),
+            },
             Cause::Io(std::io::ErrorKind::ConnectionRefused) => Error::ConnectionRefused { host },
             Cause::Io(std::io::ErrorKind::TimedOut) => Error::Timeout {
                 host,
@@ -517,6 +553,25 @@ impl HttpClient {
                 host,
                 detail: last_cause(error),
             },
+        }
+    }
+
+    /// A body that stopped before its end: a timeout is a timeout; any
+    /// other failure once the answer had begun (the server or a proxy
+    /// closed or reset the connection) says how much arrived, not that the
+    /// host could not be reached.
+    pub(crate) fn classify_body(&self, failed: &BodyFailed, url: &str) -> Error {
+        if failed.error.is_timeout() {
+            return self.classify(&failed.error, url);
+        }
+        Error::BodyCut {
+            host: Url::parse(url)
+                .ok()
+                .as_ref()
+                .and_then(address_of)
+                .unwrap_or_else(|| url.to_owned()),
+            received: failed.received,
+            expected: failed.expected,
         }
     }
 
@@ -782,7 +837,7 @@ pub fn endpoint_url(field: &'static str, value: &str) -> Result<Url> {
         other => {
             return Err(Error::InvalidUrl {
                 field,
-                reason: format!("the scheme must be https, not {other}"),
+                reason: format!("the scheme must be https (or http to this computer), not {other}"),
             })
         }
     }
@@ -868,6 +923,41 @@ mod tests {
         ));
     }
 
+    /// A server on 127.0.0.1 that announces 100,000 bytes, sends 1,000 and
+    /// closes the connection.
+    fn cut_short_server() -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/cut", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            let (mut socket, _) = listener.accept().unwrap();
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request);
+            let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n");
+            let _ = socket.write_all(&[b'x'; 1000]);
+        });
+        url
+    }
+
+    #[tokio::test]
+    async fn a_body_cut_short_says_how_much_arrived_not_that_the_host_was_unreachable() {
+        let url = cut_short_server();
+        let http = HttpClient::new(HttpSettings::default()).unwrap();
+        let mut response = http.reqwest().get(&url).send().await.unwrap();
+        let failed = read_capped(&mut response, 1024 * 1024).await.unwrap_err();
+        let err = http.classify_body(&failed, &url);
+        let port = Url::parse(&url).unwrap().port().unwrap();
+        assert!(
+            matches!(&err, Error::BodyCut { host, received: 1000, expected: Some(100000) } if *host == format!("127.0.0.1:{port}")),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("the connection to 127.0.0.1:{port} closed before the whole body arrived (1000 of 100000 bytes)")
+        );
+        assert_eq!(err.code(), "body_cut");
+    }
+
     #[tokio::test]
     async fn a_closed_port_is_reported_as_connection_refused() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -897,7 +987,7 @@ mod tests {
             let err = http.reqwest().get(&url).send().await.unwrap_err();
             let err = http.classify(&err, &url);
             assert!(
-                matches!(&err, Error::ConnectionRefused { host } if host == "127.0.0.1"),
+                matches!(&err, Error::ConnectionRefused { host } if *host == format!("127.0.0.1:{port}")),
                 "{path}: the words of the URL decide nothing: {err:?}"
             );
         }

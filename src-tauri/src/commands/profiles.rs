@@ -128,13 +128,13 @@ pub struct Snapshot {
 }
 
 fn snapshot(state: &AppState) -> Result<Snapshot, IpcError> {
-    let store = state.store();
     // With the values of its credential rows, which the file does not hold;
     // without them when the keychain cannot be read (an empty credential
-    // row keeps its saved value, so saving this back loses nothing).
-    let current = store
-        .profile_with_secrets(&state.vault, &store.current().id)
-        .unwrap_or_else(|_| store.current().clone());
+    // row keeps its saved value, so saving this back loses nothing). Read
+    // without the store's lock: a keychain call may wait 10 s.
+    let stored = state.store().current().clone();
+    let current = store::with_secrets(&state.vault, stored.clone()).unwrap_or(stored);
+    let store = state.store();
     let tokens = store.tokens(&current.id, SystemTime::now())?;
     let keychain = state.vault.status();
     let mut notices = state.notices.lock().unwrap_or_else(|p| p.into_inner()).clone();
@@ -178,14 +178,20 @@ pub async fn app_state(app: AppHandle) -> Result<Snapshot, IpcError> {
 /// keychain and memory.
 #[tauri::command]
 pub async fn save_profile(app: AppHandle, profile: Profile) -> Result<(), IpcError> {
+    // The store's lock is taken for the steps that read or write the store
+    // only, never across a keychain call, which may wait 10 s.
     blocking(&app, move |state| {
-        let mut store = state.store();
-        let remembered = store.profile(&profile.id)?.remember_password;
+        let remembered = state.store().profile(&profile.id)?.remember_password;
         if remembered != profile.remember_password {
-            let removal = store.set_remember_password(&state.vault, &profile.id, profile.remember_password)?;
+            let removal = store::move_password(&state.vault, &profile.id, profile.remember_password)?;
+            state
+                .store()
+                .commit_remember_password(&state.vault, &profile.id, profile.remember_password)?;
             tell(state, removal.notice("The password you no longer remember"));
         }
-        store.update_profile(&state.vault, profile)?;
+        let update = state.store().plan_update(profile)?;
+        update.write_secrets(&state.vault)?;
+        state.store().commit_update(&state.vault, update)?;
         Ok(())
     })
     .await

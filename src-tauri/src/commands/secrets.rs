@@ -8,7 +8,7 @@
 use super::blocking;
 use super::profiles::tell;
 use oauth_console_core::grants::exchange::Client;
-use oauth_console_core::store::{Kept, Removal, SavedSecretState, SecretKind};
+use oauth_console_core::store::{self, Kept, Removal, SavedSecretState, SecretKind};
 use oauth_console_core::{IpcError, Secret, TokenRequest};
 use serde::Serialize;
 use tauri::AppHandle;
@@ -42,10 +42,13 @@ pub async fn put_secret(
     value: Secret,
     token_url: Option<String>,
 ) -> Result<SecretOutcome, IpcError> {
+    // The store's lock is taken to read and record, never across the
+    // keychain call, which may wait 10 s.
     blocking(&app, move |state| {
-        let mut store = state.store();
+        let remember = state.store().profile(&profile_id)?.remember_password;
         if value.is_empty() {
-            let removal = store.forget_secret(&state.vault, &profile_id, kind)?;
+            let removal = state.vault.delete(&profile_id, kind)?;
+            state.store().record_forgotten(&state.vault, &profile_id, kind)?;
             tell(state, removal.notice(&format!("The forgotten {}", kind.label())));
             return Ok(match removal {
                 Removal::Done => SecretOutcome::Forgotten,
@@ -53,7 +56,9 @@ pub async fn put_secret(
             });
         }
         let token_url = token_url.unwrap_or_default();
-        Ok(match store.put_secret(&state.vault, &profile_id, kind, &value, &token_url)? {
+        let kept = store::keep_secret(&state.vault, &profile_id, kind, &value, remember)?;
+        state.store().record_secret_origin(&profile_id, kind, &token_url)?;
+        Ok(match kept {
             Kept::Keychain => SecretOutcome::Keychain,
             Kept::Session => SecretOutcome::Session,
         })
@@ -73,7 +78,8 @@ pub async fn secret_saved(
 ) -> Result<SavedSecretState, IpcError> {
     blocking(&app, move |state| {
         let token_url = token_url.unwrap_or_default();
-        Ok(state.store().saved_secret(&state.vault, &profile_id, kind, &token_url)?.state())
+        let profile = state.store().profile(&profile_id)?.clone();
+        Ok(store::saved_secret_of(&state.vault, &profile, kind, &token_url)?.state())
     })
     .await
 }
@@ -85,14 +91,13 @@ pub async fn fill_saved_secrets(
     request: TokenRequest,
 ) -> Result<(TokenRequest, String), IpcError> {
     blocking(app, move |state| {
-        let profile_id = state.store().current().id.clone();
+        let profile = state.store().current().clone();
+        let profile_id = profile.id.clone();
         let mut request = request;
-        // A saved secret goes only to the origin it was saved for.
+        // A saved secret goes only to the origin it was saved for (read
+        // without the store's lock).
         let saved = |kind: SecretKind, token_url: &str| -> Result<Option<Secret>, IpcError> {
-            Ok(state
-                .store()
-                .saved_secret(&state.vault, &profile_id, kind, token_url)?
-                .usable(kind)?)
+            Ok(store::saved_secret_of(&state.vault, &profile, kind, token_url)?.usable(kind)?)
         };
         let fill = |client: &mut Client| -> Result<(), IpcError> {
             if client.client_secret.is_empty() {

@@ -108,15 +108,18 @@ impl Transport {
             }
         }
         let outcome = async {
-            let request = reqwest::Request::try_from(request)?;
-            let mut response = self.http.reqwest().execute(request).await?;
+            let classify = |e: reqwest::Error| self.http.classify(&e, &self.url);
+            let request = reqwest::Request::try_from(request).map_err(classify)?;
+            let mut response = self.http.reqwest().execute(request).await.map_err(classify)?;
             let status = response.status();
             let headers = response.headers().clone();
-            let body = crate::http::read_capped(&mut response, TOKEN_RESPONSE_LIMIT).await?;
+            let body = crate::http::read_capped(&mut response, TOKEN_RESPONSE_LIMIT)
+                .await
+                .map_err(|failed| self.http.classify_body(&failed, &self.url))?;
             if body.truncated_at.is_none() {
                 self.http.body_finished();
             }
-            Ok::<_, reqwest::Error>((status, headers, body))
+            Ok::<_, Error>((status, headers, body))
         }
         .await;
         match outcome {
@@ -145,7 +148,7 @@ impl Transport {
                 Ok(response)
             }
             Err(error) => {
-                *lock(&self.failure) = Some(self.http.classify(&error, &self.url));
+                *lock(&self.failure) = Some(error);
                 Err(TransportFailed)
             }
         }

@@ -624,7 +624,7 @@ async fn read_into_memory(http: &HttpClient, last: FinalHop) -> Result<ApiRespon
         truncated_at,
     } = crate::http::read_capped(&mut response, http.settings().max_body)
         .await
-        .map_err(|e| http.classify(&e, url.as_str()))?;
+        .map_err(|failed| http.classify_body(&failed, url.as_str()))?;
     if truncated_at.is_none() {
         http.body_finished();
     }
@@ -693,12 +693,19 @@ pub async fn save_body_to_file(
         .map_err(|e| storage("create a file beside", e))?;
     let mut written = 0u64;
     progress(0, total);
-    while let Some(chunk) = last
-        .response
-        .chunk()
-        .await
-        .map_err(|e| http.classify(&e, last.url.as_str()))?
-    {
+    loop {
+        let chunk = match last.response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(error) => {
+                let failed = crate::http::BodyFailed {
+                    error,
+                    received: written,
+                    expected: total,
+                };
+                return Err(http.classify_body(&failed, last.url.as_str()));
+            }
+        };
         file.write_all(&chunk)
             .await
             .map_err(|e| storage("write the body to", e))?;

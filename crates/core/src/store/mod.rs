@@ -31,6 +31,104 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+/// A profile edit planned under the store's lock ([`ProfileStore::plan_update`]),
+/// whose keychain writes run without it ([`ProfileUpdate::write_secrets`]),
+/// then stored ([`ProfileStore::commit_update`]). Its `Debug` shows no value.
+#[derive(Debug)]
+pub struct ProfileUpdate {
+    profile: Profile,
+    /// `(account, value)` of each credential row that has a value.
+    puts: Vec<(String, Secret)>,
+    /// Accounts of credential rows that are gone.
+    deletes: std::collections::BTreeSet<String>,
+}
+
+impl ProfileUpdate {
+    /// The keychain calls of the edit; hold no store lock across this.
+    pub fn write_secrets(&self, vault: &Vault) -> Result<()> {
+        for (account, value) in &self.puts {
+            vault.put_account(account, value)?;
+        }
+        for gone in &self.deletes {
+            vault.delete_account(gone)?;
+        }
+        Ok(())
+    }
+}
+
+/// Moves the profile's password to the keychain ("Remember password" on)
+/// or to memory for the session (off). Keychain calls only: hold no store
+/// lock across this.
+pub fn move_password(vault: &Vault, id: &str, remember: bool) -> Result<Removal> {
+    let password = vault.get(id, SecretKind::Password)?;
+    Ok(match (password, remember) {
+        (Some(password), true) => {
+            vault.put(id, SecretKind::Password, &password)?;
+            Removal::Done
+        }
+        (Some(password), false) => vault.put_for_session(id, SecretKind::Password, &password)?,
+        (None, true) => Removal::Done,
+        // Not readable now does not mean not in the keychain.
+        (None, false) => vault.delete(id, SecretKind::Password)?,
+    })
+}
+
+/// The profile with the values of its credential rows read back from the
+/// vault (see [`ProfileStore::profile_with_secrets`]), for a profile copied
+/// out of the store: keychain calls only, hold no store lock across this.
+pub fn with_secrets(vault: &Vault, mut profile: Profile) -> Result<Profile> {
+    for credentials::Row { account, row } in credentials::rows(&mut profile) {
+        if row.value.is_empty() {
+            if let Some(value) = vault.get_account(&account)? {
+                row.value = value.expose().to_owned();
+            }
+        }
+    }
+    Ok(profile)
+}
+
+/// Keeps a client secret or password the user typed: in the keychain, or
+/// (a password not remembered) in memory for the session. Keychain calls
+/// only: hold no store lock across this; then
+/// [`ProfileStore::record_secret_origin`].
+pub fn keep_secret(
+    vault: &Vault,
+    id: &str,
+    kind: SecretKind,
+    secret: &Secret,
+    remember_password: bool,
+) -> Result<Kept> {
+    match kind {
+        SecretKind::ClientSecret => vault.put(id, kind, secret),
+        SecretKind::Password if remember_password => vault.put(id, kind, secret),
+        SecretKind::Password => {
+            vault.put_for_session(id, kind, secret)?;
+            Ok(Kept::Session)
+        }
+        _ => Err(Error::NotASavedSecret),
+    }
+}
+
+/// [`ProfileStore::saved_secret`] for a profile copied out of the store:
+/// keychain calls only, hold no store lock across this.
+pub fn saved_secret_of(vault: &Vault, profile: &Profile, kind: SecretKind, token_url: &str) -> Result<SavedSecret> {
+    let Some(secret) = vault.get(&profile.id, kind)? else {
+        return Ok(SavedSecret::None);
+    };
+    match (
+        profile.saved_for.get(kind),
+        origin_of(or_profiles(token_url, profile)),
+    ) {
+        // Saved before secrets were bound to an origin.
+        (None, _) => Ok(SavedSecret::Ready(secret)),
+        (Some(saved), Some(now)) if *saved == now => Ok(SavedSecret::Ready(secret)),
+        (Some(saved), now) => Ok(SavedSecret::ForOtherOrigin {
+            saved_for: saved.clone(),
+            now: now.unwrap_or_default(),
+        }),
+    }
+}
+
 /// Something the user must be told once, in the same shape as an error:
 /// the settings file was kept aside, the keychain is unavailable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -143,12 +241,56 @@ impl ProfileStore {
     /// store's own and are kept as stored. The values of credential rows go
     /// to the vault ([`credentials`]); a credential row left empty keeps its
     /// saved value, and the entry of a row that is gone is removed.
+    ///
+    /// This holds `self` across keychain calls; the app, whose store sits
+    /// behind a lock, uses the three steps instead: [`Self::plan_update`]
+    /// (locked), [`ProfileUpdate::write_secrets`] (not locked),
+    /// [`Self::commit_update`] (locked).
     pub fn update_profile(&mut self, vault: &Vault, profile: Profile) -> Result<()> {
-        let mut data = self.data.clone();
-        let stored = data
-            .profile_mut(&profile.id)
-            .ok_or_else(|| not_found(&profile.id))?;
+        let update = self.plan_update(profile)?;
+        update.write_secrets(vault)?;
+        self.commit_update(vault, update)
+    }
+
+    /// The first step of [`Self::update_profile`]: the profile as it will be
+    /// stored (credential values taken out) and what goes to the vault. No
+    /// keychain call.
+    pub fn plan_update(&self, profile: Profile) -> Result<ProfileUpdate> {
+        let stored = self.profile(&profile.id)?;
         let before = credentials::accounts(stored);
+        let mut edited = Profile {
+            tokens: Vec::new(),
+            saved_for: Default::default(),
+            ..profile
+        };
+        edited.name = profile_name(&edited.name)?;
+        let puts = credentials::take_values(&mut edited);
+        let after = credentials::accounts(&edited);
+        let deletes = before.difference(&after).cloned().collect();
+        Ok(ProfileUpdate {
+            profile: edited,
+            puts,
+            deletes,
+        })
+    }
+
+    /// The last step of [`Self::update_profile`]: stores the planned
+    /// profile, with the tokens and the secrets' origins as they are now
+    /// (they may have changed since the plan), and saves. A credential entry
+    /// that another save added meanwhile and this profile no longer has is
+    /// queued for deletion (no keychain call here). When the profile was
+    /// deleted meanwhile, the entries just written are queued for deletion.
+    pub fn commit_update(&mut self, vault: &Vault, update: ProfileUpdate) -> Result<()> {
+        let ProfileUpdate {
+            profile, puts, deletes,
+        } = update;
+        let mut data = self.data.clone();
+        let Some(stored) = data.profile_mut(&profile.id) else {
+            vault.queue_deletions(puts.into_iter().map(|(account, _)| account));
+            return Err(not_found(&profile.id));
+        };
+        let now_there = credentials::accounts(stored);
+        let after = credentials::accounts(&profile);
         let tokens = std::mem::take(&mut stored.tokens);
         let saved_for = std::mem::take(&mut stored.saved_for);
         *stored = Profile {
@@ -156,14 +298,13 @@ impl ProfileStore {
             saved_for,
             ..profile
         };
-        stored.name = profile_name(&stored.name)?;
-        for (account, value) in credentials::take_values(stored) {
-            vault.put_account(&account, &value)?;
-        }
-        let after = credentials::accounts(stored);
-        for gone in before.difference(&after) {
-            vault.delete_account(gone)?;
-        }
+        vault.queue_deletions(
+            now_there
+                .difference(&after)
+                .filter(|account| !deletes.contains(*account))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
         data.pending_deletions = vault.pending();
         self.save(data)
     }
@@ -172,15 +313,7 @@ impl ProfileStore {
     /// the vault, for the window (which showed them when they were typed).
     /// A value the vault no longer has stays empty.
     pub fn profile_with_secrets(&self, vault: &Vault, id: &str) -> Result<Profile> {
-        let mut profile = self.profile(id)?.clone();
-        for credentials::Row { account, row } in credentials::rows(&mut profile) {
-            if row.value.is_empty() {
-                if let Some(value) = vault.get_account(&account)? {
-                    row.value = value.expose().to_owned();
-                }
-            }
-        }
-        Ok(profile)
+        with_secrets(vault, self.profile(id)?.clone())
     }
 
     pub fn update_settings(&mut self, settings: Settings) -> Result<()> {
@@ -290,24 +423,19 @@ impl ProfileStore {
         remember: bool,
     ) -> Result<Removal> {
         self.profile(id)?;
-        let password = vault.get(id, SecretKind::Password)?;
-        let removal = match (password, remember) {
-            (Some(password), true) => {
-                vault.put(id, SecretKind::Password, &password)?;
-                Removal::Done
-            }
-            (Some(password), false) => vault.put_for_session(id, SecretKind::Password, &password)?,
-            (None, true) => Removal::Done,
-            // Not readable now does not mean not in the keychain.
-            (None, false) => vault.delete(id, SecretKind::Password)?,
-        };
-        let mut data = self.data.clone();
-        if let Some(profile) = data.profile_mut(id) {
-            profile.remember_password = remember;
-        }
-        data.pending_deletions = vault.pending();
-        self.save(data)?;
+        let removal = move_password(vault, id, remember)?;
+        self.commit_remember_password(vault, id, remember)?;
         Ok(removal)
+    }
+
+    /// The last step of [`Self::set_remember_password`], after
+    /// [`move_password`] (which the app calls without the store's lock):
+    /// stores the choice. No keychain call.
+    pub fn commit_remember_password(&mut self, vault: &Vault, id: &str, remember: bool) -> Result<()> {
+        let mut data = self.data.clone();
+        data.profile_mut(id).ok_or_else(|| not_found(id))?.remember_password = remember;
+        data.pending_deletions = vault.pending();
+        self.save(data)
     }
 
     /// Keeps the password as the profile says: in the keychain when
@@ -333,18 +461,22 @@ impl ProfileStore {
         secret: &Secret,
         token_url: &str,
     ) -> Result<Kept> {
-        let kept = match kind {
-            SecretKind::ClientSecret => vault.put(id, kind, secret)?,
-            SecretKind::Password => self.put_password(vault, id, secret)?,
-            _ => return Err(Error::NotASavedSecret),
-        };
+        let remember = self.profile(id)?.remember_password;
+        let kept = keep_secret(vault, id, kind, secret, remember)?;
+        self.record_secret_origin(id, kind, token_url)?;
+        Ok(kept)
+    }
+
+    /// The last step of [`Self::put_secret`], after [`keep_secret`] (which
+    /// the app calls without the store's lock): binds the secret to the
+    /// origin of `token_url` (blank: the profile's). No keychain call.
+    pub fn record_secret_origin(&mut self, id: &str, kind: SecretKind, token_url: &str) -> Result<()> {
         let mut data = self.data.clone();
         if let Some(profile) = data.profile_mut(id) {
             let origin = origin_of(or_profiles(token_url, profile));
             profile.saved_for.set(kind, origin);
         }
-        self.save(data)?;
-        Ok(kept)
+        self.save(data)
     }
 
     /// Forget: removes the saved client secret or password. While the
@@ -353,13 +485,19 @@ impl ProfileStore {
     pub fn forget_secret(&mut self, vault: &Vault, id: &str, kind: SecretKind) -> Result<Removal> {
         self.profile(id)?;
         let removal = vault.delete(id, kind)?;
+        self.record_forgotten(vault, id, kind)?;
+        Ok(removal)
+    }
+
+    /// The last step of [`Self::forget_secret`], after `vault.delete`
+    /// (which the app calls without the store's lock). No keychain call.
+    pub fn record_forgotten(&mut self, vault: &Vault, id: &str, kind: SecretKind) -> Result<()> {
         let mut data = self.data.clone();
         if let Some(profile) = data.profile_mut(id) {
             profile.saved_for.set(kind, None);
         }
         data.pending_deletions = vault.pending();
-        self.save(data)?;
-        Ok(removal)
+        self.save(data)
     }
 
     /// The saved client secret or password to send to `token_url` (blank:
@@ -372,22 +510,7 @@ impl ProfileStore {
         kind: SecretKind,
         token_url: &str,
     ) -> Result<SavedSecret> {
-        let profile = self.profile(id)?;
-        let Some(secret) = vault.get(id, kind)? else {
-            return Ok(SavedSecret::None);
-        };
-        match (
-            profile.saved_for.get(kind),
-            origin_of(or_profiles(token_url, profile)),
-        ) {
-            // Saved before secrets were bound to an origin.
-            (None, _) => Ok(SavedSecret::Ready(secret)),
-            (Some(saved), Some(now)) if *saved == now => Ok(SavedSecret::Ready(secret)),
-            (Some(saved), now) => Ok(SavedSecret::ForOtherOrigin {
-                saved_for: saved.clone(),
-                now: now.unwrap_or_default(),
-            }),
-        }
+        saved_secret_of(vault, self.profile(id)?, kind, token_url)
     }
 
     /// Binds each saved client secret and password that has no origin yet
@@ -592,10 +715,23 @@ fn normalize(data: &mut AppData) -> Result<()> {
 }
 
 fn storage(action: &'static str, path: &Path, error: &std::io::Error) -> Error {
+    // The system's words stay (they are what a search finds), after plain
+    // ones. By errno: the io::ErrorKinds for these are newer than the MSRV;
+    // EISDIR, ENOSPC and EROFS have these numbers on Linux, macOS and BSD.
+    let plain = match (error.kind(), error.raw_os_error()) {
+        (std::io::ErrorKind::PermissionDenied, _) => Some("your user may not write there"),
+        (_, Some(21)) if cfg!(unix) => Some("a folder has that name"),
+        (_, Some(28)) if cfg!(unix) => Some("the disk is full"),
+        (_, Some(30)) if cfg!(unix) => Some("the disk is read-only"),
+        _ => None,
+    };
     Error::Storage {
         action,
         path: path.display().to_string(),
-        detail: error.to_string(),
+        detail: match plain {
+            Some(plain) => format!("{plain} ({error})"),
+            None => error.to_string(),
+        },
     }
 }
 
@@ -737,5 +873,25 @@ mod properties {
                 prop_assert_eq!(kept, 1, "the unreadable file is kept aside");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod storage_words {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_save_that_fails_says_why_in_plain_words_then_the_systems() {
+        let detail = |error: std::io::Error| match storage("save", Path::new("/config/profiles.json"), &error) {
+            Error::Storage { detail, .. } => detail,
+            other => panic!("{other:?}"),
+        };
+        assert!(detail(std::io::Error::from_raw_os_error(28)).starts_with("the disk is full ("));
+        assert!(detail(std::io::Error::from_raw_os_error(21)).starts_with("a folder has that name ("));
+        assert!(detail(std::io::Error::from_raw_os_error(30)).starts_with("the disk is read-only ("));
+        assert!(detail(std::io::Error::from(std::io::ErrorKind::PermissionDenied)).starts_with("your user may not write there ("));
+        let other = std::io::Error::other("something else");
+        assert_eq!(detail(other), "something else", "other failures keep the system's words only");
     }
 }
