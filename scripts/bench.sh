@@ -65,6 +65,8 @@ for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; do
   mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
   export OC_BENCH_APP="$app" OC_BENCH_EMPTY="$ROOT/target/release/empty-window" \
     OC_BENCH_OUT="$work/window.json" OC_BENCH_RUNS="$RUNS"
+  # The soak keeps one app for 1,000 sends: past the e2e watchdog's 5 minutes.
+  export OC_E2E_SESSION_LIMIT_SECS=3600
   scripts/test-session.sh cargo test --locked --test package -- \
     --ignored --exact bench::measure_the_release_app_beside_an_empty_window --nocapture
 ) >&2 || echo "bench: the window measurements failed (see above)" >&2
