@@ -44,8 +44,10 @@ pub struct AppState {
 const KEYCHAIN_RETRY: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl AppState {
-    /// The profile store, locked. Keep the guard short; it may be held
-    /// across keychain calls by the commands of `commands::profiles`.
+    /// The profile store, locked. Keep the guard short: never hold it
+    /// across a keychain call (the store's operations that touch the vault
+    /// come in steps for that: plan locked, keychain unlocked, commit
+    /// locked).
     pub fn store(&self) -> std::sync::MutexGuard<'_, ProfileStore> {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -65,7 +67,9 @@ impl AppState {
             self.vault.check();
             self.record_pending();
             // Secrets saved before they were bound to an origin.
-            let bound = self.store().bind_unbound_secrets(&self.vault);
+            let unbound = self.store().unbound_secrets();
+            let bound = oauth_console_core::store::saved_among(&self.vault, unbound)
+                .and_then(|saved| self.store().bind_secrets(saved));
             self.tell_error(bound);
         });
     }

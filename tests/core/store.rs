@@ -14,7 +14,7 @@ use oauth_console_core::oracle::ScopeKind;
 use oauth_console_core::send::{ApiRequest, FollowAuthorization, NameValue, RequestBody};
 use oauth_console_core::store::file::FILE_NAME;
 use oauth_console_core::store::profile::{LoginMode, OracleFields, SavedRequest, CURRENT_VERSION};
-use oauth_console_core::store::vault::SERVICE;
+use oauth_console_core::store::vault::{profile_account, token_account, SERVICE};
 use oauth_console_core::store::{
     AppData, GrantType, Kept, KeychainStatus, MemoryStore, ProfileKind, ProfileStore, Removal,
     SavedSecret, SecretKind, SecretStore, StoreFailure, Vault,
@@ -1094,6 +1094,92 @@ fn a_replacement_the_keychain_refuses_is_an_error_and_the_saved_token_stays_list
     let list = open(&dir).tokens(&id, now()).unwrap();
     assert_eq!(list.len(), 1, "nothing was deleted");
     assert_eq!(list[0].meta.id, saved.id);
+}
+
+#[test]
+fn a_deleted_token_reads_as_gone_at_once_and_its_values_leave_the_keychain_in_a_later_step() {
+    let dir = TestDir::new("remove-then-delete");
+    let keychain = Shared::default();
+    let vault = vault(&keychain);
+    let mut store = open(&dir);
+    let id = store.current().id.clone();
+    let saved = store
+        .save_token(&vault, &id, &token(NOW, Some(3600), "fake-access-1", Some("fake-refresh-1")), None)
+        .unwrap();
+    let access = token_account(&id, &saved.id, SecretKind::AccessToken);
+    let refresh = token_account(&id, &saved.id, SecretKind::RefreshToken);
+
+    // The step under the store's lock: no keychain call.
+    let queued = store.remove_token(&vault, &id, &saved.id).unwrap();
+    assert!(queued.contains(&access) && queued.contains(&refresh), "{queued:?}");
+    assert!(store.tokens(&id, now()).unwrap().is_empty(), "gone from the list");
+    assert!(keychain.get(&access).unwrap().is_some(), "still in the keychain until the next step");
+    let reopened = open(&dir);
+    assert!(
+        reopened.pending_deletions().contains(&access),
+        "the file records the deletion, so a crash now still removes the values at the next start"
+    );
+
+    // The step without the lock, then the file again.
+    assert_eq!(vault.delete_queued(&queued), Removal::Done);
+    assert_eq!(keychain.get(&access).unwrap(), None);
+    assert_eq!(keychain.get(&refresh).unwrap(), None);
+    store.record_pending(&vault).unwrap();
+    assert!(open(&dir).pending_deletions().is_empty(), "nothing left to delete at the next start");
+}
+
+#[test]
+fn a_token_deleted_while_its_refresh_was_being_written_stays_deleted_and_the_new_values_go_too() {
+    let dir = TestDir::new("replace-deleted");
+    let keychain = Shared::default();
+    let vault = vault(&keychain);
+    let mut store = open(&dir);
+    let id = store.current().id.clone();
+    let saved = store
+        .save_token(&vault, &id, &token(NOW - 60, Some(3600), "fake-access-1", Some("fake-refresh-1")), None)
+        .unwrap();
+    let fresh = token(NOW, Some(3600), "fake-access-2", Some("fake-refresh-2"));
+
+    let before = store.token_meta_of(&id, &saved.id).unwrap();
+    let after = oauth_console_core::store::tokens::write_replacement(&vault, &id, &before, &fresh).unwrap();
+    // Meanwhile, Manage Tokens' Delete.
+    store.delete_token(&vault, &id, &saved.id).unwrap();
+    let committed = store.commit_replacement(&vault, &id, after);
+
+    assert!(matches!(committed, Err(Error::NotFound { .. })), "{committed:?}");
+    assert!(store.tokens(&id, now()).unwrap().is_empty(), "not brought back");
+    vault.retry_pending();
+    let access = token_account(&id, &saved.id, SecretKind::AccessToken);
+    assert_eq!(keychain.get(&access).unwrap(), None, "the values written for it are removed");
+}
+
+#[test]
+fn a_deleted_profile_is_gone_from_the_file_before_its_secrets_leave_the_keychain() {
+    let dir = TestDir::new("remove-profile");
+    let keychain = Shared::default();
+    let vault = vault(&keychain);
+    let mut store = open(&dir);
+    let first = store.current().id.clone();
+    let doomed = store.create_profile("Doomed").unwrap().id.clone();
+    store
+        .put_secret(&vault, &doomed, SecretKind::ClientSecret, &Secret::new("fake-client-secret"), "")
+        .unwrap();
+    let account = profile_account(&doomed, SecretKind::ClientSecret);
+    assert!(keychain.get(&account).unwrap().is_some());
+
+    let queued = store.remove_profile(&vault, &doomed).unwrap();
+    assert!(queued.contains(&account), "{queued:?}");
+    assert!(store.profile(&doomed).is_err(), "gone from the store");
+    assert_eq!(store.current().id, first, "the profile next to it is current");
+    assert_eq!(
+        vault.get(&doomed, SecretKind::ClientSecret).unwrap(),
+        None,
+        "a queued secret reads as gone even while the keychain still holds it"
+    );
+    assert!(open(&dir).pending_deletions().contains(&account));
+
+    assert_eq!(vault.delete_queued(&queued), Removal::Done);
+    assert_eq!(keychain.get(&account).unwrap(), None);
 }
 
 #[test]

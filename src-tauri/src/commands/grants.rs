@@ -23,7 +23,7 @@ use super::login_window::in_app_window;
 use crate::AppState;
 use oauth_console_core::grants::authorization_code::{self, AuthorizationCode, AuthorizationView, PendingAuthorization};
 use oauth_console_core::store::profile::LoginMode;
-use oauth_console_core::store::SecretKind;
+use oauth_console_core::store::{self, SecretKind};
 use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::{expiry, Error, IpcError, Token, TokenView};
 use serde::Serialize;
@@ -216,11 +216,10 @@ async fn with_saved_secret(app: &AppHandle, mut client: Client) -> Result<(Clien
     let app = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
-        let profile_id = state.store().current().id.clone();
+        let profile = state.store().current().clone();
+        let profile_id = profile.id.clone();
         if client.client_secret.is_empty() {
-            let saved = state
-                .store()
-                .saved_secret(&state.vault, &profile_id, SecretKind::ClientSecret, &client.token_url)?
+            let saved = store::saved_secret_of(&state.vault, &profile, SecretKind::ClientSecret, &client.token_url)?
                 .usable(SecretKind::ClientSecret)?;
             if let Some(saved) = saved {
                 client.client_secret = saved;

@@ -85,9 +85,11 @@ fn notice_from(error: IpcError, code: &str) -> Notice {
 /// snapshot that the saved copy is out of date.
 pub fn resave_refreshed(app: &AppHandle, saved: SavedRef, token: Token) {
     let state = app.state::<AppState>();
-    let replaced = state
-        .store()
-        .replace_token(&state.vault, &saved.profile_id, &saved.token_id, &token);
+    // The store's lock is taken for the file only, never across the keychain
+    // (one statement per lock: a guard lives to the end of its statement).
+    let before = state.store().token_meta_of(&saved.profile_id, &saved.token_id);
+    let after = before.and_then(|before| store::tokens::write_replacement(&state.vault, &saved.profile_id, &before, &token));
+    let replaced = after.and_then(|after| state.store().commit_replacement(&state.vault, &saved.profile_id, after));
     match replaced {
         Ok(_) => {}
         // Deleted meanwhile: nothing to keep up to date.
@@ -222,7 +224,13 @@ pub async fn rename_profile(app: AppHandle, id: String, name: String) -> Result<
 #[tauri::command]
 pub async fn duplicate_profile(app: AppHandle, id: String) -> Result<Snapshot, IpcError> {
     blocking(&app, move |state| {
-        state.store().duplicate_profile(&state.vault, &id)?;
+        let copy = state.store().plan_duplicate(&id)?;
+        copy.write_secrets(&state.vault)?;
+        let committed = state.store().commit_duplicate(copy.clone());
+        if let Err(e) = committed {
+            copy.forget(&state.vault);
+            return Err(e.into());
+        }
         snapshot(state)
     })
     .await
@@ -233,7 +241,9 @@ pub async fn duplicate_profile(app: AppHandle, id: String) -> Result<Snapshot, I
 #[tauri::command]
 pub async fn delete_profile(app: AppHandle, id: String) -> Result<Snapshot, IpcError> {
     blocking(&app, move |state| {
-        let removal = state.store().delete_profile(&state.vault, &id)?;
+        let queued = state.store().remove_profile(&state.vault, &id)?;
+        let removal = state.vault.delete_queued(&queued);
+        state.store().record_pending(&state.vault)?;
         tell(state, removal.notice("A secret of the deleted profile"));
         state.tokens.unlink(|saved| saved.profile_id == id);
         snapshot(state)

@@ -31,9 +31,10 @@ pub async fn keep_new_token(
     let state = app.state::<AppState>();
     let mut view = state.tokens.keep(token.clone(), client, &name);
     let saved = blocking(app, move |state| {
-        let meta = state
-            .store()
-            .save_token(&state.vault, &profile_id, &token, Some(&name))?;
+        let mut planned = state.store().plan_token(&profile_id, &token, Some(&name))?;
+        store::tokens::write_token(&state.vault, &mut planned, &token)?;
+        let committed = state.store().commit_token(&state.vault, planned.clone());
+        let meta = committed.inspect_err(|_| store::tokens::forget_token(&state.vault, &planned))?;
         Ok(SavedRef {
             profile_id,
             token_id: meta.id,
@@ -73,7 +74,9 @@ pub async fn rename_token(app: AppHandle, token_id: String, name: String) -> Res
 pub async fn delete_token(app: AppHandle, token_id: String) -> Result<Vec<TokenSummary>, IpcError> {
     blocking(&app, move |state| {
         let profile_id = state.store().current().id.clone();
-        let removal = state.store().delete_token(&state.vault, &profile_id, &token_id)?;
+        let queued = state.store().remove_token(&state.vault, &profile_id, &token_id)?;
+        let removal = state.vault.delete_queued(&queued);
+        state.store().record_pending(&state.vault)?;
         tell(state, removal.notice("The deleted token"));
         state
             .tokens
@@ -94,9 +97,13 @@ pub struct DeletedTokens {
 pub async fn delete_expired_tokens(app: AppHandle) -> Result<DeletedTokens, IpcError> {
     blocking(&app, move |state| {
         let profile_id = state.store().current().id.clone();
-        let expired = state
+        let (expired, queued) = state
             .store()
-            .delete_expired(&state.vault, &profile_id, SystemTime::now())?;
+            .remove_expired(&state.vault, &profile_id, SystemTime::now())?;
+        if !queued.is_empty() {
+            state.vault.delete_queued(&queued);
+            state.store().record_pending(&state.vault)?;
+        }
         state
             .tokens
             .unlink(|saved| saved.profile_id == profile_id && expired.contains(&saved.token_id));
@@ -127,9 +134,8 @@ pub async fn load_token(app: AppHandle, token_id: String) -> Result<TokenView, I
             .find(|t| t.id == token_id)
             .map(|t| t.name.clone())
             .unwrap_or_default();
-        let token = state
-            .store()
-            .load_token(&state.vault, &profile.id, &token_id)?
+        let meta = state.store().token_meta_of(&profile.id, &token_id)?;
+        let token = store::tokens::read_token(&state.vault, &profile.id, &meta)?
             .ok_or(ShellError::TokenValuesMissing)?;
         let client = profile_client(state, &profile)?;
         let view = state.tokens.keep(token, client, &name);
@@ -157,9 +163,7 @@ fn profile_client(state: &AppState, profile: &Profile) -> Result<Client, IpcErro
         token_url: profile.token_url.clone(),
         client_id: profile.client_id.clone(),
         // Not sent to another origin than the one it was saved for.
-        client_secret: state
-            .store()
-            .saved_secret(&state.vault, &profile.id, SecretKind::ClientSecret, &profile.token_url)?
+        client_secret: store::saved_secret_of(&state.vault, profile, SecretKind::ClientSecret, &profile.token_url)?
             .usable(SecretKind::ClientSecret)
             .ok()
             .flatten()

@@ -56,6 +56,64 @@ impl ProfileUpdate {
     }
 }
 
+/// A profile copy planned under the store's lock
+/// ([`ProfileStore::plan_duplicate`]), whose secrets are copied without it.
+/// Its `Debug` shows no value (a profile holds none).
+#[derive(Debug, Clone)]
+pub struct ProfileCopy {
+    source: Profile,
+    copy: Profile,
+}
+
+impl ProfileCopy {
+    pub fn id(&self) -> &str {
+        &self.copy.id
+    }
+
+    /// The source's secrets copied to the copy's accounts. Keychain calls
+    /// only: hold no store lock across this. On an error the secrets
+    /// copied so far are removed again.
+    pub fn write_secrets(&self, vault: &Vault) -> Result<()> {
+        copy_secrets(vault, &self.source, &self.copy.id).inspect_err(|_| self.forget(vault))
+    }
+
+    /// Removes the copied secrets of a copy that was not stored. Keychain
+    /// calls only, best effort.
+    pub fn forget(&self, vault: &Vault) {
+        forget_secrets(vault, &self.copy);
+    }
+}
+
+/// A client secret or password that may be in the keychain without the
+/// origin it was saved for ([`ProfileStore::unbound_secrets`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnboundSecret {
+    profile_id: String,
+    kind: SecretKind,
+    origin: String,
+}
+
+/// The second step of [`ProfileStore::bind_unbound_secrets`]: those of
+/// `unbound` the vault holds. Keychain calls only: hold no store lock
+/// across this.
+pub fn saved_among(vault: &Vault, unbound: Vec<UnboundSecret>) -> Result<Vec<UnboundSecret>> {
+    let mut saved = Vec::new();
+    for secret in unbound {
+        if vault.get(&secret.profile_id, secret.kind)?.is_some() {
+            saved.push(secret);
+        }
+    }
+    Ok(saved)
+}
+
+/// The vault's queue of deletions with `accounts` added, as the file
+/// records it before they are forgotten.
+fn with_queued(vault: &Vault, accounts: &[String]) -> Vec<String> {
+    let mut pending: std::collections::BTreeSet<String> = vault.pending().into_iter().collect();
+    pending.extend(accounts.iter().cloned());
+    pending.into_iter().collect()
+}
+
 /// Moves the profile's password to the keychain ("Remember password" on)
 /// or to memory for the session (off). Keychain calls only: hold no store
 /// lock across this.
@@ -344,35 +402,50 @@ impl ProfileStore {
     /// in the vault; it becomes the current one. Saved tokens are not
     /// copied: refresh tokens rotate, so two profiles sharing one would
     /// invalidate each other.
+    ///
+    /// The app's steps: [`Self::plan_duplicate`] (locked),
+    /// [`ProfileCopy::write_secrets`] (not locked),
+    /// [`Self::commit_duplicate`] (locked), and [`ProfileCopy::forget`]
+    /// (not locked) when the commit fails.
     pub fn duplicate_profile(&mut self, vault: &Vault, id: &str) -> Result<&Profile> {
-        let source = self.profile(id)?;
+        let copy = self.plan_duplicate(id)?;
+        copy.write_secrets(vault)?;
+        let new_id = copy.id().to_owned();
+        if let Err(e) = self.commit_duplicate(copy.clone()) {
+            copy.forget(vault);
+            return Err(e);
+        }
+        self.profile(&new_id)
+    }
+
+    /// The first step of [`Self::duplicate_profile`]: the copy, with a new
+    /// id and name. No keychain call.
+    pub fn plan_duplicate(&self, id: &str) -> Result<ProfileCopy> {
+        let source = self.profile(id)?.clone();
         let copy = Profile {
             id: new_id()?,
             name: format!("{} (copy)", source.name),
             tokens: Vec::new(),
             ..source.clone()
         };
-        let copied = copy_secrets(vault, source, &copy.id);
-        if let Err(e) = copied {
-            forget_secrets(vault, &copy);
-            return Err(e);
-        }
+        Ok(ProfileCopy { source, copy })
+    }
+
+    /// The last step of [`Self::duplicate_profile`]: the copy goes after
+    /// its source (at the end if the source was deleted meanwhile) and
+    /// becomes current. No keychain call.
+    pub fn commit_duplicate(&mut self, copy: ProfileCopy) -> Result<()> {
+        let ProfileCopy { source, copy } = copy;
         let new_id = copy.id.clone();
         let mut data = self.data.clone();
         let position = data
             .profiles
             .iter()
-            .position(|p| p.id == id)
+            .position(|p| p.id == source.id)
             .map_or(data.profiles.len(), |i| i + 1);
         data.profiles.insert(position, copy);
-        data.last_profile_id = new_id.clone();
-        if let Err(e) = self.save(data) {
-            if let Some(copy) = self.data.profile(&new_id).cloned() {
-                forget_secrets(vault, &copy);
-            }
-            return Err(e);
-        }
-        self.profile(&new_id)
+        data.last_profile_id = new_id;
+        self.save(data)
     }
 
     /// Removes the profile and its secrets, including its saved tokens'.
@@ -382,24 +455,38 @@ impl ProfileStore {
     /// When the keychain is unavailable the profile still goes, its secrets'
     /// deletion is queued (and kept in the file, by account name, for the
     /// next start), and the answer is [`Removal::Pending`].
+    ///
+    /// The app's steps: [`Self::remove_profile`] (locked),
+    /// [`Vault::delete_queued`] (not locked), [`Self::record_pending`]
+    /// (locked).
     pub fn delete_profile(&mut self, vault: &Vault, id: &str) -> Result<Removal> {
+        let accounts = self.remove_profile(vault, id)?;
+        let removal = vault.delete_queued(&accounts);
+        self.record_pending(vault)?;
+        Ok(removal)
+    }
+
+    /// The first step of [`Self::delete_profile`]: the profile leaves the
+    /// file, and its secrets are forgotten and queued for deletion from the
+    /// keychain (recorded in the file, so a crash before the deletion still
+    /// removes them at the next start). Returns the queued accounts. No
+    /// keychain call.
+    pub fn remove_profile(&mut self, vault: &Vault, id: &str) -> Result<Vec<String>> {
         let profile = self.profile(id)?;
         if self.data.profiles.len() == 1 {
             return Err(Error::LastProfile);
         }
-        let mut removal = Removal::Done;
-        for account in secret_accounts(profile) {
-            removal = removal.and(vault.delete_account(&account)?);
-        }
+        let accounts = secret_accounts(profile);
         let mut data = self.data.clone();
-        data.pending_deletions = vault.pending();
+        data.pending_deletions = with_queued(vault, &accounts);
         let index = data.profiles.iter().position(|p| p.id == id).unwrap_or(0);
         data.profiles.retain(|p| p.id != id);
         if data.last_profile_id == id {
             data.last_profile_id = data.profiles[index.min(data.profiles.len() - 1)].id.clone();
         }
         self.save(data)?;
-        Ok(removal)
+        vault.forget_later(accounts.iter().cloned());
+        Ok(accounts)
     }
 
     /// Makes the profile current; the app reopens on it.
@@ -518,19 +605,52 @@ impl ProfileStore {
     /// profile's Access Token URL, the one it was saved with. Call it once
     /// the keychain is checked; a profile without a valid URL stays as it
     /// is until its secret is typed again.
+    ///
+    /// The app's steps: [`Self::unbound_secrets`] (locked),
+    /// [`saved_among`] (not locked), [`Self::bind_secrets`] (locked).
     pub fn bind_unbound_secrets(&mut self, vault: &Vault) -> Result<()> {
-        let mut data = self.data.clone();
-        let mut changed = false;
-        for profile in &mut data.profiles {
+        let unbound = self.unbound_secrets();
+        let saved = saved_among(vault, unbound)?;
+        self.bind_secrets(saved)
+    }
+
+    /// The first step of [`Self::bind_unbound_secrets`]: the secrets that
+    /// may be saved without an origin, with the origin they would get. No
+    /// keychain call.
+    pub fn unbound_secrets(&self) -> Vec<UnboundSecret> {
+        let mut unbound = Vec::new();
+        for profile in &self.data.profiles {
             let Some(origin) = origin_of(&profile.token_url) else {
                 continue;
             };
             for kind in [SecretKind::ClientSecret, SecretKind::Password] {
-                if profile.saved_for.get(kind).is_none() && vault.get(&profile.id, kind)?.is_some()
-                {
-                    profile.saved_for.set(kind, Some(origin.clone()));
-                    changed = true;
+                if profile.saved_for.get(kind).is_none() {
+                    unbound.push(UnboundSecret {
+                        profile_id: profile.id.clone(),
+                        kind,
+                        origin: origin.clone(),
+                    });
                 }
+            }
+        }
+        unbound
+    }
+
+    /// The last step of [`Self::bind_unbound_secrets`]: binds the secrets
+    /// found, unless their profile changed meanwhile (another URL, or
+    /// already bound). No keychain call.
+    pub fn bind_secrets(&mut self, saved: Vec<UnboundSecret>) -> Result<()> {
+        let mut data = self.data.clone();
+        let mut changed = false;
+        for secret in saved {
+            let Some(profile) = data.profile_mut(&secret.profile_id) else {
+                continue;
+            };
+            if profile.saved_for.get(secret.kind).is_none()
+                && origin_of(&profile.token_url).as_ref() == Some(&secret.origin)
+            {
+                profile.saved_for.set(secret.kind, Some(secret.origin));
+                changed = true;
             }
         }
         if changed {

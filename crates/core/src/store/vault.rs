@@ -433,6 +433,34 @@ impl Vault {
         self.pending_set().extend(accounts);
     }
 
+    /// Forgets `accounts` at once and queues their deletion from the
+    /// keychain, without a keychain call: their in-memory copies go, and a
+    /// queued account reads as absent even while the keychain still holds
+    /// it. The first step of a removal made under the store's lock; then
+    /// [`Vault::delete_queued`] without it.
+    pub fn forget_later(&self, accounts: impl IntoIterator<Item = String>) {
+        let mut pending = self.pending_set();
+        for account in accounts {
+            let _ = self.session.delete(&account);
+            pending.insert(account);
+        }
+    }
+
+    /// Deletes from the keychain those of `accounts` that are still queued
+    /// ([`Vault::forget_later`]). Keychain calls only: hold no store lock
+    /// across this. [`Removal::Pending`] when one of them is still in the
+    /// keychain (unavailable, or it refused): it stays queued and is retried.
+    pub fn delete_queued(&self, accounts: &[String]) -> Removal {
+        let mut removal = Removal::Done;
+        for account in accounts {
+            if !self.pending_set().contains(account) {
+                continue;
+            }
+            removal = removal.and(self.delete_from_store(account).unwrap_or(Removal::Pending));
+        }
+        removal
+    }
+
     /// Tries the queued deletions; those the keychain did are dropped from
     /// the queue. Stops at the first sign that the keychain is unavailable.
     pub fn retry_pending(&self) {
