@@ -16,7 +16,7 @@ mod secret_service;
 pub mod tokens;
 pub mod vault;
 
-pub use profile::{AppData, GrantType, Profile, ProfileKind, Settings};
+pub use profile::{AppData, GrantType, Layout, Profile, ProfileKind, ResponsePosition, Settings, Theme};
 pub use tokens::{TokenMeta, TokenSummary};
 pub use vault::{
     Kept, Keychain, KeychainStatus, MemoryStore, Removal, SecretKind, SecretStore, StoreFailure,
@@ -183,7 +183,8 @@ impl ProfileStore {
         Ok(profile)
     }
 
-    pub fn update_settings(&mut self, settings: Settings) -> Result<()> {
+    pub fn update_settings(&mut self, mut settings: Settings) -> Result<()> {
+        settings.layout = settings.layout.clamped();
         let mut data = self.data.clone();
         data.settings = settings;
         self.save(data)
