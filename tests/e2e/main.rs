@@ -19,3 +19,4 @@ mod robustness;
 mod sandbox;
 mod saved_requests;
 mod stored_profile;
+mod workspace;
