@@ -242,3 +242,27 @@ async fn ctrl_s_saves_the_request_and_the_sidebar_lists_it_to_fill_in_again() {
     assert_eq!(app.value_of("URL").await, url, "the saved request is filled in again");
     app.close().await;
 }
+
+#[tokio::test]
+async fn ctrl_enter_sends_nothing_from_a_dialog_and_esc_closes_it() {
+    let app = App::launch().await;
+    app.click("Settings").await;
+    app.field("Theme").await; // the dialog is open
+    app.client.execute("delete document.body.dataset.responseShown;", vec![]).await.unwrap();
+    app.press(&[CONTROL, ENTER]).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let state = app
+        .client
+        .execute(
+            "return [document.getElementById('settings-dialog').open, document.getElementById('response-progress').textContent, \
+             !!document.body.dataset.responseShown];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, serde_json::json!([true, "", false]), "Ctrl+Enter in a dialog sends nothing");
+    app.press(&['\u{e00c}']).await; // Escape
+    let open = app.client.execute("return document.getElementById('settings-dialog').open;", vec![]).await.unwrap();
+    assert_eq!(open, false, "Esc closes the dialog");
+    app.close().await;
+}
