@@ -1,6 +1,7 @@
-// Help texts tied to their fields: each `.help` paragraph of a field gets an
-// id and is named by the field's control in `aria-describedby`, so a screen
-// reader reads it with the field.
+// Help texts tied to their fields: each `.help` paragraph of a field (and
+// its warning, problem list and "Where to find this") gets an id and is
+// named by the field's control in `aria-describedby`, so a screen reader
+// reads it with the field.
 
 let next = 0;
 
@@ -9,7 +10,8 @@ export function describeHelps(root = document) {
     const label = field.querySelector("label[for]");
     const control = label && document.getElementById(label.getAttribute("for"));
     if (!control) continue;
-    const helps = [...field.querySelectorAll(":scope > .help, :scope > p.warning")];
+    // The field's help, its warning, its problems and its "Where to find this".
+    const helps = [...field.querySelectorAll(":scope > .help, :scope > p.warning, :scope > ul.problems, :scope > details.where")];
     if (!helps.length) continue;
     const ids = new Set((control.getAttribute("aria-describedby") ?? "").split(/\s+/).filter(Boolean));
     for (const help of helps) {
