@@ -198,8 +198,9 @@ async fn the_sidebar_the_response_position_and_the_theme_are_remembered_after_a_
 }
 
 #[tokio::test]
-async fn the_split_and_the_sidebar_resize_from_the_keyboard() {
-    let app = App::launch().await;
+async fn the_split_and_the_sidebar_resize_from_the_keyboard_and_keep_their_sizes_after_a_restart() {
+    let config = fresh_config_home();
+    let app = App::launch_with_config(&config).await;
     let sizes = "return [document.getElementById('request-pane').getBoundingClientRect().height, \
                  document.getElementById('sidebar').getBoundingClientRect().width];";
     let before = app.client.execute(sizes, vec![]).await.unwrap();
@@ -218,6 +219,19 @@ async fn the_split_and_the_sidebar_resize_from_the_keyboard() {
         .unwrap();
     assert_eq!(handle, "60", "the separator says the request's share in percent");
     in_view(&app, "response-pane", "after the resize").await;
+    // Saved per window size (the window's height is 800 here), through the core.
+    let file = format!("{config}/dev.oauthconsole.desktop/profiles.json");
+    let started = Instant::now();
+    while !std::fs::read_to_string(&file).unwrap_or_default().contains("x800\": 60") {
+        assert!(started.elapsed() < Duration::from_secs(10), "the split was not saved in {file}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.close().await;
+
+    let app = App::launch_with_config(&config).await;
+    let restarted = app.client.execute(sizes, vec![]).await.unwrap();
+    assert!((n(&restarted, 0) - n(&after, 0)).abs() < 2.0, "the request pane's size is back: {after} → {restarted}");
+    assert!((n(&restarted, 1) - n(&after, 1)).abs() < 2.0, "the sidebar's width is back: {after} → {restarted}");
     app.close().await;
 }
 
