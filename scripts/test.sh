@@ -15,6 +15,11 @@ export PATH="$CARGO_HOME/bin:$PATH"
 scripts/tools.sh
 scripts/idp.sh install
 
+# The window's pure helpers (URL and params, JSON folding and search, layout
+# sizes), with Node's own test runner; a failure stops the run here.
+echo "test: the window's helpers (node --test tests/ui/)" >&2
+node --test tests/ui/*.test.js
+
 echo "test: building (one dev profile for the app and every test)" >&2
 # The empty reference window (crates/empty-window) is built by `make bench` only.
 packages="${OC_TEST_PACKAGES:---workspace --exclude oauth-console-empty-window}"

@@ -1,7 +1,8 @@
-// OAuth Console's window. Each panel is a module under js/; this file wires
-// them together and shows the last used profile (profiles.js). The window
-// builds no HTTP request itself and stores nothing on disk: all of that is
-// in Rust.
+// OAuth Console's window: a workspace with a sidebar (layout.js), the
+// request line, the request's tabs and the response (keys.js: shortcuts).
+// Each panel is a module under js/; this file wires them together and shows
+// the last used profile (profiles.js). The window builds no HTTP request
+// itself and stores nothing on disk: all of that is in Rust.
 
 import { call } from "./js/ipc.js";
 import { wireAuthPanel } from "./js/auth.js";
@@ -11,8 +12,13 @@ import { wireSavedRequests } from "./js/saved-requests.js";
 import { wireResponsePanel } from "./js/response.js";
 import { startProfiles, wireProfiles } from "./js/profiles.js";
 import { wireManageTokens } from "./js/tokens.js";
+import { wireLayout } from "./js/layout.js";
+import { wireKeys } from "./js/keys.js";
+import { describeHelps } from "./js/a11y.js";
 
 async function boot() {
+  wireLayout();
+  wireKeys();
   wireAuthPanel();
   wireTokenPanel();
   wireRequestPanel();
@@ -20,6 +26,7 @@ async function boot() {
   wireResponsePanel();
   wireProfiles();
   wireManageTokens();
+  describeHelps();
   // Every panel is filled with the profile before the window counts as ready.
   await startProfiles();
   document.body.dataset.ready = "true";

@@ -12,7 +12,57 @@ use tokio::sync::{Mutex, MutexGuard};
 /// One WebDriver session at a time: the tests of this binary take turns.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 
+/// WebDriver's key codes.
+#[allow(dead_code)] // tests/package shares this file
+pub const TAB: char = '\u{e004}';
+#[allow(dead_code)]
+pub const ENTER: char = '\u{e007}';
+#[allow(dead_code)]
+pub const CONTROL: char = '\u{e009}';
+
 const WAIT: Duration = Duration::from_secs(20);
+
+/// How often a field or button is brought into view again when WebDriver
+/// finds it out of view: a panel's content can move between the scroll and
+/// the click (a problem list appears, a derived value is written).
+const RETRIES: u32 = 5;
+
+fn not_interactable(error: &fantoccini::error::CmdError) -> bool {
+    use fantoccini::error::{CmdError, ErrorStatus};
+    error.is_element_not_interactable()
+        || error.is_element_not_selectable()
+        || error.is_stale_element_reference()
+        || matches!(error, CmdError::Standard(e) if e.error == ErrorStatus::ElementClickIntercepted)
+}
+
+/// Brings one of the elements passed into view the way a user would: the
+/// first one that only an inactive tab (or the collapsed sidebar) hides, or
+/// else the first one; its tab is selected, the sidebar expanded, and the
+/// panel scrolled to it. Returns
+/// the index of the element chosen.
+const REVEAL: &str = r#"
+const els = [...arguments];
+const hiddenOnlyByTabs = (el) => {
+  for (let n = el; n && n !== document.documentElement; n = n.parentElement) {
+    if (n.getAttribute('role') === 'tabpanel' || n.id === 'sidebar-body') continue;
+    if (n.hidden || getComputedStyle(n).display === 'none') return false;
+  }
+  return true;
+};
+let i = els.findIndex(hiddenOnlyByTabs);
+if (i < 0) i = 0;
+const el = els[i];
+if (!el) return 0;
+for (let n = el; n; n = n.parentElement) {
+  if (n.getAttribute && n.getAttribute('role') === 'tabpanel' && n.hidden) {
+    document.querySelector(`[role=tab][aria-controls="${n.id}"]`)?.click();
+  }
+}
+if (el.closest('#sidebar.collapsed')) document.getElementById('sidebar-toggle').click();
+// Scrolled into its panel's view (WebKitWebDriver does not always scroll nested panels).
+el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+return i;
+"#;
 
 pub struct App {
     pub client: Client,
@@ -131,7 +181,7 @@ impl App {
         }
     }
 
-    /// The form control whose `<label>` reads `label`.
+    /// The form control whose `<label>` reads `label`, with its tab selected.
     pub async fn field(&self, label: &str) -> Element {
         let xpath = format!("//*[@id=(//label[normalize-space(.)='{label}']/@for)]");
         self.client
@@ -139,31 +189,81 @@ impl App {
             .at_most(WAIT)
             .for_element(Locator::XPath(&xpath))
             .await
-            .unwrap_or_else(|e| panic!("no field labelled {label:?}: {e}"))
+            .unwrap_or_else(|e| panic!("no field labelled {label:?}: {e}"));
+        self.revealed(&xpath).await
+    }
+
+    /// The elements at `xpath`, the one a user would use brought into view
+    /// (its tab selected, the sidebar expanded).
+    async fn revealed(&self, xpath: &str) -> Element {
+        let mut found = self.client.find_all(Locator::XPath(xpath)).await.unwrap();
+        assert!(!found.is_empty(), "nothing at {xpath}");
+        let args = found.iter().map(|e| serde_json::to_value(e).unwrap()).collect();
+        let index = self.client.execute(REVEAL, args).await.ok().and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+        found.swap_remove(index.min(found.len() - 1))
+    }
+
+    /// Brings the element with `id` into view (its tab selected), if it exists.
+    #[allow(dead_code)]
+    pub async fn reveal_id(&self, id: &str) {
+        if let Ok(element) = self.client.find(Locator::Id(id)).await {
+            let _ = self.client.execute(REVEAL, vec![serde_json::to_value(&element).unwrap()]).await;
+        }
+    }
+
+    /// Presses keys with WebDriver key actions: each of `keys` down and up
+    /// in turn, except `CONTROL`, which stays down until the end.
+    #[allow(dead_code)]
+    pub async fn press(&self, keys: &[char]) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".into());
+        for &key in keys {
+            actions = actions.then(KeyAction::Down { value: key });
+            if key != CONTROL {
+                actions = actions.then(KeyAction::Up { value: key });
+            }
+        }
+        if keys.contains(&CONTROL) {
+            actions = actions.then(KeyAction::Up { value: CONTROL });
+        }
+        self.client.perform_actions(actions).await.unwrap();
     }
 
     pub async fn fill(&self, label: &str, value: &str) {
-        let field = self.field(label).await;
-        field.clear().await.unwrap();
-        if !value.is_empty() {
-            // WebKitWebDriver refuses to send no keys at all.
-            field.send_keys(value).await.unwrap();
+        let mut attempt = 0;
+        loop {
+            let field = self.field(label).await;
+            let typed = match field.clear().await {
+                // WebKitWebDriver refuses to send no keys at all.
+                Ok(()) if !value.is_empty() => field.send_keys(value).await,
+                other => other,
+            };
+            match typed {
+                Ok(()) => return,
+                Err(e) if attempt < RETRIES && not_interactable(&e) => attempt += 1,
+                Err(e) => panic!("could not fill {label:?}: {e}"),
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
 
     pub async fn choose(&self, label: &str, option: &str) {
-        self.field(label)
-            .await
-            .select_by_label(option)
-            .await
-            .unwrap_or_else(|e| panic!("{label:?} has no option {option:?}: {e}"));
+        let mut attempt = 0;
+        loop {
+            match self.field(label).await.select_by_label(option).await {
+                Ok(()) => return,
+                Err(e) if attempt < RETRIES && not_interactable(&e) => attempt += 1,
+                Err(e) => panic!("{label:?} has no option {option:?}: {e}"),
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 
     pub async fn value_of(&self, label: &str) -> String {
         self.field(label).await.prop("value").await.unwrap().unwrap_or_default()
     }
 
-    /// The button whose text reads `text`.
+    /// The button whose text reads `text`, with its tab selected.
     pub async fn button(&self, text: &str) -> Element {
         let xpath = format!("//button[normalize-space(.)='{text}']");
         self.client
@@ -171,7 +271,8 @@ impl App {
             .at_most(WAIT)
             .for_element(Locator::XPath(&xpath))
             .await
-            .unwrap_or_else(|e| panic!("no button {text:?}: {e}"))
+            .unwrap_or_else(|e| panic!("no button {text:?}: {e}"));
+        self.revealed(&xpath).await
     }
 
     /// Selects the tab whose text starts with `name` ("Redirects 1").
@@ -182,7 +283,15 @@ impl App {
     }
 
     pub async fn click(&self, text: &str) {
-        self.button(text).await.click().await.unwrap_or_else(|e| panic!("could not click {text:?}: {e}"));
+        let mut attempt = 0;
+        loop {
+            match self.button(text).await.click().await {
+                Ok(()) => return,
+                Err(e) if attempt < RETRIES && not_interactable(&e) => attempt += 1,
+                Err(e) => panic!("could not click {text:?}: {e}"),
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 
     /// The visible text of the element with `id`, once `ready` accepts it.
@@ -191,6 +300,7 @@ impl App {
         let mut last = String::new();
         loop {
             if let Ok(element) = self.client.find(Locator::Id(id)).await {
+                let _ = self.client.execute(REVEAL, vec![serde_json::to_value(&element).unwrap()]).await;
                 last = element.text().await.unwrap_or_default();
                 if ready(&last) {
                     return last;

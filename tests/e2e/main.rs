@@ -20,3 +20,4 @@ mod robustness;
 mod sandbox;
 mod saved_requests;
 mod stored_profile;
+mod workspace;

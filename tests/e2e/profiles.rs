@@ -337,6 +337,14 @@ async fn a_profile_with_its_fields_and_tokens_is_back_after_a_restart() {
         .click()
         .await
         .unwrap();
+    assert_eq!(token_rows(&app).await.len(), 2, "Delete first asks whether to delete the token");
+    app.client
+        .find(Locator::Css(&format!("tr[data-token-id='{token_id}'] button[data-action='confirm-delete']")))
+        .await
+        .expect("Delete asks for a confirmation")
+        .click()
+        .await
+        .unwrap();
     wait_until("one token left", || async { token_rows(&app).await.len() == 1 }).await;
     app.client.find(Locator::Id("tokens-close")).await.unwrap().click().await.unwrap();
     app.close().await;

@@ -10,6 +10,12 @@ import { obtainToken, wireGrants } from "./grants.js";
 
 let inFlight = null;
 let onToken = () => {};
+const loadedListeners = [];
+
+/** `listener()` after the panel is filled with a profile (grant fields, Copy as cURL). */
+export function onAuthLoaded(listener) {
+  loadedListeners.push(listener);
+}
 
 /** Called with each new token (for the token list and saving). */
 export function onNewToken(callback) {
@@ -46,7 +52,7 @@ export function loadAuth(fields = {}) {
   }
   $("client-secret").value = fields.clientSecret ?? "";
   $("password").value = fields.password ?? "";
-  $("token-form").dispatchEvent(new Event("fields-loaded"));
+  for (const listener of loadedListeners) listener();
 }
 
 function setBusy(busy) {
@@ -72,6 +78,7 @@ async function getNewAccessToken(event) {
   } catch (error) {
     showError("error", error);
     $("empty-state").hidden = true;
+    $("error").scrollIntoView({ block: "nearest" });
   } finally {
     inFlight = null;
     setBusy(false);
@@ -103,5 +110,5 @@ export function wireAuthPanel() {
   $("token-form").addEventListener("submit", getNewAccessToken);
   $("cancel-token").addEventListener("click", () => inFlight !== null && call("cancel_request", { requestId: inFlight }));
   $("toggle-secret").addEventListener("click", toggleSecret);
-  wireGrants({ tokenReceived });
+  wireGrants({ tokenReceived, onLoaded: onAuthLoaded });
 }

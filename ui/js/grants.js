@@ -154,7 +154,7 @@ export function wireGrants(panel) {
   buildPasteBox();
   $("grant-type").addEventListener("change", showGrantFields);
   $("login-mode").addEventListener("change", showGrantFields);
-  $("token-form").addEventListener("fields-loaded", () => {
+  panel.onLoaded(() => {
     showGrantFields();
     showUsed(null);
     $("paste-sign-in").hidden = true;

@@ -14,7 +14,9 @@
 import { $, el } from "./dom.js";
 import { call } from "./ipc.js";
 import { edited, registerPart } from "./parts.js";
-import { attachedToken, beforeSend } from "./request.js";
+import { attachedToken, beforeSend, setBodyKind, setMethod, setUrl } from "./request.js";
+import { onResponseShown } from "./response.js";
+import { describeHelps } from "./a11y.js";
 
 // The generic fields the derived values go into, by their profile key.
 const TARGETS = ["tokenUrl", "authUrl", "scope", "callbackUrl"];
@@ -123,7 +125,8 @@ function build() {
         ...derivedRow("integrationInstance", "integrationInstance"),
         ...derivedRow("trustedHosts", "Trusted hosts")),
       el("p", { class: "help", text: "The request base URL is the OIC instance URL: give the design-time URL there to skip the runtime URL's redirect." })));
-  $("token-form").before(container);
+  $("sidebar-oracle").append(container);
+  describeHelps(container);
 
   $("request-form").after(el("p", { id: "quick-request-note", class: "help quick-note", hidden: true }));
   $("response-note").after(el("div", { id: "oic-guidance", class: "oic-guidance", role: "note", hidden: true },
@@ -285,8 +288,7 @@ function applyBase(view) {
     next = base + current.slice(previous.length);
   }
   if (next === null || next === current) return false;
-  url.value = next;
-  url.dispatchEvent(new Event("input", { bubbles: true }));
+  setUrl(next);
   return true;
 }
 
@@ -353,17 +355,10 @@ function renderQuickRequests(requests) {
 function fillQuickRequest(id) {
   const q = state.view?.quickRequests.find((r) => r.id === id);
   if (!q) return;
-  const method = $("method");
-  method.value = q.method;
-  method.dispatchEvent(new Event("change", { bubbles: true }));
-  const body = $("body-kind");
-  if (q.method === "GET" && body.value !== "none") {
-    body.value = "none";
-    body.dispatchEvent(new Event("change", { bubbles: true }));
-  }
+  setMethod(q.method);
+  if (q.method === "GET" && $("body-kind").value !== "none") setBodyKind("none");
   const url = $("url");
-  url.value = q.url;
-  url.dispatchEvent(new Event("input", { bubbles: true }));
+  setUrl(q.url);
   const note = $("quick-request-note");
   note.textContent = `${q.name}: ${q.description} Press Send when ready.`;
   note.hidden = false;
@@ -380,10 +375,7 @@ async function addIntegrationInstance() {
   const url = $("url");
   if (!name || !url.value.trim()) return;
   const next = await call("oracle_instance_url", { url: url.value.trim(), instanceName: name });
-  if (next !== url.value.trim()) {
-    url.value = next;
-    url.dispatchEvent(new Event("input", { bubbles: true }));
-  }
+  if (next !== url.value.trim()) setUrl(next);
 }
 
 function looksLikeOic(url) {
@@ -527,7 +519,7 @@ function wireOracle() {
     if (id) fillQuickRequest(id);
   });
   beforeSend(addIntegrationInstance);
-  document.addEventListener("response-shown", (event) => explainRefusal(event.detail));
+  onResponseShown(explainRefusal);
 }
 
 wireOracle();

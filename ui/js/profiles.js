@@ -8,6 +8,7 @@
 import { $, el, hideError, normalizeError, showError } from "./dom.js";
 import { call } from "./ipc.js";
 import { collectProfile, loadProfile, onEdit } from "./parts.js";
+import { currentSettings as storedSettings, setProfile, setSettings } from "./store.js";
 
 const SAVE_DELAY_MS = 300;
 
@@ -26,7 +27,13 @@ const state = {
 export const currentProfile = () => state.current;
 
 /** The app's settings (clipboard clear seconds, auto-refresh, header prefix, network). */
-export const currentSettings = () => state.snapshot?.settings ?? {};
+export const currentSettings = () => storedSettings();
+
+/** The profile as stored changed (shown, saved, renamed): the store follows. */
+function setCurrent(profile) {
+  state.current = profile;
+  setProfile(profile);
+}
 
 const isSandbox = (profile) => profile?.kind === "sandbox";
 
@@ -124,7 +131,7 @@ function onProfileEdited() {
     const profile = profileToSave();
     const rememberChanged = Boolean(state.current?.rememberPassword) !== Boolean(profile.rememberPassword);
     await call("save_profile", { profile });
-    if (state.current?.id === profile.id) state.current = { ...profile, tokens: state.current.tokens };
+    if (state.current?.id === profile.id) setCurrent({ ...profile, tokens: state.current.tokens });
     // Turning Remember off while the keychain is unavailable leaves the
     // password in it until it is back: the core says so in a notice.
     if (rememberChanged) await refreshNotices();
@@ -215,7 +222,8 @@ function renderSandbox(profile) {
   const sandbox = isSandbox(profile);
   lockSandboxOwned(sandbox);
   $("sandbox-badge").hidden = !sandbox;
-  $("sandbox-note").hidden = !sandbox;
+  // The first-launch guidance, until its Dismiss (remembered in the settings).
+  $("sandbox-note").hidden = !sandbox || Boolean(storedSettings().layout?.sandboxGuidanceDismissed);
   const list = $("sandbox-credentials");
   const s = state.sandbox;
   list.hidden = !(sandbox && s);
@@ -255,7 +263,8 @@ async function showSnapshot(snapshot) {
   state.loading = true;
   document.body.dataset.profileLoading = "true";
   state.snapshot = snapshot;
-  state.current = snapshot.current;
+  setCurrent(snapshot.current);
+  setSettings(snapshot.settings);
   renderBar();
   renderNotices();
   let shown = snapshot.current;
@@ -365,7 +374,7 @@ async function renameProfile(name) {
   await flush();
   const snapshot = await call("rename_profile", { id: state.current.id, name });
   state.snapshot = { ...state.snapshot, profiles: snapshot.profiles };
-  state.current = { ...state.current, name: snapshot.current.name };
+  setCurrent({ ...state.current, name: snapshot.current.name });
   renderBar();
 }
 
@@ -492,6 +501,7 @@ async function saveSettings(event) {
       },
     });
     state.snapshot = { ...state.snapshot, settings };
+    setSettings(settings);
     $("settings-status").textContent = "Saved.";
   } catch (error) {
     showError("settings-error", error);

@@ -6,7 +6,9 @@
 import { $, el, flash, flashCopied, hideError, showError } from "./dom.js";
 import { call, newRequestId } from "./ipc.js";
 import { edited, registerPart } from "./parts.js";
-import { showResponse, clearResponse } from "./response.js";
+import { showResponse, clearResponse, setWaiting } from "./response.js";
+import { paramsFromUrl as syncParams, urlWithParams } from "./urlparams.js";
+import { wireTabs } from "./tabs.js";
 
 const state = {
   params: [], // {key, value, enabled}: raw text, as typed
@@ -21,35 +23,34 @@ const onChange = () => edited();
 
 // ---- URL and Params, in step -------------------------------------------
 
-function splitUrl(url) {
-  const hash = url.indexOf("#");
-  const withoutHash = hash >= 0 ? url.slice(0, hash) : url;
-  const q = withoutHash.indexOf("?");
-  return q >= 0 ? [withoutHash.slice(0, q), withoutHash.slice(q + 1)] : [withoutHash, ""];
-}
-
 function paramsFromUrl() {
-  const [, query] = splitUrl($("url").value);
-  const fromUrl = query
-    ? query.split("&").filter((p) => p !== "").map((pair) => {
-        const eq = pair.indexOf("=");
-        return eq >= 0
-          ? { key: pair.slice(0, eq), value: pair.slice(eq + 1), enabled: true }
-          : { key: pair, value: "", enabled: true };
-      })
-    : [];
-  state.params = [...fromUrl, ...state.params.filter((p) => !p.enabled)];
+  state.params = syncParams($("url").value, state.params);
   renderRows("params", state.params, "Parameter");
 }
 
 function urlFromParams() {
-  const [base] = splitUrl($("url").value);
-  const query = state.params
-    .filter((p) => p.enabled && (p.key || p.value))
-    .map((p) => (p.value === "" && !p.key.includes("=") ? p.key : `${p.key}=${p.value}`))
-    .join("&");
-  $("url").value = query ? `${base}?${query}` : base;
+  $("url").value = urlWithParams($("url").value, state.params);
 }
+
+/** Sets the URL (quick requests, the Oracle base URL) and the Params that follow from it. */
+export function setUrl(url) {
+  $("url").value = url;
+  paramsFromUrl();
+  onChange();
+}
+
+export function setMethod(method) {
+  $("method").value = method;
+  onChange();
+}
+
+export function setBodyKind(kind) {
+  $("body-kind").value = kind;
+  showBodyKind();
+  onChange();
+}
+
+export const currentUrl = () => $("url").value;
 
 // ---- Editable key/value tables ------------------------------------------
 
@@ -132,21 +133,6 @@ function wireTable(table, noun) {
   });
 }
 
-// ---- Tabs ------------------------------------------------------------------
-
-export function wireTabs(container) {
-  const tabs = [...container.querySelectorAll("[role=tab]")];
-  for (const tab of tabs) {
-    tab.addEventListener("click", () => {
-      for (const other of tabs) {
-        const selected = other === tab;
-        other.setAttribute("aria-selected", String(selected));
-        $(other.getAttribute("aria-controls")).hidden = !selected;
-      }
-    });
-  }
-}
-
 // ---- The request as the core reads it --------------------------------------
 
 /** The Body tab in the core's shape: {kind: "none"}, {kind: "json"|"text", text}
@@ -223,12 +209,15 @@ export function beforeSend(step) {
   beforeSendSteps.push(step);
 }
 
+/** While a request is out: Send says so (it stays focusable, so focus stays
+ * where it was), and the response area shows progress and Cancel. */
 function setSending(sending) {
-  $("send").disabled = sending;
+  $("send").setAttribute("aria-disabled", String(sending));
   $("send").classList.toggle("busy", sending);
-  $("cancel-send").hidden = !sending;
-  $("response-progress").textContent = sending ? "Sending…" : "";
+  setWaiting(sending ? "Sending…" : null);
 }
+
+export const sending = () => state.inFlight !== null;
 
 export async function send() {
   if (state.inFlight !== null) return;
@@ -299,11 +288,5 @@ export function wireRequestPanel() {
   });
   $("cancel-send").addEventListener("click", () => state.inFlight !== null && call("cancel_request", { requestId: state.inFlight }));
   $("copy-curl").addEventListener("click", copyAsCurl);
-  document.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      send();
-    }
-  });
   loadRequest({});
 }

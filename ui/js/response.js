@@ -7,6 +7,7 @@
 import { $, el, flash, flashCopied, formatBytes, formatDuration, hideError, showError } from "./dom.js";
 import { call, newRequestId } from "./ipc.js";
 import { TextViewer } from "./viewer.js";
+import { wireTabs } from "./tabs.js";
 
 let viewer = null;
 let current = null;
@@ -14,6 +15,21 @@ let current = null;
 let saving = null;
 
 const MEGABYTE = 1024 * 1024;
+const shownListeners = [];
+
+/** `listener(response)` after each response is shown (e.g. OIC's 401/403 guidance). */
+export function onResponseShown(listener) {
+  shownListeners.push(listener);
+}
+
+/** Progress in the response area while a request is out (`text`), with its
+ * Cancel; `null` when it is back. */
+export function setWaiting(text) {
+  const progress = $("response-progress");
+  progress.textContent = text ?? "";
+  progress.classList.toggle("busy", Boolean(text));
+  $("cancel-send").hidden = !text;
+}
 
 export async function showResponse(response) {
   current = response;
@@ -56,7 +72,7 @@ export async function showResponse(response) {
     viewer.setText(text, response.bodyKind === "json" && !notice);
   }
   document.body.dataset.responseShown = String(response.id);
-  document.dispatchEvent(new CustomEvent("response-shown", { detail: response }));
+  for (const listener of shownListeners) listener(response);
 }
 
 /** `response_body`'s answer: a JSON head line ({notice}), then the body. */
@@ -172,15 +188,9 @@ function search(backwards) {
 
 export function wireResponsePanel() {
   viewer = new TextViewer($("response-view"));
-  for (const tab of $("response-tabs").querySelectorAll("[role=tab]")) {
-    tab.addEventListener("click", () => {
-      for (const other of $("response-tabs").querySelectorAll("[role=tab]")) {
-        other.setAttribute("aria-selected", String(other === tab));
-        $(other.getAttribute("aria-controls")).hidden = other !== tab;
-      }
-      if (tab.getAttribute("aria-controls") === "response-tab-body") viewer.render();
-    });
-  }
+  wireTabs($("response-tabs"), (tab) => {
+    if (tab.getAttribute("aria-controls") === "response-tab-body") viewer.render();
+  });
   $("response-search").addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
       event.preventDefault();

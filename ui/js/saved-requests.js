@@ -16,13 +16,26 @@ function render(selectedId = "") {
     ...saved.map((r) => el("option", { value: r.id, text: `${r.name} (${r.method})` })));
   select.value = selectedId;
   $("delete-saved-request").disabled = selectedId === "";
+  renderList(selectedId);
+}
+
+/** The sidebar's list of the saved requests: method and name, one press to fill it in. */
+function renderList(selectedId) {
+  $("saved-request-list").replaceChildren(...saved.map((r) =>
+    el("li", {},
+      el("button", {
+        type: "button", class: "saved-item", "data-id": r.id, title: r.url,
+        "aria-current": r.id === selectedId ? "true" : null,
+        "aria-label": `Fill in the saved request ${r.name} (${r.method})`,
+      }, el("span", { class: "method", text: r.method }), el("span", { class: "saved-name", text: r.name })))));
 }
 
 function status(text) {
   $("saved-request-status").textContent = text;
 }
 
-function saveCurrent() {
+/** Save request (also Ctrl+S): the request panel under the name typed. */
+export function saveCurrentRequest() {
   const name = $("saved-request-name").value.trim();
   if (!name) {
     status("Type a name for the request first.");
@@ -74,7 +87,14 @@ export function wireSavedRequests() {
       profile.savedRequests = structuredClone(saved);
     },
   });
-  $("save-request").addEventListener("click", saveCurrent);
+  $("save-request").addEventListener("click", saveCurrentRequest);
   $("saved-request").addEventListener("change", choose);
+  $("saved-request-list").addEventListener("click", (event) => {
+    const item = event.target.closest("button[data-id]");
+    if (!item) return;
+    $("saved-request").value = item.dataset.id;
+    choose();
+    renderList(item.dataset.id);
+  });
   $("delete-saved-request").addEventListener("click", deleteChosen);
 }

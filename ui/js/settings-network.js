@@ -10,7 +10,8 @@
 
 import { $, el, flash, flashCopied, hideError, showError } from "./dom.js";
 import { call } from "./ipc.js";
-import { tokenRequest } from "./auth.js";
+import { onAuthLoaded, tokenRequest } from "./auth.js";
+import { describeHelps } from "./a11y.js";
 
 const MAX_TIMEOUT = 3600;
 const DEFAULT_MAX_BODY_MB = 50;
@@ -55,6 +56,7 @@ function mount(node) {
   const place = $("settings-network");
   if (place) {
     place.append(node);
+    describeHelps(node);
     return;
   }
   const dialog = el("dialog", { id: "network-dialog", class: "network-dialog", "aria-labelledby": "network-dialog-title" },
@@ -64,7 +66,7 @@ function mount(node) {
       el("button", { type: "button", id: "network-close", text: "Close", onclick: () => dialog.close() })));
   document.body.append(dialog);
   const open = el("button", { type: "button", id: "open-network-settings", class: "quiet", text: "Network settings", onclick: () => dialog.showModal() });
-  document.querySelector(".topbar").append(open);
+  document.querySelector(".sidebar-foot").append(open);
 }
 
 function fill(view) {
@@ -158,7 +160,7 @@ async function wireNetworkSettings() {
   $("network-choose-ca").addEventListener("click", chooseCaBundle);
   $("copy-token-curl").addEventListener("click", copyTokenRequestAsCurl);
   $("grant-type").addEventListener("change", showTokenCurl);
-  $("token-form").addEventListener("fields-loaded", showTokenCurl);
+  onAuthLoaded(showTokenCurl);
   showTokenCurl();
   try {
     fill(await call("network_settings"));

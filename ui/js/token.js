@@ -5,6 +5,7 @@
 import { $, el, flash, flashCopied, hideError, showError } from "./dom.js";
 import { call, newRequestId } from "./ipc.js";
 import { useToken } from "./request.js";
+import { setToken } from "./store.js";
 
 /** Sent by the core when a held token changes: Refresh, auto-refresh before Send, a refused refresh. */
 const TOKEN_UPDATED = "token-updated";
@@ -18,6 +19,7 @@ export function currentToken() {
 
 export function showToken(token) {
   current = token;
+  setToken(token);
   setMasked(true);
   $("token-type").textContent = token.tokenType;
   $("token-scope").textContent = token.scope ?? "(not returned)";

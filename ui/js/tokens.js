@@ -7,7 +7,7 @@
 import { $, el, hideError, showError } from "./dom.js";
 import { call } from "./ipc.js";
 import { showToken } from "./token.js";
-import { currentProfile } from "./profiles.js";
+import { currentProfile } from "./store.js";
 
 let tokens = [];
 let ticker = null;
@@ -41,17 +41,42 @@ function render(list) {
     el("tr", { "data-token-id": t.id },
       el("td", {}, el("input", {
         type: "text", class: "token-name", value: t.name, spellcheck: "false",
-        "aria-label": "Token name", "data-token-id": t.id,
+        "aria-label": `Name of the token “${t.name}”`, "data-token-id": t.id,
       })),
       el("td", { text: t.tokenType }),
       el("td", { class: "scope", text: t.scope ?? "(not returned)" }),
       el("td", { text: new Date(t.issuedAt * 1000).toLocaleString() }),
       el("td", { class: "expires" }),
       el("td", { text: t.hasRefreshToken ? "Yes" : "No" }),
-      el("td", { class: "row-actions" },
-        el("button", { type: "button", class: "quiet", "data-action": "select", "data-token-id": t.id, text: "Select" }),
-        el("button", { type: "button", class: "quiet", "data-action": "delete", "data-token-id": t.id, text: "Delete" })))));
+      el("td", { class: "row-actions" }, ...rowActions(t)))));
   tick();
+}
+
+/** Select and Delete, named after their token for screen readers; after
+ * Delete, the question whether to delete it. */
+function rowActions(t) {
+  if (confirming === t.id) {
+    return [
+      el("span", { class: "confirm-text", id: `confirm-${t.id}`, text: "Delete this token?" }),
+      el("button", { type: "button", class: "danger", "data-action": "confirm-delete", "data-token-id": t.id, "aria-label": `Delete the token “${t.name}”`, "aria-describedby": `confirm-${t.id}`, text: "Yes, delete" }),
+      el("button", { type: "button", class: "quiet", "data-action": "keep", "data-token-id": t.id, "aria-label": `Keep the token “${t.name}”`, text: "Keep" }),
+    ];
+  }
+  return [
+    el("button", { type: "button", class: "quiet", "data-action": "select", "data-token-id": t.id, "aria-label": `Select the token “${t.name}”`, text: "Select" }),
+    el("button", { type: "button", class: "quiet", "data-action": "delete", "data-token-id": t.id, "aria-label": `Delete the token “${t.name}”`, text: "Delete" }),
+  ];
+}
+
+/** The token whose Delete waits for its confirmation. */
+let confirming = null;
+
+/** Asks, in the row, whether to delete the token (or keep it). */
+function askDelete(tokenId, confirm) {
+  confirming = confirm ? tokenId : null;
+  render(tokens);
+  const focus = confirm ? "confirm-delete" : "delete";
+  $("tokens-rows").querySelector(`button[data-action="${focus}"][data-token-id="${tokenId}"]`)?.focus();
 }
 
 async function refresh() {
@@ -66,6 +91,7 @@ async function refresh() {
 async function open() {
   $("tokens-profile").textContent = currentProfile()?.name ?? "";
   $("tokens-status").textContent = "";
+  confirming = null;
   render([]);
   $("tokens-empty").hidden = true;
   $("tokens-dialog").showModal();
@@ -92,6 +118,11 @@ async function rename(input) {
 async function act(button) {
   hideError("tokens-error");
   const tokenId = button.dataset.tokenId;
+  if (button.dataset.action === "delete" || button.dataset.action === "keep") {
+    askDelete(tokenId, button.dataset.action === "delete");
+    return;
+  }
+  confirming = null;
   button.disabled = true;
   try {
     if (button.dataset.action === "select") {

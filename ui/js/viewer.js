@@ -3,6 +3,7 @@
 // by the core) gets fold markers on `{` and `[` lines, and a search.
 
 import { el } from "./dom.js";
+import { findMatches, matchBrackets, nextMatch } from "./folding.js";
 
 const LINE_HEIGHT = 18;
 const OVERSCAN = 30;
@@ -82,15 +83,9 @@ export class TextViewer {
 
   /** Finds the next line after the current hit containing `query`; unfolds to show it. */
   find(query, backwards = false) {
-    if (!query) return { index: -1, total: 0 };
-    const needle = query.toLowerCase();
-    const n = this.lines.length;
-    const matches = [];
-    for (let i = 0; i < n; i++) if (this.lines[i].toLowerCase().includes(needle)) matches.push(i);
+    const matches = findMatches(this.lines, query);
     if (matches.length === 0) return { index: -1, total: 0 };
-    let pick = backwards
-      ? [...matches].reverse().find((i) => i < this.highlight) ?? matches[matches.length - 1]
-      : matches.find((i) => i > this.highlight) ?? matches[0];
+    const pick = nextMatch(matches, this.highlight, backwards);
     if (this.folded.size) {
       this.folded.clear();
       this.recompute();
@@ -101,22 +96,4 @@ export class TextViewer {
     this.render();
     return { index: matches.indexOf(pick), total: matches.length };
   }
-}
-
-/** For each line that opens a `{` or `[` block, the index of its closing line. */
-function matchBrackets(lines) {
-  const closing = new Int32Array(lines.length);
-  const stack = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    let end = line.length - 1;
-    while (end >= 0 && line.charCodeAt(end) === 32) end--;
-    const last = line[end];
-    let start = 0;
-    while (start < line.length && line.charCodeAt(start) === 32) start++;
-    const first = line[start];
-    if ((first === "}" || first === "]") && stack.length) closing[stack.pop()] = i;
-    if (last === "{" || last === "[") stack.push(i);
-  }
-  return closing;
 }

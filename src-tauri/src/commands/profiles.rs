@@ -276,8 +276,8 @@ pub async fn save_settings(app: AppHandle, changes: serde_json::Value) -> Result
         }
         let settings: Settings =
             serde_json::from_value(settings).map_err(|e| ShellError::InvalidSettings(e.to_string()))?;
-        store.update_settings(settings.clone())?;
-        Ok(settings)
+        store.update_settings(settings)?;
+        Ok(store.data().settings.clone())
     })
     .await
 }

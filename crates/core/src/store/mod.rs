@@ -16,7 +16,7 @@ mod secret_service;
 pub mod tokens;
 pub mod vault;
 
-pub use profile::{AppData, GrantType, Profile, ProfileKind, Settings};
+pub use profile::{AppData, GrantType, Layout, Profile, ProfileKind, ResponsePosition, Settings, Theme};
 pub use tokens::{TokenMeta, TokenSummary};
 pub use vault::{
     Kept, Keychain, KeychainStatus, MemoryStore, Removal, SecretKind, SecretStore, StoreFailure,
@@ -374,7 +374,8 @@ impl ProfileStore {
         with_secrets(vault, self.profile(id)?.clone())
     }
 
-    pub fn update_settings(&mut self, settings: Settings) -> Result<()> {
+    pub fn update_settings(&mut self, mut settings: Settings) -> Result<()> {
+        settings.layout = settings.layout.clamped();
         let mut data = self.data.clone();
         data.settings = settings;
         self.save(data)

@@ -83,6 +83,12 @@ pub struct Settings {
     /// written to the file.
     #[serde(flatten)]
     pub network: HttpSettings,
+    /// Settings → Theme: follow the system, or always light or dark.
+    #[serde(deserialize_with = "lenient")]
+    pub theme: Theme,
+    /// How the window was left: sidebar and split sizes. Kept here because
+    /// the window keeps nothing in web storage.
+    pub layout: Layout,
 }
 
 impl Default for Settings {
@@ -92,6 +98,80 @@ impl Default for Settings {
             auto_refresh: true,
             header_prefix: "Bearer".into(),
             network: HttpSettings::default(),
+            theme: Theme::default(),
+            layout: Layout::default(),
+        }
+    }
+}
+
+/// Light or dark colours; `System` follows `prefers-color-scheme`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// Where the response goes: under the request's tabs, or beside them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponsePosition {
+    #[default]
+    Below,
+    Beside,
+}
+
+/// The window's layout as the user left it. Sizes are clamped when read
+/// ([`Layout::clamped`]), so a hand-edited file cannot hide a panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Layout {
+    /// Sidebar width in CSS pixels.
+    pub sidebar_width: u32,
+    pub sidebar_collapsed: bool,
+    #[serde(deserialize_with = "lenient")]
+    pub response_position: ResponsePosition,
+    /// The request pane's share of the split, in percent, per window size
+    /// and position (keys like `"below 1300x800"`, sizes rounded to 100 px).
+    pub splits: std::collections::BTreeMap<String, u32>,
+    /// The Sandbox profile's first-launch guidance was dismissed.
+    pub sandbox_guidance_dismissed: bool,
+}
+
+impl Layout {
+    pub const SIDEBAR_MIN: u32 = 200;
+    pub const SIDEBAR_MAX: u32 = 520;
+    pub const SPLIT_MIN: u32 = 15;
+    pub const SPLIT_MAX: u32 = 85;
+    /// At most this many window sizes are remembered.
+    pub const SPLITS_KEPT: usize = 32;
+
+    /// The layout with every size inside its range.
+    pub fn clamped(mut self) -> Layout {
+        self.sidebar_width = self.sidebar_width.clamp(Self::SIDEBAR_MIN, Self::SIDEBAR_MAX);
+        for share in self.splits.values_mut() {
+            *share = (*share).clamp(Self::SPLIT_MIN, Self::SPLIT_MAX);
+        }
+        while self.splits.len() > Self::SPLITS_KEPT {
+            let first = self.splits.keys().next().cloned();
+            if let Some(key) = first {
+                self.splits.remove(&key);
+            }
+        }
+        self
+    }
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            sidebar_width: 300,
+            sidebar_collapsed: false,
+            response_position: ResponsePosition::default(),
+            splits: Default::default(),
+            sandbox_guidance_dismissed: false,
         }
     }
 }
@@ -110,6 +190,8 @@ impl PartialEq for Settings {
             && self.auto_refresh == other.auto_refresh
             && self.header_prefix == other.header_prefix
             && network(self) == network(other)
+            && self.theme == other.theme
+            && self.layout == other.layout
     }
 }
 
@@ -599,6 +681,24 @@ mod tests {
         let written = serde_json::to_string(&settings.without_proxy_password()).unwrap();
         assert!(!written.contains("fake-proxy-pass"), "{written}");
         assert!(written.contains("proxy.example:8080"), "{written}");
+    }
+
+    #[test]
+    fn theme_and_layout_load_leniently_and_sizes_are_clamped() {
+        let settings: Settings = serde_json::from_value(json!({
+            "theme": "sepia",
+            "layout": {"sidebarWidth": 5000, "responsePosition": "left", "splits": {"below 1300x800": 99, "beside 1000x600": 1}}
+        }))
+        .unwrap();
+        assert_eq!(settings.theme, Theme::System, "an unknown theme falls back to the system's");
+        let layout = settings.layout.clamped();
+        assert_eq!(layout.sidebar_width, Layout::SIDEBAR_MAX);
+        assert_eq!(layout.response_position, ResponsePosition::Below);
+        assert_eq!(layout.splits["below 1300x800"], Layout::SPLIT_MAX);
+        assert_eq!(layout.splits["beside 1000x600"], Layout::SPLIT_MIN);
+        let dark: Settings = serde_json::from_value(json!({"theme": "dark"})).unwrap();
+        assert_eq!(dark.theme, Theme::Dark);
+        assert_eq!(serde_json::to_value(dark).unwrap()["theme"], "dark");
     }
 
     #[test]
