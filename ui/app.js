@@ -9,6 +9,7 @@ import { wireAuthPanel } from "./js/auth.js";
 import { wireTokenPanel } from "./js/token.js";
 import { wireRequestPanel } from "./js/request.js";
 import { wireSavedRequests } from "./js/saved-requests.js";
+import { wireHistory } from "./js/history.js";
 import { wireResponsePanel } from "./js/response.js";
 import { startProfiles, wireProfiles } from "./js/profiles.js";
 import { wireManageTokens } from "./js/tokens.js";
@@ -23,6 +24,7 @@ async function boot() {
   wireTokenPanel();
   wireRequestPanel();
   wireSavedRequests();
+  wireHistory();
   wireResponsePanel();
   wireProfiles();
   wireManageTokens();

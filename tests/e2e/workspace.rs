@@ -280,3 +280,53 @@ async fn ctrl_enter_sends_nothing_from_a_dialog_and_esc_closes_it() {
     assert_eq!(open, false, "Esc closes the dialog");
     app.close().await;
 }
+
+#[tokio::test]
+async fn history_lists_this_sessions_sends_newest_first_and_fills_one_back_in_and_keeps_none_after_a_restart() {
+    let config = fresh_config_home();
+    let app = App::launch_with_config(&config).await;
+    app.click("Get New Access Token").await;
+    app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
+    app.click("Use Token").await;
+    let first_url = app.value_of("URL").await;
+    assert!(first_url.ends_with("/ic/api/integration/v1/connections"), "{first_url}");
+    assert_eq!(app.send_and_wait().await, "200 OK");
+    let second_url = first_url.replace("/connections", "/integrations");
+    app.fill("URL", &second_url).await;
+    assert_eq!(app.send_and_wait().await, "200 OK");
+    // A send that gets no response is listed with its error's code.
+    app.fill("URL", "http://127.0.0.1:1/nothing-listens-here").await;
+    app.click("Send").await;
+    let code = app.text_when("response-error-code", "the refused connection's code", |t| !t.is_empty()).await;
+
+    let rows = history_rows(&app).await;
+    assert_eq!(rows.len(), 3, "one row per send: {rows:?}");
+    assert!(rows[0].contains("/nothing-listens-here"), "newest first: {rows:?}");
+    assert!(rows[0].contains(&code), "with the code the window showed ({code}): {rows:?}");
+    assert!(rows[1].contains("/ic/api/integration/v1/integrations") && rows[1].contains("200"), "{rows:?}");
+    assert!(rows[2].contains("/ic/api/integration/v1/connections") && rows[2].contains("200"), "{rows:?}");
+
+    let oldest = app.client.find(fantoccini::Locator::Css("#history-list li:nth-child(3) button")).await.unwrap();
+    oldest.click().await.unwrap();
+    assert_eq!(app.value_of("URL").await, first_url, "the oldest send is back in the request line");
+    let said = app.text_when("history-status", "what was filled in", |t| !t.is_empty()).await;
+    assert!(said.contains("press Send"), "{said}");
+    assert_eq!(app.send_and_wait().await, "200 OK", "and it sends as it did");
+    assert_eq!(history_rows(&app).await.len(), 4);
+    app.close().await;
+
+    // Memory only: a request may carry credentials.
+    let app = App::launch_with_config(&config).await;
+    assert!(history_rows(&app).await.is_empty(), "nothing of the last session's history is kept");
+    app.close().await;
+}
+
+/// The History rows' texts, newest first.
+async fn history_rows(app: &App) -> Vec<String> {
+    let rows = app
+        .client
+        .execute("return [...document.querySelectorAll('#history-list li')].map((li) => li.textContent);", vec![])
+        .await
+        .unwrap();
+    rows.as_array().unwrap().iter().map(|r| r.as_str().unwrap_or_default().to_owned()).collect()
+}

@@ -203,6 +203,17 @@ function showFollowWarning() {
 // ---- Send, Cancel ------------------------------------------------------------
 
 const beforeSendSteps = [];
+const sentListeners = [];
+
+/** `listener(request, outcome)` after each Send: the `ApiRequest` sent and
+ * `{status}` (e.g. "200 OK") or `{error}` (the error's code), e.g. for History. */
+export function onSent(listener) {
+  sentListeners.push(listener);
+}
+
+function tellSent(request, outcome) {
+  for (const listener of sentListeners) listener(request, outcome);
+}
 
 /** `step()` (async) runs before Send and Copy as cURL read the panel, e.g. to add integrationInstance. */
 export function beforeSend(step) {
@@ -228,8 +239,15 @@ export async function send() {
   try {
     for (const step of beforeSendSteps) await step();
     const token = attachedToken();
-    const response = await call("send_request", { requestId, request: apiRequest(), tokenId: token?.id ?? null });
-    await showResponse(response);
+    const request = apiRequest();
+    try {
+      const response = await call("send_request", { requestId, request, tokenId: token?.id ?? null });
+      tellSent(request, { status: `${response.status} ${response.reason ?? ""}`.trim() });
+      await showResponse(response);
+    } catch (error) {
+      tellSent(request, { error: error?.code ?? "error" });
+      throw error;
+    }
   } catch (error) {
     clearResponse();
     showError("response-error", error);
