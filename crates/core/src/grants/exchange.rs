@@ -46,6 +46,54 @@ pub(crate) fn oauth_client(client: &Client) -> Result<OAuthClient> {
     Ok(oauth)
 }
 
+/// Sends a token request that `oauth2` has no builder for (the RFC 7523 and
+/// RFC 8628 grants): `params` as a form, with `client`'s authentication as
+/// [`oauth_client`] would add it (Basic header, or `client_id` and
+/// `client_secret` in the body), read like every other exchange.
+pub(crate) async fn post_form(http: &HttpClient, client: &Client, params: &[(&str, &str)], now: SystemTime) -> Result<Token> {
+    let token_url = endpoint_url("Access Token URL", &client.token_url)?;
+    let client_id = client.client_id.trim();
+    if client_id.is_empty() {
+        return Err(Error::MissingField { field: "Client ID" });
+    }
+    // Built in a block: the form serializer is not Send, and the request is sent after an await.
+    let request = {
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in params {
+            if !value.is_empty() {
+                form.append_pair(name, value);
+            }
+        }
+        let mut request = http::Request::builder()
+            .method(http::Method::POST)
+            .uri(token_url.as_str())
+            .header(http::header::ACCEPT, "application/json")
+            .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        match client.client_auth {
+            ClientAuth::BasicHeader if !client.client_secret.is_empty() => {
+                use base64::Engine;
+                // RFC 6749 §2.3.1: the id and secret are form-encoded first, as oauth2 does.
+                let encode = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+                let basic = base64::engine::general_purpose::STANDARD
+                    .encode(format!("{}:{}", encode(client_id), encode(client.client_secret.expose())));
+                request = request.header(http::header::AUTHORIZATION, format!("Basic {basic}"));
+            }
+            _ => {
+                form.append_pair("client_id", client_id);
+                if !client.client_secret.is_empty() {
+                    form.append_pair("client_secret", client.client_secret.expose());
+                }
+            }
+        }
+        request
+            .body(form.finish().into_bytes())
+            .map_err(|e| Error::Internal(format!("the token request could not be built: {e}")))?
+    };
+    let transport = Transport::new(http, &client.token_url);
+    let outcome = oauth2::AsyncHttpClient::call(&transport, request).await;
+    transport.finish(outcome, now)
+}
+
 /// The scope field split the way `oauth2` joins it again: on white space.
 pub(crate) fn scopes(scope: &str) -> impl Iterator<Item = Scope> + '_ {
     scope.split_whitespace().map(|s| Scope::new(s.to_owned()))
