@@ -5,6 +5,7 @@
 mod authorization_code;
 mod client_credentials;
 mod idp;
+mod jwt_assertion;
 #[path = "../keychain_session.rs"]
 mod keychain_session;
 mod oracle;

@@ -53,6 +53,8 @@ pub enum GrantType {
     Password,
     AuthorizationCode,
     RefreshToken,
+    /// RFC 7523 §2.1, *JWT Assertion* in the Oracle console.
+    JwtBearer,
 }
 
 impl GrantType {
@@ -63,6 +65,7 @@ impl GrantType {
             "password" => Some(GrantType::Password),
             "authorization_code" => Some(GrantType::AuthorizationCode),
             "refresh_token" => Some(GrantType::RefreshToken),
+            "urn:ietf:params:oauth:grant-type:jwt-bearer" => Some(GrantType::JwtBearer),
             _ => None,
         }
     }
@@ -73,6 +76,7 @@ impl GrantType {
             GrantType::Password => "password",
             GrantType::AuthorizationCode => "authorization_code",
             GrantType::RefreshToken => "refresh_token",
+            GrantType::JwtBearer => "urn:ietf:params:oauth:grant-type:jwt-bearer",
         }
     }
 }
@@ -147,6 +151,7 @@ impl Directory {
                         GrantType::Password,
                         GrantType::AuthorizationCode,
                         GrantType::RefreshToken,
+                        GrantType::JwtBearer,
                     ],
                     redirect_uris: redirect_uris.clone(),
                 },

@@ -203,6 +203,14 @@ impl Sandbox {
         format!("{}/oauth2/v1/authorize", self.identity_url)
     }
 
+    /// Where a client uploads a certificate for its signed assertions:
+    /// `POST <identity>/sandbox/v1/certificates` with the client's secret
+    /// (Basic) and `alias` and `certificate` (PEM) in a form. Sandbox only;
+    /// in an identity domain this is the application's *Import certificate*.
+    pub fn certificates_url(&self) -> String {
+        format!("{}/sandbox/v1/certificates", self.identity_url)
+    }
+
     /// The OIC runtime origin; its `/ic/api/` calls redirect to [`Sandbox::design_url`].
     pub fn runtime_url(&self) -> String {
         self.runtime_url.clone()

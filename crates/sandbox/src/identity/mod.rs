@@ -3,6 +3,7 @@
 //! way, authorization codes, refresh tokens). Mirrors the parts of an OCI IAM
 //! identity domain that the Oracle Integration guides use.
 
+mod assertion;
 mod authorize;
 mod client_auth;
 mod error;
@@ -31,6 +32,8 @@ pub struct IdentityState {
     key: Arc<SigningKey>,
     issuer: String,
     store: Mutex<store::GrantStore>,
+    /// Certificates uploaded to clients (public keys only).
+    certificates: Mutex<Vec<assertion::UploadedCertificate>>,
 }
 
 impl IdentityState {
@@ -46,7 +49,16 @@ impl IdentityState {
             key,
             issuer,
             store: Mutex::new(store::GrantStore::default()),
+            certificates: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The uploaded certificates (a plain list; see [`IdentityState::store`]
+    /// on poisoning).
+    fn certificates(&self) -> MutexGuard<'_, Vec<assertion::UploadedCertificate>> {
+        self.certificates
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The records, even if a previous holder of the lock panicked: they are
@@ -65,6 +77,7 @@ pub fn router(state: IdentityState) -> Router {
             "/oauth2/v1/authorize",
             get(authorize::show_sign_in).post(authorize::sign_in),
         )
+        .route("/sandbox/v1/certificates", post(assertion::upload))
         .with_state(Arc::new(state))
 }
 
