@@ -50,6 +50,7 @@ fn grant(sandbox: &Sandbox, signing: Signing) -> JwtAssertion {
             client_id: credentials.client_id.clone(),
             client_secret: Secret::new(credentials.client_secret.clone()),
             client_auth: ClientAuth::BasicHeader,
+            client_assertion: None,
         },
         username: credentials.username.clone(),
         signing,

@@ -3,6 +3,7 @@
 //! see `tests/idp/`). No window, no Tauri.
 
 mod authorization_code;
+mod client_assertion;
 mod client_credentials;
 mod idp;
 mod jwt_assertion;
