@@ -127,6 +127,9 @@ pub enum Error {
     #[error("{0}")]
     Key(crate::keys::KeyError),
 
+    #[error("the user code expired before anyone entered it and signed in (expired_token)")]
+    DeviceCodeExpired,
+
     /// The token endpoint refused a request authenticated or granted by a
     /// signed assertion; the hint names the assertion's likely fault.
     #[error("{}", oauth_message(.error, .description.as_deref(), *.status))]
@@ -180,6 +183,7 @@ impl Error {
             Error::SecretForOtherOrigin { .. } => "secret_for_other_origin".into(),
             Error::NotASavedSecret => "invalid_secret_kind".into(),
             Error::Key(key) => key.code().into(),
+            Error::DeviceCodeExpired => "expired_token".into(),
             Error::AssertionRejected { error, .. } => error.clone(),
             Error::Internal(_) => "internal".into(),
         }

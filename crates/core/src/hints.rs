@@ -66,6 +66,7 @@ pub fn for_error(error: &Error) -> Option<String> {
         Error::SecretForOtherOrigin { what, now, .. } => format!("Enter the {what} again for {now}: a saved secret is only sent to the identity domain it was saved for."),
         Error::NotASavedSecret => "Type the client secret or the password in its own field.".into(),
         Error::Key(key) => return Some(for_key_error(key)),
+        Error::DeviceCodeExpired => "Start again for a new User Code, and enter it at the Verification URL and sign in before the countdown ends.".into(),
         Error::AssertionRejected { error, description, .. } => return Some(for_assertion(error, description.as_deref().unwrap_or(""))),
         Error::Internal(_) => "Try again; if it keeps happening, report it with the steps that led to it.".into(),
     };
@@ -143,6 +144,7 @@ fn for_oauth_code(code: &str) -> Option<String> {
         ),
         "unsupported_grant_type" => "Check the Access Token URL and the grant type.".into(),
         "invalid_request" => "Check every field of the request; one is missing or malformed.".into(),
+        "access_denied" => "The user chose not to allow access at the Verification URL, or signed in as a user without the ServiceInvoker role. Start again and allow access.".into(),
         _ => return None,
     };
     Some(hint)

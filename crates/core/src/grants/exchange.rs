@@ -80,12 +80,20 @@ pub(crate) fn oauth_client(client: &Client) -> Result<OAuthClient> {
 /// [`oauth_client`] would add it (Basic header, or `client_id` and
 /// `client_secret` in the body), read like every other exchange.
 pub(crate) async fn post_form(http: &HttpClient, client: &Client, params: &[(&str, &str)], now: SystemTime) -> Result<Token> {
-    let token_url = endpoint_url("Access Token URL", &client.token_url)?;
+    let request = form_request(client, "Access Token URL", &client.token_url, params, now)?;
+    let transport = Transport::new(http, &client.token_url);
+    let outcome = oauth2::AsyncHttpClient::call(&transport, request).await;
+    transport.finish(outcome, now)
+}
+
+/// A form POST of `params` to `url` (the field `field`), authenticated as
+/// `client` is at the token endpoint.
+pub(crate) fn form_request(client: &Client, field: &'static str, url: &str, params: &[(&str, &str)], now: SystemTime) -> Result<HttpRequest> {
+    let token_url = endpoint_url(field, url)?;
     let client_id = client.client_id.trim();
     if client_id.is_empty() {
         return Err(Error::MissingField { field: "Client ID" });
     }
-    // Built in a block: the form serializer is not Send, and the request is sent after an await.
     let request = {
         let mut form = url::form_urlencoded::Serializer::new(String::new());
         for (name, value) in params {
@@ -124,9 +132,7 @@ pub(crate) async fn post_form(http: &HttpClient, client: &Client, params: &[(&st
             .body(form.finish().into_bytes())
             .map_err(|e| Error::Internal(format!("the token request could not be built: {e}")))?
     };
-    let transport = Transport::new(http, &client.token_url);
-    let outcome = oauth2::AsyncHttpClient::call(&transport, request).await;
-    transport.finish(outcome, now)
+    Ok(request)
 }
 
 /// A refusal of a request that authenticated with a client assertion,
@@ -244,6 +250,20 @@ impl Transport {
                 Err(TransportFailed)
             }
         }
+    }
+
+    /// What the server answered, unread, or the transport failure: for
+    /// endpoints that do not answer with a token (the device endpoint).
+    pub(crate) fn finish_raw<T, E: std::error::Error>(self, oauth_outcome: std::result::Result<T, E>) -> Result<RawResponse> {
+        if let Some(failure) = lock(&self.failure).take() {
+            return Err(failure);
+        }
+        lock(&self.last).take().ok_or_else(|| {
+            Error::Internal(match oauth_outcome {
+                Ok(_) => "the request finished without a response".into(),
+                Err(e) => format!("the request could not be sent: {e}"),
+            })
+        })
     }
 
     /// The shared end of every exchange: a transport failure, else whatever

@@ -4,6 +4,7 @@
 
 pub mod authorization_code;
 pub mod client_credentials;
+pub mod device_code;
 pub mod exchange;
 pub mod jwt_assertion;
 pub mod password;
