@@ -5,6 +5,7 @@
 mod authorization_code;
 mod client_assertion;
 mod client_credentials;
+mod device_code;
 mod idp;
 mod jwt_assertion;
 #[path = "../keychain_session.rs"]

@@ -55,6 +55,8 @@ pub enum GrantType {
     RefreshToken,
     /// RFC 7523 §2.1, *JWT Assertion* in the Oracle console.
     JwtBearer,
+    /// RFC 8628, *Device Code* in the Oracle console.
+    DeviceCode,
 }
 
 impl GrantType {
@@ -66,6 +68,7 @@ impl GrantType {
             "authorization_code" => Some(GrantType::AuthorizationCode),
             "refresh_token" => Some(GrantType::RefreshToken),
             "urn:ietf:params:oauth:grant-type:jwt-bearer" => Some(GrantType::JwtBearer),
+            "urn:ietf:params:oauth:grant-type:device_code" => Some(GrantType::DeviceCode),
             _ => None,
         }
     }
@@ -77,6 +80,7 @@ impl GrantType {
             GrantType::AuthorizationCode => "authorization_code",
             GrantType::RefreshToken => "refresh_token",
             GrantType::JwtBearer => "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            GrantType::DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
         }
     }
 }
@@ -152,6 +156,7 @@ impl Directory {
                         GrantType::AuthorizationCode,
                         GrantType::RefreshToken,
                         GrantType::JwtBearer,
+                        GrantType::DeviceCode,
                     ],
                     redirect_uris: redirect_uris.clone(),
                 },

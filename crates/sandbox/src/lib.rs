@@ -203,6 +203,12 @@ impl Sandbox {
         format!("{}/oauth2/v1/authorize", self.identity_url)
     }
 
+    /// The device authorization endpoint, `<identity>/oauth2/v1/device`
+    /// (RFC 8628); the user enters the code at `<identity>/device`.
+    pub fn device_url(&self) -> String {
+        format!("{}/oauth2/v1/device", self.identity_url)
+    }
+
     /// Where a client uploads a certificate for its signed assertions:
     /// `POST <identity>/sandbox/v1/certificates` with the client's secret
     /// (Basic) and `alias` and `certificate` (PEM) in a form. Sandbox only;

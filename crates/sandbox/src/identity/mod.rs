@@ -6,6 +6,7 @@
 mod assertion;
 mod authorize;
 mod client_auth;
+mod device;
 mod error;
 mod pages;
 mod pkce;
@@ -34,6 +35,8 @@ pub struct IdentityState {
     store: Mutex<store::GrantStore>,
     /// Certificates uploaded to clients (public keys only).
     certificates: Mutex<Vec<assertion::UploadedCertificate>>,
+    /// Device authorizations waiting for their user.
+    devices: Mutex<device::Devices>,
 }
 
 impl IdentityState {
@@ -50,6 +53,7 @@ impl IdentityState {
             issuer,
             store: Mutex::new(store::GrantStore::default()),
             certificates: Mutex::new(Vec::new()),
+            devices: Mutex::new(device::Devices::new()),
         }
     }
 
@@ -57,6 +61,12 @@ impl IdentityState {
     /// on poisoning).
     fn certificates(&self) -> MutexGuard<'_, Vec<assertion::UploadedCertificate>> {
         self.certificates
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn devices(&self) -> MutexGuard<'_, device::Devices> {
+        self.devices
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -78,6 +88,8 @@ pub fn router(state: IdentityState) -> Router {
             get(authorize::show_sign_in).post(authorize::sign_in),
         )
         .route("/sandbox/v1/certificates", post(assertion::upload))
+        .route("/oauth2/v1/device", post(device::authorize_device))
+        .route("/device", get(device::show_page).post(device::decide))
         .with_state(Arc::new(state))
 }
 

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::no_store_json;
 use super::store::{RefreshGrant, Subject};
-use super::{assertion, client_auth, random_id, ErrorCode, IdentityState, OAuthError};
+use super::{assertion, client_auth, device, random_id, ErrorCode, IdentityState, OAuthError};
 use crate::directory::{Client, GrantType, User, SERVICE_INVOKER};
 use crate::form::{printable, require_form_content_type, Params};
 use crate::scope::{ScopeError, Scopes, OFFLINE_ACCESS, OPENID};
@@ -55,7 +55,8 @@ fn exchange(state: &IdentityState, headers: &HeaderMap, body: &[u8]) -> Result<V
             ErrorCode::UnsupportedGrantType,
             format!(
                 "the grant type '{}' is not supported; use client_credentials, password, \
-                 authorization_code, refresh_token or urn:ietf:params:oauth:grant-type:jwt-bearer",
+                 authorization_code, refresh_token, urn:ietf:params:oauth:grant-type:jwt-bearer or \
+                 urn:ietf:params:oauth:grant-type:device_code",
                 printable(name)
             ),
         )
@@ -82,7 +83,30 @@ fn exchange(state: &IdentityState, headers: &HeaderMap, body: &[u8]) -> Result<V
         GrantType::AuthorizationCode => authorization_code(state, client, &params),
         GrantType::RefreshToken => refresh_token(state, client, &params),
         GrantType::JwtBearer => jwt_bearer(state, client, &params),
+        GrantType::DeviceCode => device_code(state, client, &params),
     }
+}
+
+/// RFC 8628 §3.4: a poll with the device code; tokens once the user
+/// approved at the verification page.
+fn device_code(state: &IdentityState, client: &Client, params: &Params) -> Result<Value, OAuthError> {
+    let (username, scopes) = device::poll(state, client, params)?;
+    let user = state
+        .directory
+        .user(&username)
+        .ok_or_else(|| OAuthError::invalid_grant("the user who approved no longer exists"))?;
+    require_invoker(state, user)?;
+    let refresh = plan_refresh(client, &scopes)?;
+    issue(
+        state,
+        Issue {
+            client,
+            user: Some(user),
+            scopes,
+            refresh,
+            id_token: None,
+        },
+    )
 }
 
 /// RFC 7523 §2.1: a user assertion signed with a key whose certificate is
