@@ -336,6 +336,11 @@ impl ProfileStore {
         let kept = match kind {
             SecretKind::ClientSecret => vault.put(id, kind, secret)?,
             SecretKind::Password => self.put_password(vault, id, secret)?,
+            SecretKind::PrivateKey => {
+                // Only a key that loads is kept; its certificate stays in the profile.
+                crate::keys::PrivateKey::from_pem(secret.expose()).map_err(Error::Key)?;
+                vault.put(id, kind, secret)?
+            }
             _ => return Err(Error::NotASavedSecret),
         };
         let mut data = self.data.clone();
