@@ -157,3 +157,17 @@ async fn a_user_without_the_service_invoker_role_is_refused() {
     assert_eq!(ipc.code, "invalid_grant");
     assert!(ipc.message.contains("ServiceInvoker"), "{}", ipc.message);
 }
+
+#[tokio::test]
+async fn the_sandbox_profiles_own_key_pair_is_accepted_without_any_upload() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let own = sandbox.sandbox_key_pair().expect("the sandbox makes its key pair");
+    assert_eq!(own.alias, oauth_console_sandbox::SANDBOX_KEY_ALIAS);
+    assert!(!format!("{own:?}").contains(&own.private_key_pem), "Debug hides the key");
+    // The app imports it like any key pair the user brings.
+    let pair = KeyPair::import(&own.private_key_pem, &own.certificate_pem).expect("a valid pair");
+    let token = send(grant(&sandbox, signing(&pair, &own.alias)), SystemTime::now())
+        .await
+        .expect("the sandbox trusts its own certificate");
+    assert!(!token.access_token.is_empty());
+}

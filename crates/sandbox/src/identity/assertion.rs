@@ -43,7 +43,7 @@ pub struct UploadedCertificate {
 }
 
 /// Reads a PEM certificate with an RSA key; the error is a description.
-fn read_certificate(client_id: &str, alias: &str, text: &str) -> Result<UploadedCertificate, String> {
+pub(super) fn read_certificate(client_id: &str, alias: &str, text: &str) -> Result<UploadedCertificate, String> {
     let block = pem::parse(text.trim()).map_err(|e| format!("the certificate is not PEM: {e}"))?;
     if block.tag() != "CERTIFICATE" {
         return Err("the certificate must be a -----BEGIN CERTIFICATE----- block".into());
@@ -82,10 +82,7 @@ pub async fn upload(
         let text = params
             .get("certificate")
             .ok_or_else(|| OAuthError::invalid_request("certificate is missing"))?;
-        let uploaded = read_certificate(&client.id, alias, text).map_err(OAuthError::invalid_request)?;
-        let mut certificates = state.certificates();
-        certificates.retain(|c| !(c.client_id == client.id && c.alias == alias));
-        certificates.push(uploaded);
+        state.upload_certificate(&client.id, alias, text).map_err(OAuthError::invalid_request)?;
         Ok::<_, OAuthError>(json!({"client_id": client.id, "alias": alias}))
     })();
     match outcome {

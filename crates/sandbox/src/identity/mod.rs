@@ -80,7 +80,19 @@ impl IdentityState {
     }
 }
 
-pub fn router(state: IdentityState) -> Router {
+impl IdentityState {
+    /// Uploads (or replaces, by alias) a certificate of `client_id`; the
+    /// error says why the certificate cannot be used.
+    pub fn upload_certificate(&self, client_id: &str, alias: &str, pem: &str) -> Result<(), String> {
+        let uploaded = assertion::read_certificate(client_id, alias, pem)?;
+        let mut certificates = self.certificates();
+        certificates.retain(|c| !(c.client_id == client_id && c.alias == alias));
+        certificates.push(uploaded);
+        Ok(())
+    }
+}
+
+pub fn router(state: Arc<IdentityState>) -> Router {
     Router::new()
         .route("/oauth2/v1/token", post(token::token))
         .route(
@@ -90,7 +102,7 @@ pub fn router(state: IdentityState) -> Router {
         .route("/sandbox/v1/certificates", post(assertion::upload))
         .route("/oauth2/v1/device", post(device::authorize_device))
         .route("/device", get(device::show_page).post(device::decide))
-        .with_state(Arc::new(state))
+        .with_state(state)
 }
 
 /// A random, URL-safe value of `bytes` bytes of entropy: codes, refresh
