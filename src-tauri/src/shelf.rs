@@ -289,6 +289,7 @@ mod tests {
             client_id: "fake-client".into(),
             client_secret: Secret::new("fake-secret"),
             client_auth: Default::default(),
+            client_assertion: None,
         }
     }
 

@@ -12,6 +12,7 @@ fn grant(secret: &str, scope: &str, auth: ClientAuth) -> TokenRequest {
             client_id: idp::var("OC_IDP_CC_CLIENT_ID"),
             client_secret: Secret::new(secret),
             client_auth: auth,
+            client_assertion: None,
         },
         scope: scope.to_owned(),
     })

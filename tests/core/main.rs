@@ -3,8 +3,11 @@
 //! see `tests/idp/`). No window, no Tauri.
 
 mod authorization_code;
+mod client_assertion;
 mod client_credentials;
+mod device_code;
 mod idp;
+mod jwt_assertion;
 #[path = "../keychain_session.rs"]
 mod keychain_session;
 mod oracle;

@@ -43,6 +43,7 @@ async fn client_credentials_token(
             client_id: credentials.client_id.clone(),
             client_secret: Secret::new(credentials.client_secret.clone()),
             client_auth: ClientAuth::BasicHeader,
+            client_assertion: None,
         },
         scope: profile.scope.clone(),
     });

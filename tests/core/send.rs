@@ -702,6 +702,7 @@ async fn the_sandbox_runtime_redirect_reaches_the_design_time_host_when_it_is_tr
                 client_id: credentials.client_id.clone(),
                 client_secret: Secret::new(credentials.client_secret.clone()),
                 client_auth: ClientAuth::BasicHeader,
+                client_assertion: None,
             },
             scope: credentials.scope_all.clone(),
         }),
@@ -791,6 +792,7 @@ fn idp_grant(auth: ClientAuth) -> ClientCredentials {
             client_id: idp::var("OC_IDP_CC_CLIENT_ID"),
             client_secret: Secret::new(idp::var("OC_IDP_CC_CLIENT_SECRET")),
             client_auth: auth,
+            client_assertion: None,
         },
         scope: idp::scope(),
     }
@@ -970,6 +972,7 @@ async fn the_system_proxy_from_the_environment_never_sees_a_send_to_the_sandbox(
                 client_id: credentials.client_id.clone(),
                 client_secret: Secret::new(credentials.client_secret.clone()),
                 client_auth: ClientAuth::BasicHeader,
+                client_assertion: None,
             },
             scope: credentials.scope_all.clone(),
         }),

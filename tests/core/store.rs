@@ -807,7 +807,7 @@ fn an_unreadable_file_is_kept_aside_and_the_user_is_told() {
 fn a_file_from_a_newer_version_is_copied_aside_and_loaded() {
     let dir = TestDir::new("newer");
     let text = r#"{"version": 99, "lastProfileId": "p2", "futureSetting": true,
-        "profiles": [{"id": "p1", "name": "One"}, {"id": "p2", "name": "Two", "grantType": "device_code", "tokenUrl": "https://x.example/t"}]}"#;
+        "profiles": [{"id": "p1", "name": "One"}, {"id": "p2", "name": "Two", "grantType": "saml2_bearer", "tokenUrl": "https://x.example/t"}]}"#;
     std::fs::write(dir.file(), text).unwrap();
     let (store, notice) = ProfileStore::open(&dir.0, now()).unwrap();
     assert_eq!(notice.expect("told").code, "settings_from_newer_version");

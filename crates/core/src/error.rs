@@ -132,6 +132,21 @@ pub enum Error {
         limit: u64,
     },
 
+    #[error("{0}")]
+    Key(crate::keys::KeyError),
+
+    #[error("the user code expired before anyone entered it and signed in (expired_token)")]
+    DeviceCodeExpired,
+
+    /// The token endpoint refused a request authenticated or granted by a
+    /// signed assertion; the hint names the assertion's likely fault.
+    #[error("{}", oauth_message(.error, .description.as_deref(), *.status))]
+    AssertionRejected {
+        status: u16,
+        error: String,
+        description: Option<String>,
+    },
+
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -176,6 +191,9 @@ impl Error {
             Error::ResponseTooLarge { .. } => "response_too_large".into(),
             Error::SecretForOtherOrigin { .. } => "secret_for_other_origin".into(),
             Error::NotASavedSecret => "invalid_secret_kind".into(),
+            Error::Key(key) => key.code().into(),
+            Error::DeviceCodeExpired => "expired_token".into(),
+            Error::AssertionRejected { error, .. } => error.clone(),
             Error::Internal(_) => "internal".into(),
         }
     }

@@ -154,6 +154,7 @@ mod tests {
             client_id: "my-client".into(),
             client_secret: Secret::new("my-secret"),
             client_auth: ClientAuth::BasicHeader,
+            client_assertion: None,
         }
     }
 

@@ -64,6 +64,9 @@ pub fn for_error(error: &Error) -> Option<String> {
         Error::ResponseTooLarge { .. } => "Check the URL: a token endpoint answers with a few KB of JSON. For an API call, raise the body limit in Settings or use Save to file.".into(),
         Error::SecretForOtherOrigin { what, now, .. } => format!("Enter the {what} again for {now}: a saved secret is only sent to the identity domain it was saved for."),
         Error::NotASavedSecret => "Type the client secret or the password in its own field.".into(),
+        Error::Key(key) => return Some(for_key_error(key)),
+        Error::DeviceCodeExpired => "Start again for a new User Code, and enter it at the Verification URL and sign in before the countdown ends.".into(),
+        Error::AssertionRejected { error, description, .. } => return Some(for_assertion(error, description.as_deref().unwrap_or(""))),
         Error::Internal(_) => "Try again; if it keeps happening, report it with the steps that led to it.".into(),
     };
     Some(hint)
@@ -87,6 +90,47 @@ fn for_authorization_error(code: &str) -> Option<String> {
     Some(hint)
 }
 
+fn for_key_error(error: &crate::keys::KeyError) -> String {
+    use crate::keys::KeyError;
+    match error {
+        KeyError::NotPem { .. } | KeyError::WrongPemBlock { .. } => "Paste or choose the PEM files themselves: the private key starts with -----BEGIN PRIVATE KEY----- (or -----BEGIN RSA PRIVATE KEY-----), the certificate with -----BEGIN CERTIFICATE-----.".into(),
+        KeyError::EncryptedKey => "Remove the passphrase first, for example with openssl pkcs8 -in key.pem -nocrypt -out key-plain.pem; the key is kept in the system keychain.".into(),
+        KeyError::UnsupportedKey { .. } | KeyError::UnsupportedCertificateKey { .. } => "Identity domains accept RS256 assertions only: use an RSA key of 2048 bits or more (openssl genrsa 2048), or Generate one here.".into(),
+        KeyError::BadCertificate { .. } => "Use the X.509 certificate (PEM) you uploaded to the application, or Generate a new key pair and Save certificate… to upload it.".into(),
+        KeyError::Mismatch => format!("Choose the certificate made from this private key: the one uploaded to the application ({CLIENT_LOCATION} → Certificate) must be its pair."),
+        KeyError::Generate { .. } | KeyError::Sign { .. } => "Try again; if it keeps happening, report it with the steps that led to it.".into(),
+    }
+}
+
+/// What an identity domain's refusal of a signed assertion most likely
+/// means, from the words of its `error_description`.
+fn for_assertion(code: &str, description: &str) -> String {
+    let said = description.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| said.contains(w));
+    if code == "unauthorized_client" {
+        return format!(
+            "Enable JWT Assertion (or the grant you chose) in the application's client configuration ({CLIENT_LOCATION}), and save the application."
+        );
+    }
+    if has(&["kid", "alias", "x5t", "certificate", "signature"]) {
+        return format!(
+            "Upload the certificate of this key to the application (Client type: Confidential, {CLIENT_LOCATION} → Certificate → Import certificate) and make the Key ID equal to its Alias exactly."
+        );
+    }
+    if has(&["aud", "audience"]) {
+        return "Set the Assertion Audience to https://identity.oraclecloud.com/ (the audience identity domains expect), not the domain URL or the token URL.".into();
+    }
+    if has(&["expired", "exp", "iat", "not yet valid", "clock", "future"]) {
+        return "Check this computer's clock (an assertion is valid for a few minutes from its iat) and sign a new assertion; a long assertion lifetime can also be refused.".into();
+    }
+    if has(&["user", "sub"]) {
+        return "Check the Username: the sub of a user assertion must be a user of the identity domain who holds the ServiceInvoker role.".into();
+    }
+    format!(
+        "Check the signed assertion: the Key ID must be the certificate Alias uploaded to the application ({CLIENT_LOCATION}), the Assertion Audience https://identity.oraclecloud.com/, the clock right, and JWT Assertion enabled as a grant type."
+    )
+}
+
 fn for_oauth_code(code: &str) -> Option<String> {
     let hint = match code {
         "invalid_client" => format!(
@@ -99,6 +143,7 @@ fn for_oauth_code(code: &str) -> Option<String> {
         ),
         "unsupported_grant_type" => "Check the Access Token URL and the grant type.".into(),
         "invalid_request" => "Check every field of the request; one is missing or malformed.".into(),
+        "access_denied" => "The user chose not to allow access at the Verification URL, or signed in as a user without the ServiceInvoker role. Start again and allow access.".into(),
         _ => return None,
     };
     Some(hint)
@@ -140,6 +185,14 @@ mod tests {
         let hint = for_oauth_code("invalid_client").unwrap();
         assert!(hint.contains("Client ID and Client Secret"), "{hint}");
         assert!(hint.contains("activated"), "{hint}");
+    }
+
+    #[test]
+    fn an_assertion_refusal_names_the_likely_cause_in_the_console_words() {
+        assert!(for_assertion("invalid_grant", "no certificate with the alias 'x'").contains("Alias"));
+        assert!(for_assertion("invalid_grant", "the aud claim is wrong").contains("https://identity.oraclecloud.com/"));
+        assert!(for_assertion("invalid_grant", "the assertion expired").contains("clock"));
+        assert!(for_assertion("unauthorized_client", "").contains("client configuration"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! `src-tauri/` and tested on its own (unit tests beside the code, integration
 //! tests in `tests/core/` against a real third-party OAuth server).
 
+pub mod assertion;
 pub mod callback;
 pub mod cancel;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod grants;
 pub mod hints;
 pub mod http;
 pub mod jwt;
+pub mod keys;
 pub mod oracle;
 pub mod response;
 pub mod secret;

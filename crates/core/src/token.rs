@@ -17,6 +17,10 @@ pub enum ClientAuth {
     BasicHeader,
     /// `client_id` and `client_secret` in the form body.
     RequestBody,
+    /// Signed JWT (client assertion), RFC 7523 §2.2 (`private_key_jwt`):
+    /// `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer`
+    /// and `client_assertion=<JWT>` with `client_id` in the body; no secret.
+    ClientAssertion,
 }
 
 /// A token as the identity domain issued it.

@@ -53,6 +53,10 @@ pub enum GrantType {
     Password,
     AuthorizationCode,
     RefreshToken,
+    /// RFC 7523 §2.1, *JWT Assertion* in the Oracle console.
+    JwtBearer,
+    /// RFC 8628, *Device Code* in the Oracle console.
+    DeviceCode,
 }
 
 impl GrantType {
@@ -63,6 +67,8 @@ impl GrantType {
             "password" => Some(GrantType::Password),
             "authorization_code" => Some(GrantType::AuthorizationCode),
             "refresh_token" => Some(GrantType::RefreshToken),
+            "urn:ietf:params:oauth:grant-type:jwt-bearer" => Some(GrantType::JwtBearer),
+            "urn:ietf:params:oauth:grant-type:device_code" => Some(GrantType::DeviceCode),
             _ => None,
         }
     }
@@ -73,6 +79,8 @@ impl GrantType {
             GrantType::Password => "password",
             GrantType::AuthorizationCode => "authorization_code",
             GrantType::RefreshToken => "refresh_token",
+            GrantType::JwtBearer => "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            GrantType::DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
         }
     }
 }
@@ -147,6 +155,8 @@ impl Directory {
                         GrantType::Password,
                         GrantType::AuthorizationCode,
                         GrantType::RefreshToken,
+                        GrantType::JwtBearer,
+                        GrantType::DeviceCode,
                     ],
                     redirect_uris: redirect_uris.clone(),
                 },

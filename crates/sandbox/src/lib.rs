@@ -21,6 +21,7 @@ mod identity;
 mod integration;
 mod jwt;
 mod response;
+mod sandbox_key;
 mod scope;
 
 use std::fmt;
@@ -33,6 +34,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use directory::SandboxCredentials;
+pub use sandbox_key::{SandboxKeyPair, SANDBOX_KEY_ALIAS};
 
 /// How long [`Sandbox::shutdown`] waits for open connections before it stops
 /// the servers anyway.
@@ -48,6 +50,9 @@ pub enum SandboxError {
     /// The operating system's random source failed while making the signing key.
     #[error("could not make the sandbox signing key: {0}")]
     Random(#[from] getrandom::Error),
+    /// The sandbox-only RSA key pair for signed assertions could not be made.
+    #[error("could not make the sandbox key pair: {0}")]
+    KeyPair(String),
 }
 
 /// Result of starting the sandbox.
@@ -133,6 +138,7 @@ pub struct Sandbox {
     runtime_url: String,
     design_url: String,
     credentials: SandboxCredentials,
+    identity: Arc<identity::IdentityState>,
     stop: watch::Sender<bool>,
     servers: Vec<JoinHandle<()>>,
 }
@@ -158,12 +164,13 @@ impl Sandbox {
         let key = Arc::new(jwt::SigningKey::generate()?);
         let credentials = directory.credentials();
 
-        let identity = identity::router(identity::IdentityState::new(
+        let identity_state = Arc::new(identity::IdentityState::new(
             config.clone(),
             directory.clone(),
             key.clone(),
             identity_url.clone(),
         ));
+        let identity = identity::router(identity_state.clone());
         let runtime = integration::runtime_router(design_url.clone());
         let design = integration::design_router(integration::DesignState::new(
             key,
@@ -183,6 +190,7 @@ impl Sandbox {
             runtime_url,
             design_url,
             credentials,
+            identity: identity_state,
             stop,
             servers,
         })
@@ -201,6 +209,31 @@ impl Sandbox {
     /// The authorization endpoint, `<identity>/oauth2/v1/authorize`.
     pub fn authorize_url(&self) -> String {
         format!("{}/oauth2/v1/authorize", self.identity_url)
+    }
+
+    /// The device authorization endpoint, `<identity>/oauth2/v1/device`
+    /// (RFC 8628); the user enters the code at `<identity>/device`.
+    pub fn device_url(&self) -> String {
+        format!("{}/oauth2/v1/device", self.identity_url)
+    }
+
+    /// Where a client uploads a certificate for its signed assertions:
+    /// `POST <identity>/sandbox/v1/certificates` with the client's secret
+    /// (Basic) and `alias` and `certificate` (PEM) in a form. Sandbox only;
+    /// in an identity domain this is the application's *Import certificate*.
+    pub fn certificates_url(&self) -> String {
+        format!("{}/sandbox/v1/certificates", self.identity_url)
+    }
+
+    /// The Sandbox profile's sandbox-only key pair for signed assertions,
+    /// with its certificate uploaded to `sandbox-client` under
+    /// [`SANDBOX_KEY_ALIAS`]. Generated once per process, in memory only.
+    pub fn sandbox_key_pair(&self) -> Result<SandboxKeyPair> {
+        let pair = sandbox_key::shared().map_err(SandboxError::KeyPair)?;
+        self.identity
+            .upload_certificate(&self.credentials.client_id, &pair.alias, &pair.certificate_pem)
+            .map_err(SandboxError::KeyPair)?;
+        Ok(pair.clone())
     }
 
     /// The OIC runtime origin; its `/ic/api/` calls redirect to [`Sandbox::design_url`].

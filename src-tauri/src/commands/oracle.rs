@@ -45,6 +45,7 @@ pub fn oracle_preview(inputs: OracleInputs) -> OracleView {
                 integration_instance: preview.integration_instance.clone(),
                 token_url: String::new(),
                 auth_url: String::new(),
+                device_url: String::new(),
                 scope: String::new(),
                 callback_url: String::new(),
                 trusted_hosts: Vec::new(),

@@ -156,6 +156,7 @@ fn profile_client(state: &AppState, profile: &Profile) -> Result<Client, IpcErro
                 client_id: credentials.client_id.clone(),
                 client_secret: Secret::new(credentials.client_secret.clone()),
                 client_auth: profile.client_auth,
+                client_assertion: None,
             });
         }
     }
@@ -169,6 +170,7 @@ fn profile_client(state: &AppState, profile: &Profile) -> Result<Client, IpcErro
             .flatten()
             .unwrap_or_default(),
         client_auth: profile.client_auth,
+        client_assertion: None,
     })
 }
 

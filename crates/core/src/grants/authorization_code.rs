@@ -22,7 +22,7 @@ use crate::callback::{self, LoopbackListener};
 use crate::error::{Error, Result};
 use crate::http::{endpoint_url, HttpClient};
 use crate::secret::Secret;
-use crate::grants::exchange::{oauth_client, requested_scopes, Client, Transport};
+use crate::grants::exchange::{oauth_client, requested_scopes, with_assertion_hints, Client, Transport};
 use crate::token::Token;
 use base64::Engine;
 use oauth2::{AuthUrl, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl};
@@ -255,8 +255,11 @@ async fn exchange(
     if let Some(verifier) = &pending.verifier {
         request = request.set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_owned()));
     }
+    for (name, value) in pending.client.assertion_params(now)? {
+        request = request.add_extra_param(name, value);
+    }
     let outcome = request.request_async(&transport).await;
-    let mut token = transport.finish(outcome, now)?;
+    let mut token = with_assertion_hints(&pending.client, transport.finish(outcome, now))?;
     if let Some(warning) = token
         .id_token
         .as_ref()
@@ -315,6 +318,7 @@ mod tests {
                 client_id: "my-client".into(),
                 client_secret: Secret::new("my-secret"),
                 client_auth: ClientAuth::BasicHeader,
+                client_assertion: None,
             },
             callback_url: CALLBACK.into(),
             auth_url: "https://idcs-x.identity.oraclecloud.com/oauth2/v1/authorize".into(),

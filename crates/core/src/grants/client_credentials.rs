@@ -12,7 +12,7 @@
 
 use crate::error::Result;
 use crate::http::HttpClient;
-use crate::grants::exchange::{oauth_client, scopes, Client, Transport};
+use crate::grants::exchange::{oauth_client, scopes, with_assertion_hints, Client, Transport};
 use crate::token::Token;
 use serde::Deserialize;
 use std::time::SystemTime;
@@ -29,12 +29,12 @@ pub struct ClientCredentials {
 pub async fn request(http: &HttpClient, grant: &ClientCredentials, now: SystemTime) -> Result<Token> {
     let oauth = oauth_client(&grant.client)?;
     let transport = Transport::new(http, &grant.client.token_url);
-    let outcome = oauth
-        .exchange_client_credentials()
-        .add_scopes(scopes(&grant.scope))
-        .request_async(&transport)
-        .await;
-    transport.finish(outcome, now)
+    let mut exchange = oauth.exchange_client_credentials().add_scopes(scopes(&grant.scope));
+    for (name, value) in grant.client.assertion_params(now)? {
+        exchange = exchange.add_extra_param(name, value);
+    }
+    let outcome = exchange.request_async(&transport).await;
+    with_assertion_hints(&grant.client, transport.finish(outcome, now))
 }
 
 #[cfg(test)]
@@ -56,6 +56,7 @@ mod tests {
                 client_id: "my-client".into(),
                 client_secret: Secret::new("my-secret"),
                 client_auth: auth,
+                client_assertion: None,
             },
             scope: "https://aud.example:443urn:opc:resource:consumer::all".into(),
         }
@@ -98,6 +99,46 @@ mod tests {
         let form = form(&seen.body);
         assert!(form.contains(&("client_id".into(), "my-client".into())), "{form:?}");
         assert!(form.contains(&("client_secret".into(), "my-secret".into())), "{form:?}");
+    }
+
+    #[tokio::test]
+    async fn a_client_assertion_replaces_the_secret_with_a_signed_jwt() {
+        let (base, seen) = serve_once(200, "application/json", OK).await;
+        let http = HttpClient::new(HttpSettings::default()).unwrap();
+        let pair = crate::keys::tests::test_pair();
+        let mut g = grant(&base, ClientAuth::ClientAssertion);
+        g.client.client_assertion = Some(crate::assertion::Signing {
+            private_key: Secret::new(pair.private_key.expose_pem()),
+            certificate: pair.certificate.pem().to_owned(),
+            key_id: "client-key".into(),
+            key_id_kind: crate::assertion::KeyIdKind::Alias,
+            audience: String::new(),
+            lifetime_secs: 0,
+        });
+        request(&http, &g, SystemTime::now()).await.unwrap();
+        let seen = seen.await.unwrap();
+        assert_eq!(seen.header("authorization"), None, "no Basic header with a client assertion");
+        let form = form(&seen.body);
+        assert!(!form.iter().any(|(k, _)| k == "client_secret"), "no secret is sent: {form:?}");
+        assert!(form.contains(&("client_id".into(), "my-client".into())), "{form:?}");
+        assert!(form.contains(&(
+            "client_assertion_type".into(),
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into()
+        )));
+        let jwt = &form.iter().find(|(k, _)| k == "client_assertion").expect("a client assertion").1;
+        let decoded = crate::jwt::decode(jwt).unwrap();
+        assert_eq!(decoded.header["kid"], "client-key");
+        assert_eq!(decoded.claims["iss"], "my-client");
+        assert_eq!(decoded.claims["sub"], "my-client");
+        assert_eq!(decoded.claims["aud"], "https://identity.oraclecloud.com/");
+    }
+
+    #[tokio::test]
+    async fn a_client_assertion_without_a_key_is_reported_before_anything_is_sent() {
+        let http = HttpClient::new(HttpSettings::default()).unwrap();
+        let g = grant("http://127.0.0.1:9", ClientAuth::ClientAssertion);
+        let err = request(&http, &g, SystemTime::now()).await.unwrap_err();
+        assert!(matches!(err, Error::MissingField { field: "Private Key" }), "{err:?}");
     }
 
     #[tokio::test]

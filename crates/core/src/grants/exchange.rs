@@ -5,6 +5,7 @@
 use crate::error::{Error, Result};
 use crate::http::{endpoint_url, HttpClient, TOKEN_RESPONSE_LIMIT};
 use crate::response::{parse_token_response, RawResponse};
+use crate::assertion::Signing;
 use crate::secret::Secret;
 use crate::token::{ClientAuth, Token};
 use oauth2::basic::BasicClient;
@@ -23,6 +24,33 @@ pub struct Client {
     pub client_secret: Secret,
     #[serde(default)]
     pub client_auth: ClientAuth,
+    /// The key that signs client assertions, for
+    /// [`ClientAuth::ClientAssertion`] (its claims: `iss` = `sub` = the
+    /// client ID, see [`crate::assertion`]).
+    #[serde(default)]
+    pub client_assertion: Option<Signing>,
+}
+
+/// The `client_assertion_type` of RFC 7523 §2.2.
+pub const CLIENT_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+impl Client {
+    /// The body parameters that authenticate the client with a fresh signed
+    /// client assertion, or none when it authenticates with a secret.
+    pub(crate) fn assertion_params(&self, now: SystemTime) -> Result<Vec<(&'static str, String)>> {
+        if self.client_auth != ClientAuth::ClientAssertion {
+            return Ok(Vec::new());
+        }
+        let signing = self
+            .client_assertion
+            .as_ref()
+            .ok_or(Error::MissingField { field: "Private Key" })?;
+        let signed = signing.client_assertion(&self.client_id, now)?;
+        Ok(vec![
+            ("client_assertion_type", CLIENT_ASSERTION_TYPE.to_owned()),
+            ("client_assertion", signed.jwt.expose().to_owned()),
+        ])
+    }
 }
 
 pub(crate) type OAuthClient = BasicClient<EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
@@ -38,12 +66,85 @@ pub(crate) fn oauth_client(client: &Client) -> Result<OAuthClient> {
         .set_token_uri(TokenUrl::from_url(token_url))
         .set_auth_type(match client.client_auth {
             ClientAuth::BasicHeader => AuthType::BasicAuth,
-            ClientAuth::RequestBody => AuthType::RequestBody,
+            ClientAuth::RequestBody | ClientAuth::ClientAssertion => AuthType::RequestBody,
         });
-    if !client.client_secret.is_empty() {
+    // A client assertion replaces the secret: none is sent with it.
+    if !client.client_secret.is_empty() && client.client_auth != ClientAuth::ClientAssertion {
         oauth = oauth.set_client_secret(ClientSecret::new(client.client_secret.expose().to_owned()));
     }
     Ok(oauth)
+}
+
+/// Sends a token request that `oauth2` has no builder for (the RFC 7523 and
+/// RFC 8628 grants): `params` as a form, with `client`'s authentication as
+/// [`oauth_client`] would add it (Basic header, or `client_id` and
+/// `client_secret` in the body), read like every other exchange.
+pub(crate) async fn post_form(http: &HttpClient, client: &Client, params: &[(&str, &str)], now: SystemTime) -> Result<Token> {
+    let request = form_request(client, "Access Token URL", &client.token_url, params, now)?;
+    let transport = Transport::new(http, &client.token_url);
+    let outcome = oauth2::AsyncHttpClient::call(&transport, request).await;
+    transport.finish(outcome, now)
+}
+
+/// A form POST of `params` to `url` (the field `field`), authenticated as
+/// `client` is at the token endpoint.
+pub(crate) fn form_request(client: &Client, field: &'static str, url: &str, params: &[(&str, &str)], now: SystemTime) -> Result<HttpRequest> {
+    let token_url = endpoint_url(field, url)?;
+    let client_id = client.client_id.trim();
+    if client_id.is_empty() {
+        return Err(Error::MissingField { field: "Client ID" });
+    }
+    let request = {
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in params {
+            if !value.is_empty() {
+                form.append_pair(name, value);
+            }
+        }
+        let mut request = http::Request::builder()
+            .method(http::Method::POST)
+            .uri(token_url.as_str())
+            .header(http::header::ACCEPT, "application/json")
+            .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        match client.client_auth {
+            ClientAuth::BasicHeader if !client.client_secret.is_empty() => {
+                use base64::Engine;
+                // RFC 6749 §2.3.1: the id and secret are form-encoded first, as oauth2 does.
+                let encode = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+                let basic = base64::engine::general_purpose::STANDARD
+                    .encode(format!("{}:{}", encode(client_id), encode(client.client_secret.expose())));
+                request = request.header(http::header::AUTHORIZATION, format!("Basic {basic}"));
+            }
+            ClientAuth::ClientAssertion => {
+                form.append_pair("client_id", client_id);
+                for (name, value) in client.assertion_params(now)? {
+                    form.append_pair(name, &value);
+                }
+            }
+            _ => {
+                form.append_pair("client_id", client_id);
+                if !client.client_secret.is_empty() {
+                    form.append_pair("client_secret", client.client_secret.expose());
+                }
+            }
+        }
+        request
+            .body(form.finish().into_bytes())
+            .map_err(|e| Error::Internal(format!("the token request could not be built: {e}")))?
+    };
+    Ok(request)
+}
+
+/// A refusal of a request that authenticated with a client assertion,
+/// with the assertion hints (certificate alias, `aud`, clock) instead of
+/// the client-secret ones.
+pub(crate) fn with_assertion_hints(client: &Client, outcome: Result<Token>) -> Result<Token> {
+    match outcome {
+        Err(Error::OAuth { status, error, description }) if client.client_auth == ClientAuth::ClientAssertion && error == "invalid_client" => {
+            Err(Error::AssertionRejected { status, error, description })
+        }
+        other => other,
+    }
 }
 
 /// The scope field split the way `oauth2` joins it again: on white space.
@@ -152,6 +253,20 @@ impl Transport {
                 Err(TransportFailed)
             }
         }
+    }
+
+    /// What the server answered, unread, or the transport failure: for
+    /// endpoints that do not answer with a token (the device endpoint).
+    pub(crate) fn finish_raw<T, E: std::error::Error>(self, oauth_outcome: std::result::Result<T, E>) -> Result<RawResponse> {
+        if let Some(failure) = lock(&self.failure).take() {
+            return Err(failure);
+        }
+        lock(&self.last).take().ok_or_else(|| {
+            Error::Internal(match oauth_outcome {
+                Ok(_) => "the request finished without a response".into(),
+                Err(e) => format!("the request could not be sent: {e}"),
+            })
+        })
     }
 
     /// The shared end of every exchange: a transport failure, else whatever

@@ -4,7 +4,9 @@
 
 pub mod authorization_code;
 pub mod client_credentials;
+pub mod device_code;
 pub mod exchange;
+pub mod jwt_assertion;
 pub mod password;
 pub mod refresh_token;
 
@@ -23,6 +25,7 @@ pub enum TokenRequest {
     ClientCredentials(client_credentials::ClientCredentials),
     Password(password::PasswordCredentials),
     RefreshToken(refresh_token::RefreshToken),
+    JwtAssertion(jwt_assertion::JwtAssertion),
 }
 
 impl TokenRequest {
@@ -32,6 +35,7 @@ impl TokenRequest {
             TokenRequest::ClientCredentials(g) => (g.client.clone(), "Client Credentials"),
             TokenRequest::Password(g) => (g.client.clone(), "Password Credentials"),
             TokenRequest::RefreshToken(g) => (g.client.clone(), "Refresh Token"),
+            TokenRequest::JwtAssertion(g) => (g.client.clone(), "JWT Assertion"),
         }
     }
 }
@@ -42,6 +46,7 @@ pub async fn request_token(http: &HttpClient, request: &TokenRequest, now: Syste
         TokenRequest::ClientCredentials(grant) => client_credentials::request(http, grant, now).await,
         TokenRequest::Password(grant) => password::request(http, grant, now).await,
         TokenRequest::RefreshToken(grant) => refresh_token::request(http, grant, now).await,
+        TokenRequest::JwtAssertion(grant) => jwt_assertion::request(http, grant, now).await,
     }
 }
 

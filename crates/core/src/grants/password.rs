@@ -17,7 +17,7 @@
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
 use crate::secret::Secret;
-use crate::grants::exchange::{oauth_client, requested_scopes, Client, Transport};
+use crate::grants::exchange::{oauth_client, requested_scopes, with_assertion_hints, Client, Transport};
 use crate::token::Token;
 use oauth2::{ResourceOwnerPassword, ResourceOwnerUsername};
 use serde::Deserialize;
@@ -53,12 +53,14 @@ pub async fn request(
     let username = ResourceOwnerUsername::new(username.to_owned());
     let password = ResourceOwnerPassword::new(grant.password.expose().to_owned());
     let transport = Transport::new(http, &grant.client.token_url);
-    let outcome = oauth
+    let mut exchange = oauth
         .exchange_password(&username, &password)
-        .add_scopes(requested_scopes(&grant.scope, grant.request_refresh_token))
-        .request_async(&transport)
-        .await;
-    transport.finish(outcome, now)
+        .add_scopes(requested_scopes(&grant.scope, grant.request_refresh_token));
+    for (name, value) in grant.client.assertion_params(now)? {
+        exchange = exchange.add_extra_param(name, value);
+    }
+    let outcome = exchange.request_async(&transport).await;
+    with_assertion_hints(&grant.client, transport.finish(outcome, now))
 }
 
 #[cfg(test)]
@@ -81,6 +83,7 @@ mod tests {
                 client_id: "my-client".into(),
                 client_secret: Secret::new("my-secret"),
                 client_auth: auth,
+                client_assertion: None,
             },
             username: "  jane.doe ".into(),
             password: Secret::new("pa ss&word="),

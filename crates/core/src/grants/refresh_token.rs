@@ -19,7 +19,7 @@
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
 use crate::secret::Secret;
-use crate::grants::exchange::{oauth_client, scopes, Client, Transport};
+use crate::grants::exchange::{oauth_client, scopes, with_assertion_hints, Client, Transport};
 use crate::token::Token;
 use serde::Deserialize;
 use std::time::SystemTime;
@@ -46,12 +46,12 @@ pub async fn request(http: &HttpClient, grant: &RefreshToken, now: SystemTime) -
     }
     let refresh_token = oauth2::RefreshToken::new(sent.to_owned());
     let transport = Transport::new(http, &grant.client.token_url);
-    let outcome = oauth
-        .exchange_refresh_token(&refresh_token)
-        .add_scopes(scopes(&grant.scope))
-        .request_async(&transport)
-        .await;
-    match transport.finish(outcome, now) {
+    let mut exchange = oauth.exchange_refresh_token(&refresh_token).add_scopes(scopes(&grant.scope));
+    for (name, value) in grant.client.assertion_params(now)? {
+        exchange = exchange.add_extra_param(name, value);
+    }
+    let outcome = exchange.request_async(&transport).await;
+    match with_assertion_hints(&grant.client, transport.finish(outcome, now)) {
         Ok(mut token) => {
             if token.refresh_token.is_none() {
                 token.refresh_token = Some(Secret::new(sent));
@@ -82,6 +82,7 @@ mod tests {
                 client_id: "my-client".into(),
                 client_secret: Secret::new("my-secret"),
                 client_auth: auth,
+                client_assertion: None,
             },
             refresh_token: Secret::new("old-refresh"),
             scope: String::new(),

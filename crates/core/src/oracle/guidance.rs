@@ -130,6 +130,7 @@ mod tests {
         Derived {
             token_url: "https://idcs-abc123.identity.oraclecloud.com/oauth2/v1/token".into(),
             auth_url: "https://idcs-abc123.identity.oraclecloud.com/oauth2/v1/authorize".into(),
+            device_url: "https://idcs-abc123.identity.oraclecloud.com/oauth2/v1/device".into(),
             scope: format!("{ALL} offline_access"),
             callback_url: "http://127.0.0.1:53682/callback".into(),
             api_base_url: "https://design.integration.us-phoenix-1.ocp.oraclecloud.com".into(),

@@ -243,6 +243,8 @@ impl FieldProblem {
 pub struct Preview {
     pub token_url: Option<String>,
     pub auth_url: Option<String>,
+    /// `<domain>/oauth2/v1/device` (RFC 8628), beside the token URL.
+    pub device_url: Option<String>,
     pub scope: Option<String>,
     pub callback_url: Option<String>,
     pub api_base_url: Option<String>,
@@ -263,6 +265,8 @@ pub struct Derived {
     pub token_url: String,
     /// `<domain>/oauth2/v1/authorize`.
     pub auth_url: String,
+    /// `<domain>/oauth2/v1/device`, the device code grant's first step.
+    pub device_url: String,
     pub scope: String,
     /// The Redirect URL for the authorization code grant.
     pub callback_url: String,
@@ -302,6 +306,8 @@ impl Preview {
         let derived = Derived {
             token_url: take(Field::TokenUrl, self.token_url),
             auth_url: take(Field::AuthUrl, self.auth_url),
+            // Derived with the token URL, so present whenever it is.
+            device_url: self.device_url.unwrap_or_default(),
             scope: take(Field::Scope, self.scope),
             callback_url: take(Field::CallbackUrl, self.callback_url),
             api_base_url: take(Field::ApiBaseUrl, self.api_base_url),
@@ -403,10 +409,18 @@ pub fn preview(inputs: &OracleInputs) -> Preview {
         ));
     }
     let trusted_hosts = base.as_ref().map(trusted_hosts).unwrap_or_default();
+    // The device endpoint sits beside the token endpoint, also when the
+    // token URL was typed over.
+    let device_url = token_url
+        .as_deref()
+        .and_then(|t| t.strip_suffix("/oauth2/v1/token"))
+        .map(|domain| format!("{domain}{DEVICE_PATH}"))
+        .or_else(|| identity.as_ref().map(|o| format!("{o}{DEVICE_PATH}")));
 
     Preview {
         token_url,
         auth_url,
+        device_url,
         scope,
         callback_url,
         api_base_url,
@@ -417,6 +431,9 @@ pub fn preview(inputs: &OracleInputs) -> Preview {
         problems,
     }
 }
+
+/// The identity domain's device authorization endpoint (RFC 8628 §3.1).
+pub const DEVICE_PATH: &str = "/oauth2/v1/device";
 
 /// `<audience>urn:opc:resource:consumer::all` or `<audience>/ic/api/`, then
 /// ` offline_access` when a refresh token is wanted.

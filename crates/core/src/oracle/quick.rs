@@ -155,6 +155,7 @@ mod tests {
         Derived {
             token_url: "https://idcs-abc123.identity.oraclecloud.com/oauth2/v1/token".into(),
             auth_url: "https://idcs-abc123.identity.oraclecloud.com/oauth2/v1/authorize".into(),
+            device_url: "https://idcs-abc123.identity.oraclecloud.com/oauth2/v1/device".into(),
             scope: "https://69415C303.integration.ocp.oraclecloud.com:443urn:opc:resource:consumer::all".into(),
             callback_url: "http://127.0.0.1:53682/callback".into(),
             api_base_url: BASE.into(),

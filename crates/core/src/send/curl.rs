@@ -117,7 +117,9 @@ pub fn for_client_credentials(
     if client_id.is_empty() {
         return Err(Error::MissingField { field: "Client ID" });
     }
-    let has_secret = !client.client_secret.is_empty();
+    let by_assertion = client.client_auth == ClientAuth::ClientAssertion;
+    // A client assertion replaces the secret, as in the request itself.
+    let has_secret = !client.client_secret.is_empty() && !by_assertion;
     let secret = if include_secrets {
         client.client_secret.expose().to_owned()
     } else {
@@ -161,6 +163,18 @@ pub fn for_client_credentials(
             lines.push(format!(
                 "--data-urlencode {}",
                 quote(&format!("client_secret={secret}"))
+            ));
+        }
+        if by_assertion {
+            // Signed afresh for every request (it expires in minutes), so
+            // the command shows where it goes rather than a stale one.
+            lines.push(format!(
+                "--data-urlencode {}",
+                quote(&format!("client_assertion_type={}", crate::grants::exchange::CLIENT_ASSERTION_TYPE))
+            ));
+            lines.push(format!(
+                "--data-urlencode {}",
+                quote("client_assertion=<signed client assertion JWT>")
             ));
         }
     }
@@ -423,6 +437,7 @@ mod tests {
                 client_id: "test-client".into(),
                 client_secret: Secret::new("test-secret-not-real"),
                 client_auth: auth,
+                client_assertion: None,
             },
             scope: "https://aud.example:443urn:opc:resource:consumer::all".into(),
         }

@@ -163,6 +163,11 @@ pub fn keep_secret(
             vault.put_for_session(id, kind, secret)?;
             Ok(Kept::Session)
         }
+        SecretKind::PrivateKey => {
+            // Only a key that loads is kept; its certificate stays in the profile.
+            crate::keys::PrivateKey::from_pem(secret.expose()).map_err(Error::Key)?;
+            vault.put(id, kind, secret)
+        }
         _ => Err(Error::NotASavedSecret),
     }
 }

@@ -241,6 +241,20 @@ pub struct Profile {
     #[serde(deserialize_with = "lenient")]
     pub login_mode: LoginMode,
     pub oracle: Option<OracleFields>,
+    /// The certificate (PEM) uploaded to the application, for JWT
+    /// assertions; its private key is in the keychain
+    /// ([`super::SecretKind::PrivateKey`]).
+    pub certificate: String,
+    /// "Key ID": the certificate alias, sent as `kid`.
+    pub key_id: String,
+    #[serde(deserialize_with = "lenient")]
+    pub key_id_kind: crate::assertion::KeyIdKind,
+    /// "Assertion Audience"; empty means `https://identity.oraclecloud.com/`.
+    pub assertion_audience: String,
+    /// Seconds an assertion is valid; 0 means five minutes.
+    pub assertion_lifetime_secs: u64,
+    /// The device authorization endpoint (Device Code).
+    pub device_url: String,
     /// The request panel as the user left it, with its forwarding choice
     /// and trusted hosts. Credential header values are not written.
     #[serde(deserialize_with = "lenient")]
@@ -315,6 +329,8 @@ pub enum GrantType {
     ClientCredentials,
     Password,
     AuthorizationCode,
+    JwtAssertion,
+    DeviceCode,
 }
 
 impl GrantType {
@@ -323,6 +339,8 @@ impl GrantType {
         match self {
             GrantType::ClientCredentials => "Client Credentials",
             GrantType::Password => "Password Credentials",
+            GrantType::JwtAssertion => "JWT Assertion",
+            GrantType::DeviceCode => "Device Code",
             GrantType::AuthorizationCode => "Authorization Code",
         }
     }
@@ -502,7 +520,7 @@ mod tests {
     #[test]
     fn an_unknown_choice_falls_back_to_the_default_instead_of_failing() {
         let profile: Profile = serde_json::from_value(json!({
-            "grantType": "device_code",
+            "grantType": "saml2_bearer",
             "loginMode": "telepathy",
             "clientAuth": "request_body",
             "codeChallengeMethod": "S512",
@@ -537,6 +555,32 @@ mod tests {
         assert_eq!(value["request"]["body"]["kind"], "none");
         assert_eq!(value["oracle"]["scopeKind"], "api");
         assert_eq!(value["rememberPassword"], false);
+    }
+
+    #[test]
+    fn a_profile_without_assertion_fields_loads_and_the_new_ones_round_trip() {
+        let old: Profile = serde_json::from_value(json!({"grantType": "password", "clientAuth": "basic_header"})).unwrap();
+        assert_eq!(old.certificate, "");
+        assert_eq!(old.key_id_kind, crate::assertion::KeyIdKind::Alias);
+        let mut profile = Profile {
+            grant_type: GrantType::JwtAssertion,
+            client_auth: ClientAuth::ClientAssertion,
+            certificate: "-----BEGIN CERTIFICATE-----\n...".into(),
+            key_id: "console-key".into(),
+            assertion_audience: "https://identity.oraclecloud.com/".into(),
+            device_url: "https://idcs-x.identity.oraclecloud.com/oauth2/v1/device".into(),
+            ..Profile::default()
+        };
+        let value = serde_json::to_value(&profile).unwrap();
+        assert_eq!(value["grantType"], "jwt_assertion");
+        assert_eq!(value["clientAuth"], "client_assertion");
+        assert_eq!(value["keyId"], "console-key");
+        assert!(value.get("privateKey").is_none(), "the private key is never in the profile");
+        profile.grant_type = GrantType::DeviceCode;
+        let back: Profile = serde_json::from_value(serde_json::to_value(&profile).unwrap()).unwrap();
+        assert_eq!(back, profile);
+        let unknown: Profile = serde_json::from_value(json!({"keyIdKind": "x5t#S999"})).unwrap();
+        assert_eq!(unknown.key_id_kind, crate::assertion::KeyIdKind::Alias, "an unknown choice falls back");
     }
 
     #[test]

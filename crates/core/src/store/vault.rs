@@ -32,15 +32,19 @@ pub enum SecretKind {
     AccessToken,
     RefreshToken,
     IdToken,
+    /// The PEM private key that signs JWT assertions (the profile keeps
+    /// only its certificate and alias).
+    PrivateKey,
 }
 
 impl SecretKind {
-    pub const ALL: [SecretKind; 5] = [
+    pub const ALL: [SecretKind; 6] = [
         SecretKind::ClientSecret,
         SecretKind::Password,
         SecretKind::AccessToken,
         SecretKind::RefreshToken,
         SecretKind::IdToken,
+        SecretKind::PrivateKey,
     ];
 
     /// As the form labels it.
@@ -51,6 +55,7 @@ impl SecretKind {
             SecretKind::AccessToken => "access token",
             SecretKind::RefreshToken => "refresh token",
             SecretKind::IdToken => "ID token",
+            SecretKind::PrivateKey => "private key",
         }
     }
 
@@ -61,6 +66,7 @@ impl SecretKind {
             SecretKind::AccessToken => "access_token",
             SecretKind::RefreshToken => "refresh_token",
             SecretKind::IdToken => "id_token",
+            SecretKind::PrivateKey => "private_key",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Client authentication at the token endpoint (RFC 6749 §2.3.1): HTTP Basic
 //! with `base64(client_id:client_secret)`, or `client_id` and `client_secret`
-//! in the body, never both. RFC 6749 says the id and secret are
+//! in the body, never both; or a signed client assertion (RFC 7523 §2.2,
+//! `private_key_jwt`) checked against the client's uploaded certificates. RFC 6749 says the id and secret are
 //! form-urlencoded before Basic encoding; many clients skip that, so both
 //! forms are accepted.
 
@@ -10,7 +11,8 @@ use base64::Engine;
 use http::header::AUTHORIZATION;
 use http::HeaderMap;
 
-use super::{ErrorCode, OAuthError};
+use super::assertion::{self, Kind};
+use super::{ErrorCode, IdentityState, OAuthError};
 use crate::directory::{Client, Directory};
 use crate::form::{printable, Params};
 
@@ -19,8 +21,67 @@ const BASIC: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
+/// The `client_assertion_type` of RFC 7523 §2.2.
+pub const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
 /// The client the request authenticates as.
 pub fn authenticate<'a>(
+    state: &'a IdentityState,
+    headers: &HeaderMap,
+    params: &Params,
+) -> Result<&'a Client, OAuthError> {
+    if params.get("client_assertion_type").is_some() || params.get("client_assertion").is_some() {
+        return authenticate_by_assertion(state, headers, params);
+    }
+    authenticate_with_secret(&state.directory, headers, params)
+}
+
+fn authenticate_by_assertion<'a>(
+    state: &'a IdentityState,
+    headers: &HeaderMap,
+    params: &Params,
+) -> Result<&'a Client, OAuthError> {
+    let kind = params.get("client_assertion_type").unwrap_or_default();
+    if kind != JWT_BEARER_ASSERTION {
+        return Err(OAuthError::invalid_request(format!(
+            "client_assertion_type must be {JWT_BEARER_ASSERTION}, not '{}'",
+            printable(kind)
+        )));
+    }
+    if headers.get(AUTHORIZATION).is_some() || params.get("client_secret").is_some() {
+        return Err(OAuthError::invalid_request(
+            "the client authenticated twice, with a client assertion and with a secret; use only one method",
+        ));
+    }
+    let jwt = params
+        .get("client_assertion")
+        .ok_or_else(|| OAuthError::invalid_request("client_assertion is missing"))?;
+    // Whose certificates to check: the assertion's own sub (read unverified,
+    // then verified as the iss below).
+    let subject = crate::jwt::unverified_claims(jwt)
+        .and_then(|claims| claims.get("sub").and_then(|v| v.as_str()).map(str::to_owned))
+        .ok_or_else(|| OAuthError::new(ErrorCode::InvalidClient, "the client assertion has no sub (the client ID)"))?;
+    let client = state.directory.client(&subject).ok_or_else(|| {
+        OAuthError::new(
+            ErrorCode::InvalidClient,
+            format!("client authentication failed: there is no client '{}' in this identity domain", printable(&subject)),
+        )
+    })?;
+    if let Some(body_id) = params.get("client_id") {
+        if body_id != client.id {
+            return Err(OAuthError::invalid_request(format!(
+                "client_id '{}' differs from the client '{}' of the client assertion",
+                printable(body_id),
+                client.id
+            )));
+        }
+    }
+    let certificates = state.certificates().clone();
+    assertion::verify(&certificates, &client.id, &state.issuer, state.config.clock.unix_seconds(), jwt, Kind::Client)?;
+    Ok(client)
+}
+
+fn authenticate_with_secret<'a>(
     directory: &'a Directory,
     headers: &HeaderMap,
     params: &Params,

@@ -3,8 +3,10 @@
 //! way, authorization codes, refresh tokens). Mirrors the parts of an OCI IAM
 //! identity domain that the Oracle Integration guides use.
 
+mod assertion;
 mod authorize;
 mod client_auth;
+mod device;
 mod error;
 mod pages;
 mod pkce;
@@ -31,6 +33,10 @@ pub struct IdentityState {
     key: Arc<SigningKey>,
     issuer: String,
     store: Mutex<store::GrantStore>,
+    /// Certificates uploaded to clients (public keys only).
+    certificates: Mutex<Vec<assertion::UploadedCertificate>>,
+    /// Device authorizations waiting for their user.
+    devices: Mutex<device::Devices>,
 }
 
 impl IdentityState {
@@ -46,7 +52,23 @@ impl IdentityState {
             key,
             issuer,
             store: Mutex::new(store::GrantStore::default()),
+            certificates: Mutex::new(Vec::new()),
+            devices: Mutex::new(device::Devices::new()),
         }
+    }
+
+    /// The uploaded certificates (a plain list; see [`IdentityState::store`]
+    /// on poisoning).
+    fn certificates(&self) -> MutexGuard<'_, Vec<assertion::UploadedCertificate>> {
+        self.certificates
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn devices(&self) -> MutexGuard<'_, device::Devices> {
+        self.devices
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The records, even if a previous holder of the lock panicked: they are
@@ -58,14 +80,29 @@ impl IdentityState {
     }
 }
 
-pub fn router(state: IdentityState) -> Router {
+impl IdentityState {
+    /// Uploads (or replaces, by alias) a certificate of `client_id`; the
+    /// error says why the certificate cannot be used.
+    pub fn upload_certificate(&self, client_id: &str, alias: &str, pem: &str) -> Result<(), String> {
+        let uploaded = assertion::read_certificate(client_id, alias, pem)?;
+        let mut certificates = self.certificates();
+        certificates.retain(|c| !(c.client_id == client_id && c.alias == alias));
+        certificates.push(uploaded);
+        Ok(())
+    }
+}
+
+pub fn router(state: Arc<IdentityState>) -> Router {
     Router::new()
         .route("/oauth2/v1/token", post(token::token))
         .route(
             "/oauth2/v1/authorize",
             get(authorize::show_sign_in).post(authorize::sign_in),
         )
-        .with_state(Arc::new(state))
+        .route("/sandbox/v1/certificates", post(assertion::upload))
+        .route("/oauth2/v1/device", post(device::authorize_device))
+        .route("/device", get(device::show_page).post(device::decide))
+        .with_state(state)
 }
 
 /// A random, URL-safe value of `bytes` bytes of entropy: codes, refresh

@@ -73,6 +73,46 @@ cannot trust where this request came from.</p></main></body></html>\n",
     html(status, body)
 }
 
+/// The device page: enter the User Code shown by the application, sign in,
+/// and allow or deny.
+pub fn device(user_code: &str, username: &str, error: Option<&str>, status: StatusCode) -> Response {
+    let error = error
+        .map(|error| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(error)))
+        .unwrap_or_default();
+    let body = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<title>Connect a Device - Sandbox identity domain</title><style>{STYLE}</style></head><body><main>\
+<h1>Connect a Device</h1><p>Enter the code the application shows, then sign in.</p>{error}\
+<form method=\"post\" action=\"/device\">\
+<label for=\"user_code\">Code</label>\
+<input id=\"user_code\" name=\"user_code\" type=\"text\" value=\"{user_code}\" required autofocus>\
+<label for=\"username\">User Name</label>\
+<input id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" value=\"{username}\">\
+<label for=\"password\">Password</label>\
+<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\">\
+<button id=\"allow\" type=\"submit\" name=\"action\" value=\"approve\">Allow</button> \
+<button id=\"deny\" type=\"submit\" name=\"action\" value=\"deny\" formnovalidate>Deny</button>\
+</form>\
+<p class=\"note\">This is the OAuth Console sandbox on 127.0.0.1, not Oracle.</p>\
+</main></body></html>\n",
+        user_code = escape(user_code),
+        username = escape(username),
+    );
+    html(status, body)
+}
+
+/// The device page after the user decided.
+pub fn device_done(title: &str, message: &str) -> Response {
+    let body = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<title>{title} - Sandbox identity domain</title><style>{STYLE}</style></head><body><main>\
+<h1>{title}</h1><p role=\"status\">{message}</p></main></body></html>\n",
+        title = escape(title),
+        message = escape(message),
+    );
+    html(StatusCode::OK, body)
+}
+
 fn html(status: StatusCode, body: String) -> Response {
     let mut response = (status, Html(body)).into_response();
     let headers = response.headers_mut();

@@ -1,6 +1,6 @@
-//! `POST /oauth2/v1/token`: the four grants of the Oracle Integration guides
+//! `POST /oauth2/v1/token`: the grants of the Oracle Integration guides
 //! (client credentials, resource owner password, authorization code with or
-//! without PKCE, refresh token) sharing one issuing path.
+//! without PKCE, refresh token, JWT user assertion) sharing one issuing path.
 //!
 //! Checks run in the order a learner meets them: content type, repeated
 //! parameters, client authentication, grant type, then the grant's own
@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::no_store_json;
 use super::store::{RefreshGrant, Subject};
-use super::{client_auth, random_id, ErrorCode, IdentityState, OAuthError};
+use super::{assertion, client_auth, device, random_id, ErrorCode, IdentityState, OAuthError};
 use crate::directory::{Client, GrantType, User, SERVICE_INVOKER};
 use crate::form::{printable, require_form_content_type, Params};
 use crate::scope::{ScopeError, Scopes, OFFLINE_ACCESS, OPENID};
@@ -46,7 +46,7 @@ fn exchange(state: &IdentityState, headers: &HeaderMap, body: &[u8]) -> Result<V
             printable(name)
         )));
     }
-    let client = client_auth::authenticate(&state.directory, headers, &params)?;
+    let client = client_auth::authenticate(state, headers, &params)?;
     let name = params
         .get("grant_type")
         .ok_or_else(|| OAuthError::invalid_request("grant_type is missing"))?;
@@ -55,7 +55,8 @@ fn exchange(state: &IdentityState, headers: &HeaderMap, body: &[u8]) -> Result<V
             ErrorCode::UnsupportedGrantType,
             format!(
                 "the grant type '{}' is not supported; use client_credentials, password, \
-                 authorization_code or refresh_token",
+                 authorization_code, refresh_token, urn:ietf:params:oauth:grant-type:jwt-bearer or \
+                 urn:ietf:params:oauth:grant-type:device_code",
                 printable(name)
             ),
         )
@@ -81,7 +82,68 @@ fn exchange(state: &IdentityState, headers: &HeaderMap, body: &[u8]) -> Result<V
         GrantType::Password => password(state, client, &params),
         GrantType::AuthorizationCode => authorization_code(state, client, &params),
         GrantType::RefreshToken => refresh_token(state, client, &params),
+        GrantType::JwtBearer => jwt_bearer(state, client, &params),
+        GrantType::DeviceCode => device_code(state, client, &params),
     }
+}
+
+/// RFC 8628 §3.4: a poll with the device code; tokens once the user
+/// approved at the verification page.
+fn device_code(state: &IdentityState, client: &Client, params: &Params) -> Result<Value, OAuthError> {
+    let (username, scopes) = device::poll(state, client, params)?;
+    let user = state
+        .directory
+        .user(&username)
+        .ok_or_else(|| OAuthError::invalid_grant("the user who approved no longer exists"))?;
+    require_invoker(state, user)?;
+    let refresh = plan_refresh(client, &scopes)?;
+    issue(
+        state,
+        Issue {
+            client,
+            user: Some(user),
+            scopes,
+            refresh,
+            id_token: None,
+        },
+    )
+}
+
+/// RFC 7523 §2.1: a user assertion signed with a key whose certificate is
+/// uploaded to the client; `sub` names the user.
+fn jwt_bearer(state: &IdentityState, client: &Client, params: &Params) -> Result<Value, OAuthError> {
+    let jwt = params
+        .get("assertion")
+        .ok_or_else(|| OAuthError::invalid_request("assertion is missing"))?;
+    let certificates = state.certificates().clone();
+    let claims = assertion::verify(
+        &certificates,
+        &client.id,
+        &state.issuer,
+        state.config.clock.unix_seconds(),
+        jwt,
+        assertion::Kind::User,
+    )?;
+    let username = claims.get("sub").and_then(Value::as_str).unwrap_or_default();
+    let user = state.directory.user(username).ok_or_else(|| {
+        OAuthError::invalid_grant(format!(
+            "the user assertion's sub '{}' is not a user of this identity domain",
+            printable(username)
+        ))
+    })?;
+    require_invoker(state, user)?;
+    let scopes = Scopes::parse(params.get("scope")).map_err(invalid_scope)?;
+    let refresh = plan_refresh(client, &scopes)?;
+    issue(
+        state,
+        Issue {
+            client,
+            user: Some(user),
+            scopes,
+            refresh,
+            id_token: None,
+        },
+    )
 }
 
 fn client_credentials(
