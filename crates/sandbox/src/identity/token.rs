@@ -96,17 +96,7 @@ fn device_code(state: &IdentityState, client: &Client, params: &Params) -> Resul
         .user(&username)
         .ok_or_else(|| OAuthError::invalid_grant("the user who approved no longer exists"))?;
     require_invoker(state, user)?;
-    let refresh = plan_refresh(client, &scopes)?;
-    issue(
-        state,
-        Issue {
-            client,
-            user: Some(user),
-            scopes,
-            refresh,
-            id_token: None,
-        },
-    )
+    issue_without_id_token(state, client, user, scopes)
 }
 
 /// RFC 7523 §2.1: a user assertion signed with a key whose certificate is
@@ -133,17 +123,7 @@ fn jwt_bearer(state: &IdentityState, client: &Client, params: &Params) -> Result
     })?;
     require_invoker(state, user)?;
     let scopes = Scopes::parse(params.get("scope")).map_err(invalid_scope)?;
-    let refresh = plan_refresh(client, &scopes)?;
-    issue(
-        state,
-        Issue {
-            client,
-            user: Some(user),
-            scopes,
-            refresh,
-            id_token: None,
-        },
-    )
+    issue_without_id_token(state, client, user, scopes)
 }
 
 fn client_credentials(
@@ -372,6 +352,22 @@ struct IdTokenPlan {
 }
 
 /// A refresh token when `offline_access` was granted and the client may refresh.
+/// Tokens for `user` without an ID token: the grants where no sign-in page
+/// asked for `openid` (device code, JWT bearer).
+fn issue_without_id_token(state: &IdentityState, client: &Client, user: &User, scopes: Scopes) -> Result<Value, OAuthError> {
+    let refresh = plan_refresh(client, &scopes)?;
+    issue(
+        state,
+        Issue {
+            client,
+            user: Some(user),
+            scopes,
+            refresh,
+            id_token: None,
+        },
+    )
+}
+
 fn plan_refresh(client: &Client, scopes: &Scopes) -> Result<Option<RefreshPlan>, OAuthError> {
     if !(scopes.contains(OFFLINE_ACCESS) && client.allows(GrantType::RefreshToken)) {
         return Ok(None);
