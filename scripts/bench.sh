@@ -22,6 +22,7 @@ export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
 export PATH="$CARGO_HOME/bin:$PATH"
 scripts/tools.sh
+scripts/node-modules.sh
 
 work="$(mktemp -d)"
 xvfb_pid=""
@@ -99,28 +100,30 @@ rows = []
 def row(figure, ours, reference, goal, met):
     rows.append((figure, ours, reference, goal, {True: "yes", False: "**no**", None: "-"}[met]))
 
-# Cold start.
+# Cold start: against the empty window of the same run (the goal,
+# ≤ 1.2×), and the absolute goal of 0.5 s.
 app, empty = med(window.get("coldStartAppMs", [])), med(window.get("coldStartEmptyMs", []))
-if app is not None:
-    row("Cold start to interactive window (Xvfb)", f"{app / 1000:.2f} s",
-        f"{empty / 1000:.2f} s (empty window)" if empty is not None else "-",
-        "≤ 0.5 s", app <= 500)
+if app is not None and empty is not None:
+    ratio = app / empty
+    row("Cold start to interactive window (Xvfb)", f"{app / 1000:.2f} s", f"{empty / 1000:.2f} s (empty window)",
+        f"{ratio:.2f}× (goal ≤ 1.2×)", ratio <= 1.2)
+    row("Cold start to interactive window, absolute", f"{app / 1000:.2f} s", "-", "≤ 0.5 s", app <= 500)
 else:
-    row("Cold start to interactive window (Xvfb)", na(why(window, "coldStartAppMs")), "-", "≤ 0.5 s", None)
+    row("Cold start to interactive window (Xvfb)", na(why(window, "coldStartAppMs")), "-", "≤ 1.2× empty", None)
 
 # Memory.
 mb = lambda kib: kib / 1024
 def memory(key, field="pssKib"):
     return med([m[field] for m in window.get(key, []) if m.get(field) is not None])
 empty_pss = memory("emptyStart")
-for key, label in (("appStart", "Memory after start (PSS: app + WebKit)"),
-                   ("appAfterCalls", "Memory after 100 API calls (PSS)")):
+for key, label, goal in (("appStart", "Memory after start (PSS: app + WebKit)", 1.0),
+                         ("appAfterCalls", "Memory after 100 API calls (PSS)", 1.1)):
     ours = memory(key)
     if ours is None or empty_pss is None:
-        row(label, na(why(window, key)), f"{mb(empty_pss):.0f} MB (empty window)" if empty_pss else "-", "≤ 1.1× empty", None)
+        row(label, na(why(window, key)), f"{mb(empty_pss):.0f} MB (empty window)" if empty_pss else "-", f"≤ {goal:.1f}× empty", None)
         continue
     ratio = ours / empty_pss
-    row(label, f"{mb(ours):.0f} MB", f"{mb(empty_pss):.0f} MB (empty window)", f"{ratio:.2f}× (goal ≤ 1.1×)", ratio <= 1.1)
+    row(label, f"{mb(ours):.0f} MB", f"{mb(empty_pss):.0f} MB (empty window)", f"{ratio:.2f}× (goal ≤ {goal:.1f}×)", ratio <= goal)
 
 # The package.
 size = os.path.getsize(deb)
@@ -212,7 +215,10 @@ today = datetime.date.today().isoformat()
 notes = [
     f"Measured {today} on {machine}.",
     f"Each figure is the median of {runs} runs ({network.get('tokenSamples', 25)} samples for the token round trip).",
-    "Cold start: process start to the UI's `ui_ready` call (the empty window: its page load), CLOCK_MONOTONIC on both sides, launched directly after one unmeasured launch (warm page cache).",
+    "Cold start: process start to the UI's `ui_ready` call, once the current profile is shown in every panel and the window answers (the empty window: its page load), CLOCK_MONOTONIC on both sides, launched directly, the two taking turns, after one unmeasured launch each (warm page cache). "
+    + ("Where the app's page time went in its last launch (ms since the page began loading): "
+       + ", ".join(f"{name} {ms:.0f}" for name, ms in window.get("coldStartAppMarks", [])) + "."
+       if window.get("coldStartAppMarks") else ""),
     "Memory: PSS from /proc/<pid>/smaps_rollup of the app and its WebKit processes, 3 s after ready and 3 s after the 100th Send; both windows launched through tauri-driver, taking turns. "
     + (f"After start, the app: {parts('appStart')}; after 100 calls: {parts('appAfterCalls')}; the empty window: {parts('emptyStart')}. "
        if window.get("appStart") else "")

@@ -17,9 +17,10 @@ TEST_PKGS=(
   python3 python3-venv imagemagick
   xclip
 )
-# The Tauri CLI (npm's @tauri-apps/cli) bundles the .deb: Node.js and npm,
-# from Debian unless they are on PATH already (NodeSource's nodejs carries
-# npm and conflicts with Debian's npm package).
+# Every build bundles the window with esbuild, and the Tauri CLI (npm's
+# @tauri-apps/cli) makes the .deb: Node.js and npm, from Debian unless they
+# are on PATH already (NodeSource's nodejs carries npm and conflicts with
+# Debian's npm package).
 PACKAGE_PKGS=()
 command -v node >/dev/null 2>&1 || PACKAGE_PKGS+=(nodejs)
 command -v npm >/dev/null 2>&1 || PACKAGE_PKGS+=(npm)
@@ -29,7 +30,7 @@ BENCH_PKGS=(curl procps)
 ICON_PKGS=(librsvg2-bin imagemagick icnsutils)
 
 case "${1:-run}" in
-  run) wanted=("${RUN_PKGS[@]}") ;;
+  run) wanted=("${RUN_PKGS[@]}" "${PACKAGE_PKGS[@]}") ;;
   test) wanted=("${RUN_PKGS[@]}" "${TEST_PKGS[@]}" "${PACKAGE_PKGS[@]}") ;;
   package) wanted=("${RUN_PKGS[@]}" "${PACKAGE_PKGS[@]}") ;;
   bench) wanted=("${RUN_PKGS[@]}" "${TEST_PKGS[@]}" "${PACKAGE_PKGS[@]}" "${BENCH_PKGS[@]}") ;;

@@ -18,12 +18,7 @@ flock 9
 export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 export PATH="$CARGO_HOME/bin:$PATH"
 
-# The CLI from package-lock.json. `npm install`, not `npm ci`: npm 11 rejects
-# the lock over the CLI's optional packages for other platforms.
-if ! node_modules/.bin/tauri --version >/dev/null 2>&1 || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "package: installing the Tauri CLI (npm install)" >&2
-  npm install --no-audit --no-fund --loglevel=error >&2
-fi
+scripts/node-modules.sh
 
 # `tauri build` runs `cargo build --release --features tauri/custom-protocol`
 # (the release profile in Cargo.toml: LTO, size-optimised, stripped), then

@@ -13,6 +13,7 @@ export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
 export PATH="$CARGO_HOME/bin:$PATH"
 scripts/tools.sh
+scripts/node-modules.sh
 scripts/idp.sh install
 
 # The window's pure helpers (URL and params, JSON folding and search, layout

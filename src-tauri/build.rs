@@ -49,9 +49,34 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
+    bundle_ui();
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("src-tauri/capabilities/*.json")
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     tauri_build::try_build(attributes).expect("tauri-build failed");
+}
+
+/// The window's code, bundled by esbuild into `target/ui-dist` (tauri.conf.json's
+/// `frontendDist`) before tauri-build embeds it: `scripts/bundle-ui.mjs`.
+fn bundle_ui() {
+    for path in ["ui", "scripts/bundle-ui.mjs", "package-lock.json"] {
+        println!("cargo:rerun-if-changed={path}");
+    }
+    let root = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let status = std::process::Command::new("node")
+        .arg(root.join("scripts/bundle-ui.mjs"))
+        .current_dir(&root)
+        .status();
+    match status {
+        Ok(status) if status.success() => {}
+        Ok(status) => panic!(
+            "bundling the window (node scripts/bundle-ui.mjs) failed ({status}); see the messages above. \
+             If esbuild is missing, run scripts/node-modules.sh (make run and make test do)."
+        ),
+        Err(e) => panic!(
+            "could not run Node.js to bundle the window ({e}): install Node.js and npm \
+             (scripts/deps.sh run does), then scripts/node-modules.sh"
+        ),
+    }
 }
