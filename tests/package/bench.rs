@@ -83,8 +83,11 @@ async fn measure_the_release_app_beside_an_empty_window() {
     let mut missing = Map::new();
 
     eprintln!("bench: cold start, {runs} runs each (after one unmeasured launch)");
-    result.insert("coldStartAppMs".into(), json!(cold_start(&app, runs)));
-    result.insert("coldStartEmptyMs".into(), json!(cold_start(&empty, runs)));
+    // Taking turns, so that whatever else the machine does weighs on both.
+    let (app_ms, empty_ms, app_marks) = cold_starts(&app, &empty, runs);
+    result.insert("coldStartAppMs".into(), json!(app_ms));
+    result.insert("coldStartEmptyMs".into(), json!(empty_ms));
+    result.insert("coldStartAppMarks".into(), json!(app_marks));
 
     // The app and the empty window take turns, so that both are measured
     // in the same conditions (other programs on the machine change PSS).
@@ -155,51 +158,69 @@ async fn measure_the_release_app_beside_an_empty_window() {
     .unwrap_or_else(|e| panic!("could not write {out}: {e}"));
 }
 
-/// Process start to ready, in ms: one unmeasured launch, then `runs`.
-fn cold_start(binary: &Path, runs: usize) -> Vec<f64> {
+/// Process start to ready, in ms, of the app and of the empty window taking
+/// turns: one unmeasured launch each, then `runs` each. Also the app's own
+/// marks of its last launch (`ui_ready`: where the page's time went).
+fn cold_starts(app: &Path, empty: &Path, runs: usize) -> (Vec<f64>, Vec<f64>, Vec<(String, f64)>) {
     let dir = std::env::temp_dir().join(format!("oc-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     let ready = dir.join("ready");
-    let mut samples = Vec::new();
+    let (mut app_ms, mut empty_ms) = (Vec::new(), Vec::new());
     for launch in 0..=runs {
-        let _ = std::fs::remove_file(&ready);
-        let started = monotonic_nanos();
-        let mut child = Command::new(binary)
-            .env(READY_FILE, &ready)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("could not start {}: {e}", binary.display()));
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let at: u128 = loop {
-            if let Some(at) = std::fs::read_to_string(&ready)
-                .ok()
-                .and_then(|t| t.trim().parse().ok())
-            {
-                break at;
+        for (binary, samples) in [(app, &mut app_ms), (empty, &mut empty_ms)] {
+            let ms = cold_start(binary, &ready);
+            if launch > 0 {
+                samples.push(ms);
             }
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("{} exited ({status}) before it was ready", binary.display());
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{} did not report ready within 60 s",
-                binary.display()
-            );
-            std::thread::sleep(Duration::from_millis(1));
-        };
-        let pids = tree(child.id());
-        // SAFETY: plain kill(2) of the child we started.
-        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-        let _ = child.wait();
-        wait_gone(&pids, Duration::from_secs(10));
-        if launch > 0 {
-            samples.push(at.saturating_sub(started) as f64 / 1e6);
         }
     }
+    let marks = std::fs::read_to_string(ready.with_extension("marks"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| {
+            let (name, ms) = line.rsplit_once(' ')?;
+            Some((name.to_owned(), ms.parse().ok()?))
+        })
+        .collect();
     let _ = std::fs::remove_dir_all(&dir);
-    samples
+    (app_ms, empty_ms, marks)
+}
+
+/// One launch of `binary`: process start to the time it writes to `ready`.
+fn cold_start(binary: &Path, ready: &Path) -> f64 {
+    let _ = std::fs::remove_file(ready);
+    let started = monotonic_nanos();
+    let mut child = Command::new(binary)
+        .env(READY_FILE, ready)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("could not start {}: {e}", binary.display()));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let at: u128 = loop {
+        if let Some(at) = std::fs::read_to_string(ready)
+            .ok()
+            .and_then(|t| t.trim().parse().ok())
+        {
+            break at;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("{} exited ({status}) before it was ready", binary.display());
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} did not report ready within 60 s",
+            binary.display()
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    let pids = tree(child.id());
+    // SAFETY: plain kill(2) of the child we started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let _ = child.wait();
+    wait_gone(&pids, Duration::from_secs(10));
+    at.saturating_sub(started) as f64 / 1e6
 }
 
 /// The memory of a window: the app (or the empty window) and its WebKit

@@ -271,7 +271,7 @@ async function showSnapshot(snapshot) {
   try {
     if (isSandbox(shown)) {
       try {
-        state.sandbox = state.sandbox ?? (await call("sandbox_start"));
+        state.sandbox = state.sandbox ?? snapshot.sandbox ?? (await call("sandbox_start"));
         shown = withSandbox(shown, state.sandbox);
       } catch (error) {
         addNotice({ code: "sandbox_unavailable", ...normalizeError(error) });

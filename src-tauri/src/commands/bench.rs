@@ -12,7 +12,7 @@ use std::path::PathBuf;
 pub const READY_FILE: &str = "OAUTH_CONSOLE_READY_FILE";
 
 #[tauri::command]
-pub fn ui_ready() {
+pub fn ui_ready(marks: Option<Vec<(String, f64)>>) {
     let Some(path) = std::env::var_os(READY_FILE) else {
         return;
     };
@@ -21,6 +21,12 @@ pub fn ui_ready() {
     };
     // Written whole, then renamed: the benchmark never reads half a number.
     let path = PathBuf::from(path);
+    // Where the start-up went, in the page's own clock (ms since the page
+    // began loading): one "name ms" line per step, beside the ready file.
+    if let Some(marks) = marks {
+        let lines: String = marks.iter().map(|(name, ms)| format!("{name} {ms:.1}\n")).collect();
+        let _ = std::fs::write(path.with_extension("marks"), lines);
+    }
     let partial = path.with_extension("partial");
     if std::fs::write(&partial, now.to_string()).is_ok() {
         let _ = std::fs::rename(&partial, &path);

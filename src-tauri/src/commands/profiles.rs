@@ -127,6 +127,11 @@ pub struct Snapshot {
     notices: Vec<Notice>,
     tokens: Vec<TokenSummary>,
     settings_file: String,
+    /// At the window's start on the Sandbox profile: the running sandbox,
+    /// so the first paint needs no second call (absent if it could not
+    /// start: the window then asks `sandbox_start`, which says why).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sandbox: Option<super::sandbox::SandboxInfo>,
 }
 
 fn snapshot(state: &AppState) -> Result<Snapshot, IpcError> {
@@ -158,21 +163,37 @@ fn snapshot(state: &AppState) -> Result<Snapshot, IpcError> {
         notices,
         tokens,
         settings_file: store.path().display().to_string(),
+        sandbox: None,
     })
 }
 
 // ---------------------------------------------------------------- profiles
 
 /// The window's start: profiles, the current one, settings, keychain status,
-/// notices and the current profile's saved tokens. Waits for the keychain
-/// check at start, so the status is known.
+/// notices and the current profile's saved tokens, and the sandbox when the
+/// current profile is the Sandbox (started meanwhile). Waits for the
+/// keychain check at start, so the status is known.
 #[tauri::command]
 pub async fn app_state(app: AppHandle) -> Result<Snapshot, IpcError> {
-    blocking(&app, |state| {
-        state.check_keychain();
-        snapshot(state)
-    })
-    .await
+    let sandbox_first = app.state::<AppState>().store().current().kind == ProfileKind::Sandbox;
+    let state = app.state::<AppState>();
+    let (snapshot, sandbox) = tokio::join!(
+        blocking(&app, |state| {
+            state.check_keychain();
+            snapshot(state)
+        }),
+        async {
+            match sandbox_first {
+                true => super::sandbox::started(&state).await.ok(),
+                false => None,
+            }
+        }
+    );
+    let mut snapshot = snapshot?;
+    if snapshot.current.kind == ProfileKind::Sandbox {
+        snapshot.sandbox = sandbox;
+    }
+    Ok(snapshot)
 }
 
 /// Saves the fields the user edited (the window debounces). Turning

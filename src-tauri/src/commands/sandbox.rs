@@ -54,6 +54,12 @@ impl From<&Sandbox> for SandboxInfo {
 /// Starts the sandbox on first use and says where it listens.
 #[tauri::command]
 pub async fn sandbox_start(state: State<'_, AppState>) -> Result<SandboxInfo, IpcError> {
+    started(&state).await
+}
+
+/// The sandbox, started if it is not running yet (`app_state` brings it with
+/// the window's start when the current profile is the Sandbox).
+pub async fn started(state: &AppState) -> Result<SandboxInfo, IpcError> {
     let mut running = state.sandbox.lock().await;
     if running.is_none() {
         let sandbox = Sandbox::start_with(sandbox_config()).await.map_err(|e| ShellError::SandboxUnavailable(e.to_string()))?;
