@@ -185,6 +185,7 @@ fn a_profile_with_every_field_set_survives_a_restart() {
     profile.saved_requests = vec![SavedRequest {
         id: random_id(),
         name: "List integrations".into(),
+        folder: None,
         request: ApiRequest {
             url: "https://fake-oic.example/ic/api/integration/v1/integrations?limit=5".into(),
             ..ApiRequest::default()
@@ -282,6 +283,7 @@ fn profile_as_the_window_sends_it(id: &str, round: usize) -> serde_json::Value {
     let mut saved = request(choice("bodyKind", round + 1), choice("method", round + 1));
     saved["id"] = serde_json::json!(format!("saved-{round}"));
     saved["name"] = serde_json::json!(format!("Saved {round}"));
+    saved["folder"] = serde_json::json!(format!("sub-{round}"));
     serde_json::json!({
         "id": id,
         "name": format!("Window {round}"),
@@ -309,6 +311,10 @@ fn profile_as_the_window_sends_it(id: &str, round: usize) -> serde_json::Value {
         },
         "request": request(choice("bodyKind", round), choice("method", round)),
         "savedRequests": [saved],
+        "savedFolders": [
+            {"id": format!("folder-{round}"), "name": format!("Folder {round}")},
+            {"id": format!("sub-{round}"), "name": "Sub", "parent": format!("folder-{round}")}
+        ],
         "tokens": []
     })
 }
@@ -607,6 +613,7 @@ fn typed_credentials_go_to_the_keychain_and_never_to_the_file_and_come_back_on_l
     profile.saved_requests = vec![SavedRequest {
         id: saved_id.clone(),
         name: "saved".into(),
+        folder: None,
         request: ApiRequest {
             headers: vec![NameValue::new(
                 "Proxy-Authorization",

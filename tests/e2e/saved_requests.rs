@@ -207,3 +207,119 @@ async fn saved_requests_with_every_body_kind_load_and_send_after_a_restart() {
     assert_eq!(received[3].body, "fake text body");
     app.close().await;
 }
+
+/// The names the sidebar's tree shows, in order, folders as `name/[...]`,
+/// for what is open.
+async fn tree(app: &App) -> String {
+    let shown = app
+        .client
+        .execute(
+            r#"const walk = (ul) => [...ul.children].map((li) => {
+                 const b = li.querySelector(":scope > button");
+                 const name = b.querySelector(".saved-name").textContent;
+                 const sub = li.querySelector(":scope > ul");
+                 return b.dataset.folder ? `${name}/[${sub ? walk(sub) : ""}]` : name;
+               }).join(",");
+               return walk(document.getElementById("saved-request-list"));"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    shown.as_str().unwrap_or_default().to_owned()
+}
+
+/// Presses the tree's button for the folder or request named `name`.
+async fn press_in_tree(app: &App, name: &str) {
+    let xpath = format!("//ul[@id='saved-request-list']//button[span[@class='saved-name'][normalize-space(.)='{name}']]");
+    let found = match app.client.find(Locator::XPath(&xpath)).await {
+        Ok(found) => found,
+        Err(e) => {
+            let html = app
+                .client
+                .execute("return document.getElementById('saved-request-list').outerHTML + ' / options: ' + document.getElementById('saved-request').textContent + ' / status: ' + document.getElementById('saved-request-status').textContent + ' / folders: ' + document.getElementById('saved-request-folder').textContent", vec![])
+                .await
+                .unwrap();
+            panic!("{name:?} is not in the tree ({e}): {html}")
+        }
+    };
+    found.click().await.unwrap();
+}
+
+#[tokio::test]
+async fn saved_requests_live_in_folders_that_can_be_renamed_moved_filtered_and_deleted_with_undo() {
+    let config = fresh_config_home();
+    let app = App::launch_with_config(&config).await;
+    app.new_profile("Folders").await;
+
+    // A folder, named, with a request saved into it.
+    app.click("New folder").await;
+    app.fill("New name", "OIC").await;
+    app.click("Rename folder").await;
+    app.text_when("saved-request-status", "the rename", |t| t == "Renamed \"New folder\" to \"OIC\".").await;
+    app.fill("URL", "https://design.example.test/ic/api/integration/v1/integrations").await;
+    app.fill("Request name", "List integrations").await;
+    app.choose("Folder", "OIC").await;
+    app.click("Save request").await;
+    app.text_when("saved-request-status", "the save", |t| t == "Saved \"List integrations\" in \"OIC\".").await;
+
+    // A folder inside it, and a second request at the top level moved into it.
+    press_in_tree(&app, "OIC").await; // chosen (and closed: pressing toggles)
+    app.click("New folder").await;
+    app.fill("New name", "Connections").await;
+    app.click("Rename folder").await;
+    app.fill("URL", "https://design.example.test/ic/api/integration/v1/connections").await;
+    app.fill("Request name", "List connections").await;
+    app.choose("Folder", "(top level)").await;
+    app.click("Save request").await;
+    app.text_when("saved-request-status", "the save", |t| t == "Saved \"List connections\".").await;
+    press_in_tree(&app, "List connections").await;
+    app.choose("Move to", "OIC / Connections").await;
+    app.click("Move").await;
+    app.text_when("saved-request-status", "the move", |t| t == "Moved \"List connections\" to \"OIC / Connections\".").await;
+    assert_eq!(tree(&app).await, "OIC/[Connections/[List connections],List integrations]");
+
+    // A folder cannot go into a folder inside it.
+    press_in_tree(&app, "OIC").await;
+    let disabled = app
+        .client
+        .execute(
+            "return [...document.getElementById('saved-item-move').options].filter(o => o.disabled).map(o => o.text).join('|')",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(disabled.as_str(), Some("OIC|OIC / Connections"));
+
+    // The filter finds a request by any word of its name, method, URL or folder.
+    app.fill("Filter saved requests", "connections").await;
+    assert_eq!(tree(&app).await, "OIC/[Connections/[List connections]]");
+    app.fill("Filter saved requests", "integrations get").await;
+    assert_eq!(tree(&app).await, "OIC/[List integrations]");
+    app.fill("Filter saved requests", "nothing like it").await;
+    app.text_when("saved-filter-empty", "the empty message", |t| t == "No saved request matches.").await;
+    app.fill("Filter saved requests", "").await;
+
+    // Deleting a folder takes what it holds; Undo brings all of it back.
+    press_in_tree(&app, "OIC").await;
+    app.click("Delete folder").await;
+    app.text_when("saved-request-status", "the deletion", |t| {
+        t == "Deleted folder \"OIC\" and the 2 requests in it."
+    })
+    .await;
+    assert_eq!(tree(&app).await, "");
+    app.click("Undo").await;
+    app.text_when("saved-request-status", "the undo", |t| t == "Restored 4 items.").await;
+    settled(&app).await;
+    app.close().await;
+
+    // The tree is kept with the profile.
+    let app = App::launch_with_config(&config).await;
+    press_in_tree(&app, "OIC").await;
+    press_in_tree(&app, "Connections").await;
+    assert_eq!(tree(&app).await, "OIC/[Connections/[List connections],List integrations]");
+    press_in_tree(&app, "List connections").await;
+    assert_eq!(app.value_of("URL").await, "https://design.example.test/ic/api/integration/v1/connections");
+    let profiles = std::fs::read_to_string(format!("{config}/dev.oauthconsole.desktop/profiles.json")).unwrap();
+    assert!(profiles.contains("\"savedFolders\""), "folders are written with the profile");
+    app.close().await;
+}

@@ -11,6 +11,7 @@
 pub mod credentials;
 pub mod file;
 pub mod profile;
+pub mod saved_tree;
 #[cfg(target_os = "linux")]
 mod secret_service;
 pub mod tokens;
@@ -327,6 +328,7 @@ impl ProfileStore {
             ..profile
         };
         edited.name = profile_name(&edited.name)?;
+        saved_tree::tidy(&mut edited);
         let puts = credentials::take_values(&mut edited);
         let after = credentials::accounts(&edited);
         let deletes = before.difference(&after).cloned().collect();

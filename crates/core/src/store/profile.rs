@@ -260,6 +260,9 @@ pub struct Profile {
     #[serde(deserialize_with = "lenient")]
     pub request: ApiRequest,
     pub saved_requests: Vec<SavedRequest>,
+    /// The folders of the saved requests (a tree: see `saved_tree`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub saved_folders: Vec<SavedFolder>,
     /// Tokens obtained with this profile; their values are in the keychain.
     pub tokens: Vec<super::tokens::TokenMeta>,
     /// The origin each saved secret was typed for; the store's own, like
@@ -377,8 +380,21 @@ pub struct OracleFields {
 pub struct SavedRequest {
     pub id: String,
     pub name: String,
+    /// The id of the folder it is in; none at the top level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
     #[serde(flatten)]
     pub request: ApiRequest,
+}
+
+/// A folder of saved requests, inside `parent` (none: at the top level).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SavedFolder {
+    pub id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
 }
 
 /// A random id, 16 hex digits: profiles, tokens and saved requests.
