@@ -66,6 +66,12 @@ pub enum ShellError {
 
     #[error("The clipboard could not be written: {0}")]
     Clipboard(String),
+
+    #[error("Cancelled: the app stopped waiting for the sign-in at the Verification URL")]
+    DeviceCodeCancelled,
+
+    #[error("No device sign-in has been started")]
+    NoDeviceCode,
 }
 
 impl ShellError {
@@ -90,6 +96,8 @@ impl ShellError {
             ShellError::InvalidSettings(_) => "invalid_settings",
             ShellError::SandboxUnavailable(_) => "sandbox_unavailable",
             ShellError::Clipboard(_) => "clipboard",
+            ShellError::DeviceCodeCancelled => "cancelled",
+            ShellError::NoDeviceCode => "no_device_code",
         }
     }
 
@@ -115,6 +123,8 @@ impl ShellError {
             ShellError::InvalidSettings(_) => "Seconds are whole numbers, 0 or more.",
             ShellError::SandboxUnavailable(_) => "The sandbox listens on free ports of 127.0.0.1; check that loopback networking works.",
             ShellError::Clipboard(_) => "Try again; another program may hold the clipboard.",
+            ShellError::DeviceCodeCancelled => "Press Get New Access Token for a new User Code; the app no longer polls for the one shown.",
+            ShellError::NoDeviceCode => "Choose Grant Type Device Code and press Get New Access Token.",
         }
     }
 }
