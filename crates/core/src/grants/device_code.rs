@@ -128,7 +128,9 @@ pub async fn start(http: &HttpClient, grant: &DeviceCode, now: SystemTime) -> Re
         body.extend(url::form_urlencoded::byte_serialize(client.client_id.trim().as_bytes()).flat_map(str::bytes));
         *request.body_mut() = body;
     }
-    let transport = Transport::new(http, &grant.device_url);
+    // The media type exactly as RFC 8628 §3.1 shows it: oauthlib's device
+    // endpoint refuses `;charset=UTF-8` (django-oauth-toolkit, tests/idp).
+    let transport = Transport::new(http, &grant.device_url).with_bare_form_type();
     let outcome = oauth2::AsyncHttpClient::call(&transport, request).await;
     let raw = transport.finish_raw(outcome)?;
     if raw.status == 200 {
@@ -323,6 +325,8 @@ mod tests {
         assert_eq!(started.interval, DEFAULT_INTERVAL_SECS, "no interval means 5 s");
         let seen = seen.await.unwrap();
         assert!(seen.head.starts_with("POST /oauth2/v1/device "), "{}", seen.head);
+        let content_type = seen.head.lines().find(|l| l.to_ascii_lowercase().starts_with("content-type:")).unwrap_or_default();
+        assert_eq!(content_type.to_ascii_lowercase(), "content-type: application/x-www-form-urlencoded", "no charset at the device endpoint");
         let form = form(&seen.body);
         assert!(form.contains(&("response_type".into(), "device_code".into())), "{form:?}");
         assert!(form.contains(&("client_id".into(), "my-client".into())), "{form:?}");
