@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "start_device_code",
     "copy_device_value",
     "open_verification_url",
+    "copy_device_request_as_curl",
     "clear_login_session",
     "sandbox_start",
     "ui_ready",

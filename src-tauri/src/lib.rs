@@ -176,6 +176,7 @@ pub fn run() {
             commands::device::start_device_code,
             commands::device::copy_device_value,
             commands::device::open_verification_url,
+            commands::device::copy_device_request_as_curl,
             commands::login_window::clear_login_session,
             commands::sandbox::sandbox_start,
             commands::send::send_request,

@@ -10,11 +10,13 @@
 //! The device code never leaves that task: the window gets the view (User
 //! Code, Verification URL, expiry), which holds no secret. Copy and Open in
 //! browser act on the flow's own values kept in [`DeviceFlows`], so the
-//! window cannot make the app open any other address.
+//! window cannot make the app open any other address. Copy as cURL gives the
+//! device authorization request.
 
 use crate::error::ShellError;
 use crate::AppState;
 use oauth_console_core::grants::device_code::{self, DeviceAuthorizationView, DeviceCode};
+use oauth_console_core::send::curl;
 use oauth_console_core::{Error, IpcError, TokenView};
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
@@ -139,6 +141,24 @@ pub async fn open_verification_url(flows: State<'_, DeviceFlows>, which: DeviceV
         other => value_of(&shown, other),
     };
     super::grants::open_in_browser(&url).map_err(|e| ShellError::BrowserNotOpened(e).into())
+}
+
+/// Copy as cURL on Device Code: the device authorization request, the
+/// flow's first step (the polls carry the device code, which stays in the
+/// app). An empty Client Secret means the profile's saved one; secrets are
+/// placeholders unless `include_secrets`.
+#[tauri::command]
+pub async fn copy_device_request_as_curl(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: DeviceCode,
+    include_secrets: bool,
+) -> Result<u64, IpcError> {
+    let (client, _) = super::grants::with_saved_secret(&app, request.client).await?;
+    let grant = DeviceCode { client, ..request };
+    let command = curl::for_device_authorization(&grant, state.http().settings(), include_secrets)?;
+    let copy = crate::clipboard::Copy::new(command, include_secrets);
+    crate::clipboard::write(&app, copy, state.clipboard_clear_seconds()).await
 }
 
 #[cfg(test)]

@@ -96,7 +96,7 @@ struct Answer {
     interval: Option<u64>,
 }
 
-fn scope_of(grant: &DeviceCode) -> String {
+pub(crate) fn scope_of(grant: &DeviceCode) -> String {
     requested_scopes(&grant.scope, grant.request_refresh_token)
         .iter()
         .map(|s| s.as_str().to_owned())
@@ -106,7 +106,7 @@ fn scope_of(grant: &DeviceCode) -> String {
 
 /// A client without a secret (a public client, as device apps often are)
 /// names itself with `client_id` in the body instead of a Basic header.
-fn public_client_in_body(client: &Client) -> Client {
+pub(crate) fn public_client_in_body(client: &Client) -> Client {
     let mut client = client.clone();
     if client.client_secret.is_empty() && client.client_auth == crate::token::ClientAuth::BasicHeader {
         client.client_auth = crate::token::ClientAuth::RequestBody;
