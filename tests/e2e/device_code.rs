@@ -3,9 +3,13 @@
 //! test over plain HTTP (the sandbox's `/device` page is a form without
 //! scripts), and the token, a Cancel and a denial as the window shows them.
 //! One app for the file: the flows run one after another on the Sandbox
-//! profile, whose Device Authorization URL the sandbox fills in.
+//! profile, whose Device Authorization URL the sandbox fills in. Its system
+//! browser is `stand_in_device_browser.sh`, which approves the code of the
+//! Verification URL it is opened with.
 
-use crate::app::App;
+use crate::app::{fresh_config_home, App};
+use crate::clipboard::clipboard;
+use fantoccini::Locator;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -14,6 +18,7 @@ const WAIT: Duration = Duration::from_secs(20);
 /// this computer).
 const SANDBOX_USER: &str = "sandbox.invoker";
 const SANDBOX_PASSWORD: &str = "sandbox-password";
+const STAND_IN_BROWSER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/e2e/stand_in_device_browser.sh");
 
 fn form_encode(fields: &[(&str, &str)]) -> String {
     let encode = |s: &str| {
@@ -120,6 +125,44 @@ async fn the_user_code_entered_at_the_verification_url_brings_a_token_to_use(app
     app.click("Close").await;
 }
 
+async fn click_id(app: &App, id: &str) {
+    app.client.find(Locator::Id(id)).await.unwrap_or_else(|e| panic!("no #{id}: {e}")).click().await.unwrap();
+}
+
+/// What the clipboard holds once `ready` accepts it.
+async fn clipboard_when(what: &str, ready: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        let now = clipboard();
+        if ready(&now) {
+            return now;
+        }
+        assert!(started.elapsed() < WAIT, "the clipboard never held {what}: {now:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn copy_as_curl_gives_the_device_authorization_request_without_secrets(app: &App) {
+    let device_url = app.value_of("Device Authorization URL").await;
+    click_id(app, "copy-token-curl").await;
+    let command = clipboard_when("the curl command", |c| c.starts_with("curl ")).await;
+    assert!(command.contains("response_type=device_code"), "{command}");
+    assert!(command.contains("Content-Type: application/x-www-form-urlencoded'"), "{command}");
+    assert!(command.contains("<base64 of client_id:client_secret>"), "the secret is a placeholder: {command}");
+    assert!(command.trim_end().ends_with(&device_url), "sent to the Device Authorization URL: {command}");
+}
+
+async fn open_in_browser_takes_the_user_to_the_code_and_the_token_follows(app: &App) {
+    let issued = app.text_when("issued-at", "the token from before", |t| !t.is_empty()).await;
+    let (user_code, _) = start_device_sign_in(app).await;
+    click_id(app, "copy-device-user-code").await;
+    clipboard_when("the User Code", |c| c == user_code).await;
+    // The stand-in browser approves the code in the URL it is opened with.
+    click_id(app, "open-device-verification-url-complete").await;
+    app.text_when("issued-at", "a new token", |t| !t.is_empty() && t != issued).await;
+    app.text_when("token-type", "the token", |t| t == "Bearer").await;
+}
+
 async fn cancel_stops_polling_says_so_and_keeps_every_field(app: &App) {
     let issued = app.text_when("issued-at", "the token from before", |t| !t.is_empty()).await;
     let before = entries(app).await;
@@ -155,7 +198,9 @@ async fn a_denied_code_says_access_denied_with_a_hint_and_keeps_every_field(app:
 
 #[tokio::test]
 async fn the_device_code_flow_runs_in_the_window_to_a_token_and_ends_clearly_on_cancel_and_denial() {
-    let app = App::launch().await;
+    let config = fresh_config_home();
+    let env = [("XDG_CONFIG_HOME", config.as_str()), ("OAUTH_CONSOLE_BROWSER", STAND_IN_BROWSER)];
+    let app = App::launch_with_env(env!("CARGO_BIN_EXE_oauth-console"), &env).await;
     app.profile_shown().await;
     app.choose("Grant Type", "Device Code").await;
     let device_url = app.value_of("Device Authorization URL").await;
@@ -167,7 +212,9 @@ async fn the_device_code_flow_runs_in_the_window_to_a_token_and_ends_clearly_on_
     if refresh.prop("checked").await.unwrap().as_deref() != Some("true") {
         refresh.click().await.unwrap();
     }
+    copy_as_curl_gives_the_device_authorization_request_without_secrets(&app).await;
     the_user_code_entered_at_the_verification_url_brings_a_token_to_use(&app).await;
+    open_in_browser_takes_the_user_to_the_code_and_the_token_follows(&app).await;
     cancel_stops_polling_says_so_and_keeps_every_field(&app).await;
     a_denied_code_says_access_denied_with_a_hint_and_keeps_every_field(&app).await;
     app.close().await;
