@@ -9,6 +9,7 @@
 
 import { $, el, flash, flashCopied, showError } from "./dom.js";
 import { call } from "./ipc.js";
+import { expiryText, pollingStatus } from "./device-text.js";
 
 const STARTED = "device-code-started";
 const POLLING = "device-code-polling";
@@ -51,10 +52,7 @@ function shown(payload) {
 
 function polling(payload) {
   if (!flow || payload.requestId !== flow.requestId || flow.interval === null) return;
-  const every = payload.intervalSecs;
-  setStatus(every > flow.interval
-    ? `Server asked to slow down: polling every ${every} s`
-    : `Waiting for you to sign in… (checking every ${every} s)`);
+  setStatus(pollingStatus(flow.interval, payload.intervalSecs));
 }
 
 /** The flow ended without a token: the panel says why; every field stays as it was. */
@@ -86,9 +84,7 @@ function startCountdown() {
     if (!flow?.expiresAt) return;
     const left = Math.max(0, Math.round((flow.expiresAt - Date.now()) / 1000));
     out.classList.toggle("expired", left === 0);
-    out.textContent = left > 0
-      ? `The code expires in ${Math.floor(left / 60)} min ${String(left % 60).padStart(2, "0")} s`
-      : "The code has expired";
+    out.textContent = expiryText(left);
     if (left === 0) clearInterval(countdownTimer);
   };
   tick();
