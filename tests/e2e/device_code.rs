@@ -3,7 +3,8 @@
 //! test over plain HTTP (the sandbox's `/device` page is a form without
 //! scripts), and the token, a Cancel and a denial as the window shows them.
 //! One app for the file: the flows run one after another on the Sandbox
-//! profile, whose Device Authorization URL the sandbox fills in. Its system
+//! profile, whose Device Authorization URL the sandbox fills in (an Oracle
+//! profile derives it from the identity domain, the last step). Its system
 //! browser is `stand_in_device_browser.sh`, which approves the code of the
 //! Verification URL it is opened with.
 
@@ -196,6 +197,23 @@ async fn a_denied_code_says_access_denied_with_a_hint_and_keeps_every_field(app:
     assert_eq!(entries(app).await, before, "every field is kept");
 }
 
+async fn an_oracle_profile_derives_the_device_authorization_url_from_the_identity_domain(app: &App) {
+    app.new_profile("OIC device code").await;
+    app.choose("Profile type", "Oracle Integration").await;
+    app.fill("Identity domain URL", "idcs-abc123.identity.oraclecloud.com").await;
+    app.choose("Grant Type", "Device Code").await;
+    let started = Instant::now();
+    loop {
+        let device_url = app.value_of("Device Authorization URL").await;
+        if device_url == "https://idcs-abc123.identity.oraclecloud.com/oauth2/v1/device" {
+            break;
+        }
+        assert!(started.elapsed() < WAIT, "the device endpoint was never derived; last value: {device_url:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.text_when("oracle-derived-deviceUrl", "the derived row", |t| t.contains("/oauth2/v1/device")).await;
+}
+
 #[tokio::test]
 async fn the_device_code_flow_runs_in_the_window_to_a_token_and_ends_clearly_on_cancel_and_denial() {
     let config = fresh_config_home();
@@ -217,5 +235,6 @@ async fn the_device_code_flow_runs_in_the_window_to_a_token_and_ends_clearly_on_
     open_in_browser_takes_the_user_to_the_code_and_the_token_follows(&app).await;
     cancel_stops_polling_says_so_and_keeps_every_field(&app).await;
     a_denied_code_says_access_denied_with_a_hint_and_keeps_every_field(&app).await;
+    an_oracle_profile_derives_the_device_authorization_url_from_the_identity_domain(&app).await;
     app.close().await;
 }
