@@ -47,6 +47,7 @@ function shown(payload) {
   setStatus("Waiting for you to sign in…");
   $("progress").textContent = "Waiting for you to sign in…";
   $("device-sign-in").hidden = false;
+  $("device-sign-in").scrollIntoView({ block: "start" });
   startCountdown();
 }
 
@@ -112,10 +113,13 @@ async function openInBrowser(event, which) {
   }
 }
 
-function readonlyField(id, label, extra = {}) {
+/** A read-only field with its label, and its buttons beside it. */
+function readonlyField(id, label, extra, ...buttons) {
   return [
     el("label", { for: id, text: label }),
-    el("input", { id, type: "text", readonly: true, spellcheck: "false", autocomplete: "off", ...extra }),
+    el("div", { class: "with-action" },
+      el("input", { id, type: "text", readonly: true, spellcheck: "false", autocomplete: "off", ...extra }),
+      ...buttons),
   ];
 }
 
@@ -123,21 +127,18 @@ function buildPanel() {
   const panel = el("section", { id: "device-sign-in", class: "device-sign-in", "aria-label": "Device sign-in", hidden: true },
     el("p", { class: "help", text: "Open the Verification URL in any browser (on this computer or another), enter the User Code there and sign in. The app checks with the identity domain until you have, then shows the token." }),
     el("div", { class: "field" },
-      ...readonlyField("device-user-code", "User Code", { class: "user-code" }),
-      el("div", { class: "row-actions" },
+      ...readonlyField("device-user-code", "User Code", { class: "user-code" },
         el("button", { type: "button", id: "copy-device-user-code", class: "quiet", text: "Copy", onclick: (e) => copyValue(e, "user_code") }))),
+    el("p", { id: "device-expiry", class: "device-expiry muted", role: "timer", "aria-live": "off" }),
+    el("p", { id: "device-status", class: "device-status", role: "status", "aria-live": "polite" }),
     el("div", { class: "field" },
-      ...readonlyField("device-verification-url", "Verification URL"),
-      el("div", { class: "row-actions" },
+      ...readonlyField("device-verification-url", "Verification URL", {},
         el("button", { type: "button", id: "open-device-verification-url", class: "quiet", text: "Open in browser", onclick: (e) => openInBrowser(e, "verification_uri") }),
         el("button", { type: "button", id: "copy-device-verification-url", class: "quiet", text: "Copy", onclick: (e) => copyValue(e, "verification_uri") }))),
     el("div", { class: "field", id: "device-complete-field", hidden: true },
-      ...readonlyField("device-verification-url-complete", "Verification URL with the code"),
-      el("div", { class: "row-actions" },
+      ...readonlyField("device-verification-url-complete", "Verification URL with the code", {},
         el("button", { type: "button", id: "open-device-verification-url-complete", class: "quiet", text: "Open in browser", onclick: (e) => openInBrowser(e, "verification_uri_complete") }),
-        el("button", { type: "button", id: "copy-device-verification-url-complete", class: "quiet", text: "Copy", onclick: (e) => copyValue(e, "verification_uri_complete") }))),
-    el("p", { id: "device-expiry", class: "device-expiry muted", role: "timer", "aria-live": "off" }),
-    el("p", { id: "device-status", class: "device-status", role: "status", "aria-live": "polite" }));
+        el("button", { type: "button", id: "copy-device-verification-url-complete", class: "quiet", text: "Copy", onclick: (e) => copyValue(e, "verification_uri_complete") }))));
   $("progress").after(panel);
 }
 
