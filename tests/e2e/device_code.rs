@@ -1,7 +1,8 @@
 //! Device Code (RFC 8628) through the window, against the built-in sandbox:
 //! the User Code and Verification URL shown, the user's part played by the
 //! test over plain HTTP (the sandbox's `/device` page is a form without
-//! scripts), and the token, a Cancel and a denial as the window shows them.
+//! scripts), and the token, a Cancel and a denial as the window shows them;
+//! then a server of the test's own for `slow_down` and `expired_token`.
 //! One app for the file: the flows run one after another on the Sandbox
 //! profile, whose Device Authorization URL the sandbox fills in (an Oracle
 //! profile derives it from the identity domain, the last step). Its system
@@ -10,7 +11,10 @@
 
 use crate::app::{fresh_config_home, App};
 use crate::clipboard::clipboard;
+use crate::robustness::{response, serve, Server};
 use fantoccini::Locator;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -197,11 +201,81 @@ async fn a_denied_code_says_access_denied_with_a_hint_and_keeps_every_field(app:
     assert_eq!(entries(app).await, before, "every field is kept");
 }
 
+/// Chooses `grant` in a new profile when the last grant chosen was the
+/// same. WebKit fires `change` on a menu list only when the choice differs
+/// from the one it saw when the list got focus; a user's click focuses the
+/// list first, WebKitWebDriver's option click does not, so the grant a new
+/// profile's load set (Client Credentials) is not seen and no `change`
+/// follows. The focus is given first, as the user's click gives it.
+async fn choose_grant_again(app: &App, grant: &str) {
+    let focus = "const s = document.getElementById('grant-type'); s.blur(); s.focus();";
+    app.client.execute(focus, vec![]).await.unwrap();
+    app.choose("Grant Type", grant).await;
+}
+
+/// A device endpoint and a token endpoint of the test's own: a user code
+/// valid for 10 minutes with a 1 s interval, then `slow_down` at the first
+/// poll and `expired_token` at the second.
+async fn slow_then_expiring_server() -> Server {
+    let polls = Arc::new(AtomicUsize::new(0));
+    serve(move |head| {
+        let json = [("Content-Type", "application/json")];
+        if head.starts_with("POST /device ") {
+            let body = r#"{"device_code":"test-dc-not-real","user_code":"WDJB-MJHT","verification_uri":"https://device.example/activate","expires_in":600,"interval":1}"#;
+            return response("200 OK", &json, body.as_bytes());
+        }
+        let error = match polls.fetch_add(1, Ordering::SeqCst) {
+            0 => "slow_down",
+            _ => "expired_token",
+        };
+        response("400 Bad Request", &json, format!(r#"{{"error":"{error}"}}"#).as_bytes())
+    })
+    .await
+}
+
+async fn slow_down_is_shown_and_an_expired_code_ends_with_what_to_do(app: &App) {
+    let server = slow_then_expiring_server().await;
+    app.new_profile("Device server").await;
+    choose_grant_again(app, "Device Code").await;
+    app.fill("Access Token URL", &format!("{}/token", server.base)).await;
+    app.fill("Device Authorization URL", &format!("{}/device", server.base)).await;
+    app.fill("Client ID", "device-test-client").await;
+    app.fill("Scope", "test-scope").await;
+    let before = entries(app).await;
+    let (user_code, verification_url) = start_device_sign_in(app).await;
+    assert_eq!((user_code.as_str(), verification_url.as_str()), ("WDJB-MJHT", "https://device.example/activate"));
+    app.text_when("device-status", "the slow-down status", |t| t == "Server asked to slow down: polling every 6 s").await;
+    app.text_when("error-code", "expired_token", |t| t == "expired_token").await;
+    let hint = app.text_when("error-hint", "what to do", |t| !t.is_empty()).await;
+    assert!(hint.contains("new User Code"), "{hint}");
+    app.text_when("device-status", "the stopped status", |t| t.starts_with("Stopped")).await;
+    assert_eq!(entries(app).await, before, "every field is kept");
+
+    let seen = server.seen.lock().unwrap().clone();
+    let bodies: Vec<String> = seen.iter().map(|s| String::from_utf8_lossy(&s.body).into_owned()).collect();
+    assert_eq!(bodies.len(), 3, "the device request and two polls: {bodies:?}");
+    assert!(bodies[0].contains("response_type=device_code") && bodies[0].contains("client_id=device-test-client"), "{}", bodies[0]);
+    for poll in &bodies[1..] {
+        assert!(poll.contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"), "{poll}");
+        assert!(poll.contains("device_code=test-dc-not-real"), "{poll}");
+    }
+    // The device code went to the token endpoint only, never to the window.
+    let shown = app
+        .client
+        .execute(
+            "return document.body.innerText + [...document.querySelectorAll('input, textarea')].map((i) => i.value).join(' ');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(!shown.as_str().unwrap_or_default().contains("test-dc-not-real"), "the device code is not in the window");
+}
+
 async fn an_oracle_profile_derives_the_device_authorization_url_from_the_identity_domain(app: &App) {
     app.new_profile("OIC device code").await;
     app.choose("Profile type", "Oracle Integration").await;
     app.fill("Identity domain URL", "idcs-abc123.identity.oraclecloud.com").await;
-    app.choose("Grant Type", "Device Code").await;
+    choose_grant_again(app, "Device Code").await;
     let started = Instant::now();
     loop {
         let device_url = app.value_of("Device Authorization URL").await;
@@ -235,6 +309,7 @@ async fn the_device_code_flow_runs_in_the_window_to_a_token_and_ends_clearly_on_
     open_in_browser_takes_the_user_to_the_code_and_the_token_follows(&app).await;
     cancel_stops_polling_says_so_and_keeps_every_field(&app).await;
     a_denied_code_says_access_denied_with_a_hint_and_keeps_every_field(&app).await;
+    slow_down_is_shown_and_an_expired_code_ends_with_what_to_do(&app).await;
     an_oracle_profile_derives_the_device_authorization_url_from_the_identity_domain(&app).await;
     app.close().await;
 }
