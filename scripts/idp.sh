@@ -158,6 +158,7 @@ cmd_start() {
         echo "export OC_IDP_BASE=$base"
         echo "export OC_IDP_TOKEN_URL=$base/o/token/"
         echo "export OC_IDP_AUTH_URL=$base/o/authorize/"
+        echo "export OC_IDP_DEVICE_URL=$base/o/device-authorization/"
         echo "export OC_IDP_SCOPE=https://sandbox-audience.integration.test:443urn:opc:resource:consumer::all"
         sed -n 's/^\(OC_IDP_[A-Z_]*=[^[:space:]]*\)$/export \1/p' <<<"$seed"
     } > "$ENV_FILE.tmp"

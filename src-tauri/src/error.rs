@@ -66,6 +66,12 @@ pub enum ShellError {
 
     #[error("The clipboard could not be written: {0}")]
     Clipboard(String),
+
+    #[error("Cancelled: the app stopped waiting for the sign-in at the Verification URL")]
+    DeviceCodeCancelled,
+
+    #[error("No device sign-in has been started")]
+    NoDeviceCode,
 }
 
 impl ShellError {
@@ -90,6 +96,8 @@ impl ShellError {
             ShellError::InvalidSettings(_) => "invalid_settings",
             ShellError::SandboxUnavailable(_) => "sandbox_unavailable",
             ShellError::Clipboard(_) => "clipboard",
+            ShellError::DeviceCodeCancelled => "cancelled",
+            ShellError::NoDeviceCode => "no_device_code",
         }
     }
 
@@ -105,7 +113,7 @@ impl ShellError {
             ShellError::NothingStopped => "Follow once applies to a redirect listed as stopped in the Redirects tab.",
             ShellError::InvalidPath(_) => "Choose a PEM file on this computer.",
             ShellError::SaveFailed(_) => "Choose a folder you can write to.",
-            ShellError::CurlUnavailable => "Choose Grant Type Client Credentials to copy the token request.",
+            ShellError::CurlUnavailable => "Choose Grant Type Client Credentials to copy the token request, or Device Code to copy its device authorization request.",
             ShellError::NoSignIn => "Choose \"Paste the redirected URL\" under Get code with, press Get New Access Token, sign in with the URL shown, then paste where the browser ended up.",
             ShellError::LoginWindowOpen => "Finish signing in there, or close it and press Get New Access Token again.",
             ShellError::LoginWindow(_) => "Choose \"System browser\" or \"Paste the redirected URL\" under Get code with.",
@@ -115,6 +123,8 @@ impl ShellError {
             ShellError::InvalidSettings(_) => "Seconds are whole numbers, 0 or more.",
             ShellError::SandboxUnavailable(_) => "The sandbox listens on free ports of 127.0.0.1; check that loopback networking works.",
             ShellError::Clipboard(_) => "Try again; another program may hold the clipboard.",
+            ShellError::DeviceCodeCancelled => "Press Get New Access Token for a new User Code; the app no longer polls for the one shown.",
+            ShellError::NoDeviceCode => "Choose Grant Type Device Code and press Get New Access Token.",
         }
     }
 }

@@ -119,6 +119,7 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(commands::grants::SignIns::default())
+        .manage(commands::device::DeviceFlows::default())
         .setup(|app| {
             // The state is built here because the settings file lives in the
             // app's config folder, known once the app exists. No command runs
@@ -172,6 +173,10 @@ pub fn run() {
             commands::grants::copy_authorization_url,
             commands::grants::open_authorization_url,
             commands::grants::refresh_token,
+            commands::device::start_device_code,
+            commands::device::copy_device_value,
+            commands::device::open_verification_url,
+            commands::device::copy_device_request_as_curl,
             commands::login_window::clear_login_session,
             commands::sandbox::sandbox_start,
             commands::send::send_request,

@@ -147,6 +147,49 @@ impl Browser {
         Self::location(&self.send(self.http.post(action).form(&form)).await)
     }
 
+    /// The user's part of the device flow (RFC 8628) at django-oauth-toolkit:
+    /// open the Verification URL (DOT's `/o/device/`, which wants a signed-in
+    /// user and sends to the login page first), sign in, enter the code,
+    /// and press Accept or Deny (`action`: `accept` or `deny`) on DOT's
+    /// confirm page. Returns the page DOT ends on (the device's status).
+    pub async fn decide_device_at_idp(
+        &self,
+        verification_uri: &str,
+        user_code: &str,
+        username: &str,
+        password: &str,
+        action: &str,
+    ) -> String {
+        let to_login = Self::location(&self.send(self.http.get(verification_uri)).await);
+        let login_page = self.send(self.http.get(to_login.clone())).await;
+        assert_eq!(login_page.status(), 200, "DOT's device page asks for a sign-in first");
+        let next = to_login.query_pairs().find(|(k, _)| k == "next").unwrap().1.into_owned();
+        let csrf = self.cookies.lock().unwrap()["csrftoken"].clone();
+        let form = [
+            ("csrfmiddlewaretoken", csrf.as_str()),
+            ("username", username),
+            ("password", password),
+            ("next", next.as_str()),
+        ];
+        let signed_in = self.send(self.http.post(to_login.join("/accounts/login/").unwrap()).form(&form)).await;
+        let code_page_url = Self::location(&signed_in);
+        let code_page = self.send(self.http.get(code_page_url.clone())).await;
+        assert_eq!(code_page.status(), 200, "signed in, the device page asks for the code");
+        // The sign-in rotated the CSRF cookie.
+        let csrf = self.cookies.lock().unwrap()["csrftoken"].clone();
+        let entered = self
+            .send(self.http.post(code_page_url).form(&[("csrfmiddlewaretoken", csrf.as_str()), ("user_code", user_code)]))
+            .await;
+        let confirm = Self::location(&entered);
+        let confirm_page = self.send(self.http.get(confirm.clone())).await;
+        assert_eq!(confirm_page.status(), 200, "DOT asks to accept or deny the device");
+        let decided = self
+            .send(self.http.post(confirm).form(&[("csrfmiddlewaretoken", csrf.as_str()), ("action", action)]))
+            .await;
+        let status_page = Self::location(&decided);
+        self.send(self.http.get(status_page)).await.text().await.unwrap()
+    }
+
     /// Follows the last redirect, to the loopback listener, and returns the
     /// page it shows.
     pub async fn deliver(&self, callback: Url) -> String {

@@ -2,8 +2,13 @@
 //! clock the test moves: the app starts, the "user" enters the User Code at
 //! the Verification URL over HTTP, and the app's polling (its pause moves
 //! the clock instead of sleeping) ends with a token or the right error.
+//! Then the same against a third-party server, django-oauth-toolkit
+//! (`tests/idp/`), where the "user" signs in and accepts or denies the
+//! device through DOT's own pages.
 
-use oauth_console_core::grants::device_code::{poll, start, DeviceAuthorization, DeviceCode};
+use crate::authorization_code::Browser;
+use crate::idp;
+use oauth_console_core::grants::device_code::{poll, poll_once, start, DeviceAuthorization, DeviceCode};
 use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::http::{HttpClient, HttpSettings};
 use oauth_console_core::{ClientAuth, Error, IpcError, Secret};
@@ -185,4 +190,81 @@ async fn a_wrong_password_on_the_device_page_does_not_approve() {
     assert!(page.contains("incorrect"), "{page}");
     let err = oauth_console_core::grants::device_code::poll_once(&http(), &g, &authorization, read(&now)).await.unwrap_err();
     assert_eq!(err.code(), "authorization_pending");
+}
+
+// ------------------------------------------------ django-oauth-toolkit
+
+/// DOT's device client: public (no secret), as device apps are.
+fn idp_grant() -> DeviceCode {
+    DeviceCode {
+        client: Client {
+            token_url: idp::token_url(),
+            client_id: idp::var("OC_IDP_DC_CLIENT_ID"),
+            client_secret: Secret::new(""),
+            client_auth: ClientAuth::BasicHeader,
+            client_assertion: None,
+        },
+        device_url: idp::var("OC_IDP_DEVICE_URL"),
+        scope: idp::scope(),
+        request_refresh_token: true,
+    }
+}
+
+#[tokio::test]
+async fn at_django_oauth_toolkit_the_user_accepts_the_code_and_polling_ends_with_a_token() {
+    let g = idp_grant();
+    let authorization = start(&http(), &g, SystemTime::now()).await.expect("DOT hands out a user code");
+    assert!(authorization.verification_uri.starts_with(&idp::base()), "{}", authorization.verification_uri);
+    assert_eq!(authorization.interval, 5, "DOT's DEVICE_FLOW_INTERVAL");
+    let complete = authorization.verification_uri_complete.clone().unwrap_or_default();
+    assert!(complete.ends_with(&format!("user_code={}", authorization.user_code)), "{complete}");
+
+    let pauses = AtomicU32::new(0);
+    let browser = Browser::new();
+    let token = poll(&http(), &g, &authorization, SystemTime::now, |_wait| {
+        let n = pauses.fetch_add(1, Ordering::SeqCst);
+        let (authorization, browser) = (authorization.clone(), browser.clone());
+        async move {
+            // The first poll finds the code pending; then the user accepts.
+            if n == 1 {
+                let page = browser
+                    .decide_device_at_idp(
+                        &authorization.verification_uri,
+                        &authorization.user_code,
+                        &idp::var("OC_IDP_USERNAME"),
+                        &idp::var("OC_IDP_PASSWORD"),
+                        "accept",
+                    )
+                    .await;
+                assert!(!page.is_empty(), "DOT shows the device's status");
+            }
+        }
+    })
+    .await
+    .expect("the accepted device gets a token");
+    assert_eq!(pauses.load(Ordering::SeqCst), 2, "pending once, then the token");
+    assert!(!token.access_token.expose().is_empty());
+    assert_eq!(token.scope.as_deref().map(|s| s.contains("offline_access")), Some(true), "{:?}", token.scope);
+    assert!(token.refresh_token.is_some(), "offline_access gives a refresh token");
+}
+
+#[tokio::test]
+async fn at_django_oauth_toolkit_a_denied_device_ends_with_access_denied() {
+    let g = idp_grant();
+    let authorization = start(&http(), &g, SystemTime::now()).await.unwrap();
+    let pending = poll_once(&http(), &g, &authorization, SystemTime::now()).await.unwrap_err();
+    assert_eq!(pending.code(), "authorization_pending");
+    Browser::new()
+        .decide_device_at_idp(
+            &authorization.verification_uri,
+            &authorization.user_code,
+            &idp::var("OC_IDP_USERNAME"),
+            &idp::var("OC_IDP_PASSWORD"),
+            "deny",
+        )
+        .await;
+    let err = poll(&http(), &g, &authorization, SystemTime::now, |_| async {}).await.unwrap_err();
+    let ipc = IpcError::from(err);
+    assert_eq!(ipc.code, "access_denied");
+    assert!(ipc.hint.unwrap().contains("Verification URL"));
 }

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// What the X clipboard holds now, empty when nothing does.
-fn clipboard() -> String {
+pub(crate) fn clipboard() -> String {
     let output = Command::new("timeout")
         .args(["5", "xclip", "-selection", "clipboard", "-o"])
         .stderr(Stdio::null())

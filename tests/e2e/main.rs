@@ -7,6 +7,7 @@
 mod app;
 mod client_credentials;
 mod clipboard;
+mod device_code;
 mod docs_screenshot;
 mod grants;
 #[path = "../keychain_session.rs"]

@@ -16,10 +16,22 @@ from waitress import create_server  # noqa: E402
 from idp_site.wsgi import application  # noqa: E402
 
 
+def device_page(port):
+    """The device flow's Verification URL, with the port just bound (DOT
+    hands out OAUTH_DEVICE_VERIFICATION_URI as it is configured)."""
+    from oauth2_provider.settings import oauth2_settings
+
+    page = f"http://127.0.0.1:{port}/o/device/"
+    settings.OAUTH2_PROVIDER["OAUTH_DEVICE_VERIFICATION_URI"] = page
+    settings.OAUTH2_PROVIDER["OAUTH_DEVICE_VERIFICATION_URI_COMPLETE"] = page + "?user_code={user_code}"
+    oauth2_settings.reload()
+
+
 def main():
     state_dir = Path(settings.STATE_DIR)
     port = int(os.environ.get("OC_IDP_PORT", "0"))
     server = create_server(application, host="127.0.0.1", port=port, threads=4, ident="oc-test-idp")
+    device_page(server.effective_port)
     tmp = state_dir / "port.tmp"
     tmp.write_text(f"{server.effective_port}\n")
     tmp.rename(state_dir / "port")

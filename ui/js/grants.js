@@ -1,11 +1,13 @@
 // The grant types of the Authorization panel: which fields each shows, and
 // how Get New Access Token gets its token. Client credentials and password go
 // to request_token; the authorization code is a sign-in, in the login window,
-// the system browser, or by pasting the redirected URL. The sign-in itself
-// (authorize URL, state check, code exchange) happens in Rust.
+// the system browser, or by pasting the redirected URL; the device code is
+// js/device.js. The sign-in itself (authorize URL, state check, code
+// exchange) happens in Rust.
 
 import { $, el, flash, flashCopied, hideError, showError } from "./dom.js";
 import { call, newRequestId } from "./ipc.js";
+import { obtainDeviceToken, wireDevice } from "./device.js";
 
 const MODE_HELP = {
   window: "A window of the app shows the identity domain's sign-in page. When the sign-in reaches the Callback URL, the app takes the code without loading that page and closes the window.",
@@ -23,6 +25,7 @@ let completing = null;
 
 /** Get New Access Token, by grant type: the token, or null while a pasted URL is awaited. */
 export async function obtainToken(requestId, request) {
+  if (request.grantType === "device_code") return obtainDeviceToken(requestId, request);
   if (request.grantType !== "authorization_code") {
     return call("request_token", { requestId, request });
   }
@@ -152,6 +155,7 @@ async function clearLoginSession() {
 export function wireGrants(panel) {
   tokenReceived = panel.tokenReceived;
   buildPasteBox();
+  wireDevice({ onLoaded: panel.onLoaded });
   $("grant-type").addEventListener("change", showGrantFields);
   $("login-mode").addEventListener("change", showGrantFields);
   panel.onLoaded(() => {

@@ -3,10 +3,11 @@
 // administrator copies from the OCI Console. The core derives everything else
 // (command `oracle_preview`); this module shows each derived value with the
 // problems next to the field they come from, writes the values into the
-// generic fields (Access Token URL, Auth URL, Scope, Callback URL, the request
-// panel's URL base and Trusted hosts) unless the user typed over them, offers
-// the quick requests, adds `integrationInstance` to Developer API URLs before
-// Send, and explains OIC's 401/403 answers in the response panel.
+// generic fields (Access Token URL, Auth URL, Scope, Callback URL, Device
+// Authorization URL, the request panel's URL base and Trusted hosts) unless
+// the user typed over them, offers the quick requests, adds
+// `integrationInstance` to Developer API URLs before Send, and explains OIC's
+// 401/403 answers in the response panel.
 //
 // Loaded by its own <script type="module"> before app.js, so that its part is
 // registered before the first profile is loaded.
@@ -19,8 +20,8 @@ import { onResponseShown } from "./response.js";
 import { describeHelps } from "./a11y.js";
 
 // The generic fields the derived values go into, by their profile key.
-const TARGETS = ["tokenUrl", "authUrl", "scope", "callbackUrl"];
-const TARGET_LABELS = { tokenUrl: "Access Token URL", authUrl: "Auth URL", scope: "Scope", callbackUrl: "Callback URL" };
+const TARGETS = ["tokenUrl", "authUrl", "scope", "callbackUrl", "deviceUrl"];
+const TARGET_LABELS = { tokenUrl: "Access Token URL", authUrl: "Auth URL", scope: "Scope", callbackUrl: "Callback URL", deviceUrl: "Device Authorization URL" };
 
 // The Oracle fields of the form: profile key, label, element id, kind.
 const INPUTS = [
@@ -121,6 +122,7 @@ function build() {
         ...derivedRow("authUrl", "Auth URL"),
         ...derivedRow("scope", "Scope"),
         ...derivedRow("callbackUrl", "Callback URL"),
+        ...derivedRow("deviceUrl", "Device Authorization URL"),
         ...derivedRow("apiBaseUrl", "Request base URL"),
         ...derivedRow("integrationInstance", "integrationInstance"),
         ...derivedRow("trustedHosts", "Trusted hosts")),

@@ -98,6 +98,7 @@ function withSandbox(profile, s) {
     ...profile,
     tokenUrl: s.tokenUrl,
     authUrl: s.authorizeUrl,
+    deviceUrl: s.deviceUrl,
     callbackUrl: s.redirectUri,
     clientId: s.clientId,
     scope: s.scopeAll,
@@ -111,7 +112,7 @@ function withoutSandbox(profile, s) {
   const request = { ...(profile.request ?? {}) };
   if (s && (request.url ?? "").startsWith(s.runtimeUrl)) request.url = request.url.slice(s.runtimeUrl.length);
   request.trustedHosts = [];
-  return { ...profile, tokenUrl: "", authUrl: "", callbackUrl: "", clientId: "", scope: "", username: "", request };
+  return { ...profile, tokenUrl: "", authUrl: "", deviceUrl: "", callbackUrl: "", clientId: "", scope: "", username: "", request };
 }
 
 function profileToSave() {
@@ -207,7 +208,7 @@ function renderBar() {
  * launch (its ports change): read-only there, so no edit is thrown away
  * at the next launch. Duplicate to edit makes an ordinary copy.
  */
-const SANDBOX_OWNED = ["token-url", "auth-url", "callback-url", "client-id", "client-secret", "scope", "username", "password", "trusted-hosts"];
+const SANDBOX_OWNED = ["token-url", "auth-url", "device-url", "callback-url", "client-id", "client-secret", "scope", "username", "password", "trusted-hosts"];
 
 function lockSandboxOwned(locked) {
   for (const id of SANDBOX_OWNED) {

@@ -132,10 +132,17 @@ async function chooseCaBundle() {
   }
 }
 
+/** The command that copies the request as cURL, by grant type. */
+const TOKEN_CURL = {
+  client_credentials: "copy_token_request_as_curl",
+  device_code: "copy_device_request_as_curl",
+};
+
 async function copyTokenRequestAsCurl(event) {
   const button = event.currentTarget;
   try {
-    const seconds = await call("copy_token_request_as_curl", {
+    const command = TOKEN_CURL[$("grant-type").value];
+    const seconds = await call(command, {
       request: tokenRequest(),
       includeSecrets: $("token-curl-include-secrets").checked,
     });
@@ -147,11 +154,12 @@ async function copyTokenRequestAsCurl(event) {
   }
 }
 
-/** Copy as cURL for the token request exists for client credentials only. */
+/** Copy as cURL for the token request exists for client credentials and
+ * for Device Code's first step, the device authorization request. */
 function showTokenCurl() {
-  const clientCredentials = $("grant-type").value === "client_credentials";
-  $("copy-token-curl").hidden = !clientCredentials;
-  $("token-curl-secrets").hidden = !clientCredentials;
+  const available = $("grant-type").value in TOKEN_CURL;
+  $("copy-token-curl").hidden = !available;
+  $("token-curl-secrets").hidden = !available;
 }
 
 async function wireNetworkSettings() {

@@ -31,7 +31,9 @@ impl fmt::Debug for RawResponse {
 }
 
 /// Fields of a token response whose values are secrets.
-const SECRET_FIELDS: [&str; 3] = ["access_token", "refresh_token", "id_token"];
+/// Kept out of error messages; `device_code` too, since the device
+/// endpoint's answers are read here when they are not a device authorization.
+const SECRET_FIELDS: [&str; 4] = ["access_token", "refresh_token", "id_token", "device_code"];
 
 pub fn parse_token_response(raw: &RawResponse, now: SystemTime) -> Result<Token> {
     let status = raw.status;
@@ -369,7 +371,7 @@ mod tests {
     #[test]
     fn a_token_in_a_non_2xx_json_answer_stays_out_of_the_message() {
         let err = parse_token_response(
-            &raw(400, "application/json", r#"{"access_token":"test-at-not-real","refresh_token":"test-rt-not-real","note":"odd"}"#),
+            &raw(400, "application/json", r#"{"access_token":"test-at-not-real","refresh_token":"test-rt-not-real","device_code":"test-dc-not-real","note":"odd"}"#),
             at(0),
         )
         .unwrap_err();
@@ -385,6 +387,7 @@ mod tests {
             "access_token=test-at-not-real&token_type=bearer&scope=x",
             r#"{"access_token": "test-at-not-real", "refresh_token":'test-rt-not-real'"#,
             "id_token : test-id-not-real\nother",
+            "device_code=test-dc-not-real&user_code=BCDF-GHJK",
         ] {
             let err = parse_token_response(&raw(200, "text/plain", body), at(0)).unwrap_err();
             let message = err.to_string();

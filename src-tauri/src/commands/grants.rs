@@ -212,7 +212,7 @@ pub async fn refresh_before_send(
 
 /// The client with the profile's saved Client Secret when the field was left
 /// empty (as for Get New Access Token), and the profile the token goes to.
-async fn with_saved_secret(app: &AppHandle, mut client: Client) -> Result<(Client, String), IpcError> {
+pub(super) async fn with_saved_secret(app: &AppHandle, mut client: Client) -> Result<(Client, String), IpcError> {
     let app = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
@@ -294,7 +294,7 @@ async fn system_browser(
 
 /// Opens `url` in `$OAUTH_CONSOLE_BROWSER` when set, else in the default
 /// browser. The program runs on its own; it is not waited for.
-fn open_in_browser(url: &str) -> Result<(), String> {
+pub(super) fn open_in_browser(url: &str) -> Result<(), String> {
     match std::env::var_os(BROWSER_VARIABLE).filter(|program| !program.is_empty()) {
         Some(program) => {
             let mut child = Command::new(&program)

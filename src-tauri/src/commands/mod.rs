@@ -3,6 +3,7 @@
 //! logic lives here.
 
 pub mod bench;
+pub mod device;
 pub mod grants;
 pub mod login_window;
 pub mod network;

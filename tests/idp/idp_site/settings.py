@@ -98,6 +98,12 @@ OAUTH2_PROVIDER = {
     # The password grant is used by the tests; DOT 3.x allows it (logging an RFC 9700
     # warning per use) and plans to flip this default in 4.0, so it is pinned here.
     "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": False,
+    # Device authorization (RFC 8628) at /o/device-authorization/: the page
+    # where the user enters the code is DOT's /o/device/ (login required).
+    # The port is known only once serve.py has bound it: serve.py replaces
+    # these two with the real address before serving.
+    "OAUTH_DEVICE_VERIFICATION_URI": "http://127.0.0.1/o/device/",
+    "OAUTH_DEVICE_VERIFICATION_URI_COMPLETE": "http://127.0.0.1/o/device/?user_code={user_code}",
 }
 
 LOGGING = {

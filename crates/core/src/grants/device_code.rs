@@ -19,7 +19,7 @@
 
 use crate::error::{Error, Result};
 use crate::grants::exchange::{form_request, post_form, requested_scopes, with_assertion_hints, Client, Transport};
-use crate::http::HttpClient;
+use crate::http::{endpoint_url, HttpClient};
 use crate::response::parse_token_response;
 use crate::secret::Secret;
 use crate::token::Token;
@@ -96,7 +96,7 @@ struct Answer {
     interval: Option<u64>,
 }
 
-fn scope_of(grant: &DeviceCode) -> String {
+pub(crate) fn scope_of(grant: &DeviceCode) -> String {
     requested_scopes(&grant.scope, grant.request_refresh_token)
         .iter()
         .map(|s| s.as_str().to_owned())
@@ -106,7 +106,7 @@ fn scope_of(grant: &DeviceCode) -> String {
 
 /// A client without a secret (a public client, as device apps often are)
 /// names itself with `client_id` in the body instead of a Basic header.
-fn public_client_in_body(client: &Client) -> Client {
+pub(crate) fn public_client_in_body(client: &Client) -> Client {
     let mut client = client.clone();
     if client.client_secret.is_empty() && client.client_auth == crate::token::ClientAuth::BasicHeader {
         client.client_auth = crate::token::ClientAuth::RequestBody;
@@ -128,16 +128,24 @@ pub async fn start(http: &HttpClient, grant: &DeviceCode, now: SystemTime) -> Re
         body.extend(url::form_urlencoded::byte_serialize(client.client_id.trim().as_bytes()).flat_map(str::bytes));
         *request.body_mut() = body;
     }
-    let transport = Transport::new(http, &grant.device_url);
+    // The media type exactly as RFC 8628 §3.1 shows it: oauthlib's device
+    // endpoint refuses `;charset=UTF-8` (django-oauth-toolkit, tests/idp).
+    let transport = Transport::new(http, &grant.device_url).with_bare_form_type();
     let outcome = oauth2::AsyncHttpClient::call(&transport, request).await;
     let raw = transport.finish_raw(outcome)?;
     if raw.status == 200 {
         if let Ok(answer) = serde_json::from_slice::<Answer>(&raw.body) {
+            // The window offers to open these in the browser: only web
+            // addresses (https, or http to this computer) are taken.
+            endpoint_url("Verification URL", &answer.verification_uri)?;
+            let verification_uri_complete = answer
+                .verification_uri_complete
+                .filter(|complete| endpoint_url("Verification URL", complete).is_ok());
             return Ok(DeviceAuthorization {
                 device_code: Secret::new(answer.device_code),
                 user_code: answer.user_code,
                 verification_uri: answer.verification_uri,
-                verification_uri_complete: answer.verification_uri_complete,
+                verification_uri_complete,
                 expires_in: answer.expires_in,
                 interval: answer.interval.filter(|i| *i > 0).unwrap_or(DEFAULT_INTERVAL_SECS),
             });
@@ -317,10 +325,35 @@ mod tests {
         assert_eq!(started.interval, DEFAULT_INTERVAL_SECS, "no interval means 5 s");
         let seen = seen.await.unwrap();
         assert!(seen.head.starts_with("POST /oauth2/v1/device "), "{}", seen.head);
+        let content_type = seen.head.lines().find(|l| l.to_ascii_lowercase().starts_with("content-type:")).unwrap_or_default();
+        assert_eq!(content_type.to_ascii_lowercase(), "content-type: application/x-www-form-urlencoded", "no charset at the device endpoint");
         let form = form(&seen.body);
         assert!(form.contains(&("response_type".into(), "device_code".into())), "{form:?}");
         assert!(form.contains(&("client_id".into(), "my-client".into())), "{form:?}");
         assert!(form.contains(&("scope".into(), "urn:opc:idm:__myscopes__ offline_access".into())), "{form:?}");
+    }
+
+    #[tokio::test]
+    async fn a_verification_url_that_is_not_a_web_address_is_refused_and_a_bad_complete_one_dropped() {
+        let (base, _seen) = serve_once(
+            200,
+            "application/json",
+            r#"{"device_code":"dc","user_code":"WXYZ-1234","verification_uri":"file:///etc/passwd","expires_in":300}"#,
+        )
+        .await;
+        let http = HttpClient::new(HttpSettings::default()).unwrap();
+        let err = start(&http, &grant(&base), SystemTime::now()).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidUrl { field: "Verification URL", .. }), "{err:?}");
+
+        let (base, _seen) = serve_once(
+            200,
+            "application/json",
+            r#"{"device_code":"dc","user_code":"WXYZ-1234","verification_uri":"https://v.example/device","verification_uri_complete":"javascript:alert(1)","expires_in":300}"#,
+        )
+        .await;
+        let started = start(&http, &grant(&base), SystemTime::now()).await.unwrap();
+        assert_eq!(started.verification_uri, "https://v.example/device");
+        assert_eq!(started.verification_uri_complete, None, "only a web address is offered to open");
     }
 
     #[tokio::test]

@@ -173,6 +173,8 @@ pub(crate) struct Transport {
     url: String,
     last: Mutex<Option<RawResponse>>,
     failure: Mutex<Option<Error>>,
+    /// Send the form's media type as built, without `;charset=UTF-8`.
+    bare_form_type: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -195,12 +197,21 @@ impl Transport {
             url: url.to_owned(),
             last: Mutex::new(None),
             failure: Mutex::new(None),
+            bare_form_type: false,
         }
+    }
+
+    /// Sends `application/x-www-form-urlencoded` as it is, without the
+    /// charset that Oracle's token examples add: the media type defines no
+    /// parameters, and some device endpoints (oauthlib's) refuse any.
+    pub(crate) fn with_bare_form_type(mut self) -> Self {
+        self.bare_form_type = true;
+        self
     }
 
     async fn send(&self, mut request: HttpRequest) -> std::result::Result<HttpResponse, TransportFailed> {
         // Oracle's documents send the form with an explicit charset.
-        if let Some(ct) = request.headers().get(http::header::CONTENT_TYPE) {
+        if let Some(ct) = request.headers().get(http::header::CONTENT_TYPE).filter(|_| !self.bare_form_type) {
             if ct.as_bytes().eq_ignore_ascii_case(b"application/x-www-form-urlencoded") {
                 request.headers_mut().insert(
                     http::header::CONTENT_TYPE,

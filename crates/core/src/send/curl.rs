@@ -16,6 +16,8 @@ use super::response::{is_credential_header, Hop};
 use super::{is_secret_field, prepare, sent_fields, ApiRequest, RequestBody};
 use crate::error::{Error, Result};
 use crate::grants::client_credentials::ClientCredentials;
+use crate::grants::device_code::DeviceCode;
+use crate::grants::exchange::Client;
 use crate::http::{endpoint_url, proxy_display, HttpSettings, LOOPBACK_NO_PROXY};
 use crate::secret::Secret;
 use crate::grants::exchange::scopes;
@@ -111,8 +113,63 @@ pub fn for_client_credentials(
     settings: &HttpSettings,
     include_secrets: bool,
 ) -> Result<String> {
-    let client = &grant.client;
-    let token_url = endpoint_url("Access Token URL", &client.token_url)?;
+    let scope: Vec<String> = scopes(&grant.scope).map(|s| s.to_string()).collect();
+    form_command(
+        FormCommand {
+            client: &grant.client,
+            field: "Access Token URL",
+            url: &grant.client.token_url,
+            content_type: "application/x-www-form-urlencoded;charset=UTF-8",
+            before: vec![("grant_type", "client_credentials".to_owned())],
+            after: (!scope.is_empty()).then(|| ("scope", scope.join(" "))).into_iter().collect(),
+            client_id_in_body: false,
+        },
+        settings,
+        include_secrets,
+    )
+}
+
+/// The command for the device code's first step, the device authorization
+/// request (RFC 8628 §3.1), as [`crate::grants::device_code::start`] sends
+/// it: `client_id` always in the body, the media type without a charset.
+pub fn for_device_authorization(
+    grant: &DeviceCode,
+    settings: &HttpSettings,
+    include_secrets: bool,
+) -> Result<String> {
+    let client = crate::grants::device_code::public_client_in_body(&grant.client);
+    let scope = crate::grants::device_code::scope_of(grant);
+    form_command(
+        FormCommand {
+            client: &client,
+            field: "Device Authorization URL",
+            url: &grant.device_url,
+            content_type: "application/x-www-form-urlencoded",
+            before: vec![("response_type", "device_code".to_owned())],
+            after: (!scope.is_empty()).then(|| ("scope", scope)).into_iter().collect(),
+            client_id_in_body: true,
+        },
+        settings,
+        include_secrets,
+    )
+}
+
+/// A form POST authenticated as `client` is at the token endpoint.
+struct FormCommand<'a> {
+    client: &'a Client,
+    field: &'static str,
+    url: &'a str,
+    content_type: &'static str,
+    /// Form fields before the client's own, and after them.
+    before: Vec<(&'static str, String)>,
+    after: Vec<(&'static str, String)>,
+    /// `client_id` in the form also when a Basic header names the client.
+    client_id_in_body: bool,
+}
+
+fn form_command(command: FormCommand<'_>, settings: &HttpSettings, include_secrets: bool) -> Result<String> {
+    let client = command.client;
+    let url = endpoint_url(command.field, command.url)?;
     let client_id = client.client_id.trim();
     if client_id.is_empty() {
         return Err(Error::MissingField { field: "Client ID" });
@@ -125,6 +182,7 @@ pub fn for_client_credentials(
     } else {
         "<client secret>".to_owned()
     };
+    let field = |name: &str, value: &str| format!("--data-urlencode {}", quote(&format!("{name}={value}")));
     let mut lines = vec!["curl -i -X POST".to_owned()];
     let basic = client.client_auth == ClientAuth::BasicHeader && has_secret;
     if basic {
@@ -145,48 +203,30 @@ pub fn for_client_credentials(
             quote(&format!("Authorization: Basic {credentials}"))
         ));
     }
-    lines.push(format!(
-        "-H {}",
-        quote("Content-Type: application/x-www-form-urlencoded;charset=UTF-8")
-    ));
+    lines.push(format!("-H {}", quote(&format!("Content-Type: {}", command.content_type))));
     lines.push(format!("-H {}", quote("Accept: application/json")));
-    lines.push(format!(
-        "--data-urlencode {}",
-        quote("grant_type=client_credentials")
-    ));
+    for (name, value) in &command.before {
+        lines.push(field(name, value));
+    }
+    if !basic || command.client_id_in_body {
+        lines.push(field("client_id", client_id));
+    }
     if !basic {
-        lines.push(format!(
-            "--data-urlencode {}",
-            quote(&format!("client_id={client_id}"))
-        ));
         if has_secret {
-            lines.push(format!(
-                "--data-urlencode {}",
-                quote(&format!("client_secret={secret}"))
-            ));
+            lines.push(field("client_secret", &secret));
         }
         if by_assertion {
             // Signed afresh for every request (it expires in minutes), so
             // the command shows where it goes rather than a stale one.
-            lines.push(format!(
-                "--data-urlencode {}",
-                quote(&format!("client_assertion_type={}", crate::grants::exchange::CLIENT_ASSERTION_TYPE))
-            ));
-            lines.push(format!(
-                "--data-urlencode {}",
-                quote("client_assertion=<signed client assertion JWT>")
-            ));
+            lines.push(field("client_assertion_type", crate::grants::exchange::CLIENT_ASSERTION_TYPE));
+            lines.push(field("client_assertion", "<signed client assertion JWT>"));
         }
     }
-    let scope: Vec<String> = scopes(&grant.scope).map(|s| s.to_string()).collect();
-    if !scope.is_empty() {
-        lines.push(format!(
-            "--data-urlencode {}",
-            quote(&format!("scope={}", scope.join(" ")))
-        ));
+    for (name, value) in &command.after {
+        lines.push(field(name, value));
     }
     lines.extend(connection_options(settings, include_secrets)?);
-    lines.push(quote(token_url.as_str()));
+    lines.push(quote(url.as_str()));
     Ok(lines.join(" \\\n  "))
 }
 
@@ -488,6 +528,42 @@ mod tests {
             full.contains(&format!("Authorization: Basic {expected}")),
             "{full}"
         );
+    }
+
+    #[test]
+    fn the_device_authorization_command_sends_what_the_device_code_start_sends() {
+        let device = |secret: &str| DeviceCode {
+            client: Client {
+                token_url: "https://idcs-x.identity.oraclecloud.com/oauth2/v1/token".into(),
+                client_id: "test-client".into(),
+                client_secret: Secret::new(secret),
+                client_auth: ClientAuth::BasicHeader,
+                client_assertion: None,
+            },
+            device_url: "https://idcs-x.identity.oraclecloud.com/oauth2/v1/device".into(),
+            scope: "https://aud.example:443urn:opc:resource:consumer::all".into(),
+            request_refresh_token: true,
+        };
+        let command = for_device_authorization(&device("test-secret-not-real"), &HttpSettings::default(), false).unwrap();
+        assert!(command.contains("-H 'Authorization: Basic <base64 of client_id:client_secret>'"), "{command}");
+        assert!(command.contains("-H 'Content-Type: application/x-www-form-urlencoded' "), "no charset: {command}");
+        assert!(command.contains("--data-urlencode response_type=device_code"), "{command}");
+        assert!(command.contains("--data-urlencode client_id=test-client"), "client_id also with Basic: {command}");
+        assert!(
+            command.contains("--data-urlencode 'scope=https://aud.example:443urn:opc:resource:consumer::all offline_access'"),
+            "{command}"
+        );
+        assert!(command.ends_with("https://idcs-x.identity.oraclecloud.com/oauth2/v1/device"), "{command}");
+        assert!(!command.contains("not-real"), "{command}");
+
+        let public = for_device_authorization(&device(""), &HttpSettings::default(), true).unwrap();
+        assert!(!public.contains("Authorization") && !public.contains("client_secret"), "a public client sends its id only: {public}");
+        assert!(public.contains("--data-urlencode client_id=test-client"), "{public}");
+
+        let mut unnamed = device("");
+        unnamed.device_url = String::new();
+        let err = for_device_authorization(&unnamed, &HttpSettings::default(), false).unwrap_err();
+        assert!(matches!(err, Error::MissingField { field: "Device Authorization URL" }), "{err:?}");
     }
 
     #[test]

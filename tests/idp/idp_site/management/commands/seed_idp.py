@@ -17,6 +17,8 @@ APPS = [
     ("CC", "cc-test-client", "cc-test-secret-not-real", "client-credentials", [], False),
     ("PW", "pw-test-client", "pw-test-secret-not-real", "password", [], False),
     ("AC", "ac-test-client", "ac-test-secret-not-real", "authorization-code", REDIRECT_URIS, True),
+    # Device code (RFC 8628): a public client, as device apps are; no secret.
+    ("DC", "dc-test-client", "", "urn:ietf:params:oauth:grant-type:device_code", [], False),
 ]
 
 
@@ -38,12 +40,14 @@ class Command(BaseCommand):
                 name=f"{prefix.lower()}-test-app",
                 client_id=client_id,
                 client_secret=secret,  # hashed on save (hash_client_secret=True)
-                client_type=Application.CLIENT_CONFIDENTIAL,
+                client_type=Application.CLIENT_CONFIDENTIAL if secret else Application.CLIENT_PUBLIC,
                 authorization_grant_type=grant,
                 redirect_uris=" ".join(redirects),
                 skip_authorization=skip,
                 user=user if grant != "client-credentials" else None,
             )
-            out += [f"OC_IDP_{prefix}_CLIENT_ID={client_id}", f"OC_IDP_{prefix}_CLIENT_SECRET={secret}"]
+            out.append(f"OC_IDP_{prefix}_CLIENT_ID={client_id}")
+            if secret:
+                out.append(f"OC_IDP_{prefix}_CLIENT_SECRET={secret}")
         out.append(f"OC_IDP_REDIRECT_URI={REDIRECT_URIS[0]}")
         self.stdout.write("\n".join(out))
