@@ -50,6 +50,7 @@ const COMMANDS: &[&str] = &[
     "update_network_settings",
     "choose_ca_bundle",
     "copy_token_request_as_curl",
+    "discover",
 ];
 
 fn main() {

@@ -6,6 +6,7 @@
 
 import { call } from "./js/ipc.js";
 import { wireAuthPanel } from "./js/auth.js";
+import { wireDiscovery } from "./js/discovery.js";
 import { wireTokenPanel } from "./js/token.js";
 import { wireRequestPanel } from "./js/request.js";
 import { wireSavedRequests } from "./js/saved-requests.js";
@@ -28,6 +29,7 @@ async function boot() {
   wireLayout();
   wireKeys();
   wireAuthPanel();
+  wireDiscovery();
   wireTokenPanel();
   wireRequestPanel();
   wireSavedRequests();

@@ -213,6 +213,7 @@ pub fn run() {
             commands::network::update_network_settings,
             commands::network::choose_ca_bundle,
             commands::network::copy_token_request_as_curl,
+            commands::discovery::discover,
         ])
         .run(tauri::generate_context!())
         .expect("OAuth Console could not start");

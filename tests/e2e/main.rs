@@ -8,6 +8,7 @@ mod app;
 mod client_credentials;
 mod clipboard;
 mod device_code;
+mod discovery;
 mod docs_screenshot;
 mod grants;
 #[path = "../keychain_session.rs"]

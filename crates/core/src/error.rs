@@ -147,6 +147,9 @@ pub enum Error {
         description: Option<String>,
     },
 
+    #[error("The discovery document at {url} was refused: {reason}")]
+    DiscoveryRefused { url: String, reason: String },
+
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -194,6 +197,7 @@ impl Error {
             Error::Key(key) => key.code().into(),
             Error::DeviceCodeExpired => "expired_token".into(),
             Error::AssertionRejected { error, .. } => error.clone(),
+            Error::DiscoveryRefused { .. } => "discovery_refused".into(),
             Error::Internal(_) => "internal".into(),
         }
     }

@@ -67,6 +67,7 @@ pub fn for_error(error: &Error) -> Option<String> {
         Error::Key(key) => return Some(for_key_error(key)),
         Error::DeviceCodeExpired => "Start again for a new User Code, and enter it at the Verification URL and sign in before the countdown ends.".into(),
         Error::AssertionRejected { error, description, .. } => return Some(for_assertion(error, description.as_deref().unwrap_or(""))),
+        Error::DiscoveryRefused { .. } => "Discover reads https://<your domain>/.well-known/openid-configuration. Type the Domain URL shown under Identity & Security → Domains → your domain (Domain information), or the Access Token URL on it; a proxy or sign-in page in between answers with a web page instead. You can still fill in the endpoints by hand.".into(),
         Error::Internal(_) => "Try again; if it keeps happening, report it with the steps that led to it.".into(),
     };
     Some(hint)

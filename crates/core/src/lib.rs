@@ -7,6 +7,7 @@
 
 pub mod assertion;
 pub mod callback;
+pub mod discovery;
 pub mod cancel;
 pub mod error;
 pub mod expiry;

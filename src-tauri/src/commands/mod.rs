@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod device;
+pub mod discovery;
 pub mod grants;
 pub mod login_window;
 pub mod network;

@@ -7,6 +7,7 @@ mod assertion;
 mod authorize;
 mod client_auth;
 mod device;
+mod discovery;
 mod error;
 mod pages;
 mod pkce;
@@ -95,6 +96,7 @@ impl IdentityState {
 pub fn router(state: Arc<IdentityState>) -> Router {
     Router::new()
         .route("/oauth2/v1/token", post(token::token))
+        .route("/.well-known/openid-configuration", get(discovery::openid_configuration))
         .route(
             "/oauth2/v1/authorize",
             get(authorize::show_sign_in).post(authorize::sign_in),

@@ -1,0 +1,46 @@
+//! `/.well-known/openid-configuration`: the sandbox's endpoints and what it
+//! supports, as an OCI IAM identity domain publishes them (its issuer is its
+//! own URL here; Oracle's domains all name `https://identity.oraclecloud.com/`).
+
+use super::IdentityState;
+use axum::extract::State;
+use axum::response::Response;
+use http::StatusCode;
+use serde_json::json;
+use std::sync::Arc;
+
+pub async fn openid_configuration(State(state): State<Arc<IdentityState>>) -> Response {
+    let base = state.issuer.trim_end_matches('/');
+    crate::response::json(StatusCode::OK, &json!({
+        "issuer": base,
+        "authorization_endpoint": format!("{base}/oauth2/v1/authorize"),
+        "token_endpoint": format!("{base}/oauth2/v1/token"),
+        "device_authorization_endpoint": format!("{base}/oauth2/v1/device"),
+        "grant_types_supported": [
+            "client_credentials",
+            "password",
+            "authorization_code",
+            "refresh_token",
+            "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            "urn:ietf:params:oauth:grant-type:device_code",
+        ],
+        "response_types_supported": ["code"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+        "code_challenge_methods_supported": ["S256", "plain"],
+        "scopes_supported": ["openid", "offline_access", "urn:opc:idm:__myscopes__"],
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Sandbox;
+
+    #[tokio::test]
+    async fn the_discovery_document_names_the_sandbox_as_issuer_and_its_endpoints() {
+        let sandbox = Sandbox::start().await.unwrap();
+        let url = format!("{}/.well-known/openid-configuration", sandbox.identity_url());
+        let doc: serde_json::Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+        assert_eq!(doc["issuer"], sandbox.identity_url().trim_end_matches('/'));
+        assert_eq!(doc["token_endpoint"], sandbox.token_url());
+    }
+}
