@@ -14,6 +14,7 @@ pub mod expiry;
 pub mod grants;
 pub mod hints;
 pub mod http;
+pub mod introspection;
 pub mod jwt;
 pub mod keys;
 pub mod oracle;

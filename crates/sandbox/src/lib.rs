@@ -21,6 +21,7 @@ mod identity;
 mod integration;
 mod jwt;
 mod response;
+mod revoked;
 mod sandbox_key;
 mod scope;
 
@@ -177,6 +178,7 @@ impl Sandbox {
             directory.audience().to_owned(),
             config.clock.clone(),
             &design_url,
+            identity_state.revoked(),
         ));
 
         let (stop, _) = watch::channel(false);

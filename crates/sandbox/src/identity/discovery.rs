@@ -16,6 +16,8 @@ pub async fn openid_configuration(State(state): State<Arc<IdentityState>>) -> Re
         "authorization_endpoint": format!("{base}/oauth2/v1/authorize"),
         "token_endpoint": format!("{base}/oauth2/v1/token"),
         "device_authorization_endpoint": format!("{base}/oauth2/v1/device"),
+        "introspection_endpoint": format!("{base}/oauth2/v1/introspect"),
+        "revocation_endpoint": format!("{base}/oauth2/v1/revoke"),
         "grant_types_supported": [
             "client_credentials",
             "password",

@@ -8,6 +8,7 @@ mod authorize;
 mod client_auth;
 mod device;
 mod discovery;
+mod introspect;
 mod error;
 mod pages;
 mod pkce;
@@ -38,6 +39,8 @@ pub struct IdentityState {
     certificates: Mutex<Vec<assertion::UploadedCertificate>>,
     /// Device authorizations waiting for their user.
     devices: Mutex<device::Devices>,
+    /// Access tokens revoked here; the design-time host refuses them too.
+    revoked: Arc<crate::revoked::Revoked>,
 }
 
 impl IdentityState {
@@ -55,7 +58,13 @@ impl IdentityState {
             store: Mutex::new(store::GrantStore::default()),
             certificates: Mutex::new(Vec::new()),
             devices: Mutex::new(device::Devices::new()),
+            revoked: Arc::default(),
         }
+    }
+
+    /// The access tokens revoked here, for the design-time host.
+    pub fn revoked(&self) -> Arc<crate::revoked::Revoked> {
+        self.revoked.clone()
     }
 
     /// The uploaded certificates (a plain list; see [`IdentityState::store`]
@@ -97,6 +106,8 @@ pub fn router(state: Arc<IdentityState>) -> Router {
     Router::new()
         .route("/oauth2/v1/token", post(token::token))
         .route("/.well-known/openid-configuration", get(discovery::openid_configuration))
+        .route("/oauth2/v1/introspect", post(introspect::introspect))
+        .route("/oauth2/v1/revoke", post(introspect::revoke))
         .route(
             "/oauth2/v1/authorize",
             get(authorize::show_sign_in).post(authorize::sign_in),

@@ -41,16 +41,24 @@ pub struct DesignState {
     audience: String,
     clock: Clock,
     catalog: Catalog,
+    revoked: Arc<crate::revoked::Revoked>,
 }
 
 impl DesignState {
     /// `origin` is the design-time origin itself, for the items' `links`.
-    pub fn new(key: Arc<SigningKey>, audience: String, clock: Clock, origin: &str) -> DesignState {
+    pub fn new(
+        key: Arc<SigningKey>,
+        audience: String,
+        clock: Clock,
+        origin: &str,
+        revoked: Arc<crate::revoked::Revoked>,
+    ) -> DesignState {
         DesignState {
             key,
             audience,
             clock,
             catalog: Catalog::seeded(origin),
+            revoked,
         }
     }
 }
@@ -229,6 +237,9 @@ fn check_bearer(state: &DesignState, headers: &HeaderMap) -> Result<(), BearerRe
         .key
         .verify(token.trim(), state.clock.unix_seconds())
         .map_err(|error: JwtError| BearerRefusal::InvalidToken(error.to_string()))?;
+    if claims.get("jti").and_then(Value::as_str).is_some_and(|jti| state.revoked.is_revoked(jti)) {
+        return Err(BearerRefusal::InvalidToken("the token was revoked".into()));
+    }
     let audience = claims
         .get("aud")
         .and_then(Value::as_str)
