@@ -66,6 +66,12 @@ pub enum ShellError {
 
     #[error("The clipboard could not be written: {0}")]
     Clipboard(String),
+
+    #[error("The {what} file{file} could not be read: {reason}")]
+    PemFile { what: &'static str, file: String, reason: String },
+
+    #[error("The Sandbox profile signs with the sandbox's own key pair, which cannot be replaced")]
+    SandboxKeyPair,
 }
 
 impl ShellError {
@@ -90,6 +96,8 @@ impl ShellError {
             ShellError::InvalidSettings(_) => "invalid_settings",
             ShellError::SandboxUnavailable(_) => "sandbox_unavailable",
             ShellError::Clipboard(_) => "clipboard",
+            ShellError::PemFile { .. } => "pem_file",
+            ShellError::SandboxKeyPair => "sandbox_key_pair",
         }
     }
 
@@ -115,6 +123,8 @@ impl ShellError {
             ShellError::InvalidSettings(_) => "Seconds are whole numbers, 0 or more.",
             ShellError::SandboxUnavailable(_) => "The sandbox listens on free ports of 127.0.0.1; check that loopback networking works.",
             ShellError::Clipboard(_) => "Try again; another program may hold the clipboard.",
+            ShellError::PemFile { .. } => "Paste the PEM text itself, or type the full path of a PEM file you can read.",
+            ShellError::SandboxKeyPair => "Press Duplicate to edit to make an ordinary copy of the profile, then Import or Generate a key pair there.",
         }
     }
 }

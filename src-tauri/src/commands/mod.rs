@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod grants;
+pub mod keys;
 pub mod login_window;
 pub mod network;
 pub mod oracle;
