@@ -147,11 +147,11 @@ async function copyTokenRequestAsCurl(event) {
   }
 }
 
-/** Copy as cURL for the token request exists for client credentials only. */
+/** Copy as cURL for the token request exists for client credentials and JWT Assertion. */
 function showTokenCurl() {
-  const clientCredentials = $("grant-type").value === "client_credentials";
-  $("copy-token-curl").hidden = !clientCredentials;
-  $("token-curl-secrets").hidden = !clientCredentials;
+  const copyable = ["client_credentials", "jwt_assertion"].includes($("grant-type").value);
+  $("copy-token-curl").hidden = !copyable;
+  $("token-curl-secrets").hidden = !copyable;
 }
 
 async function wireNetworkSettings() {
