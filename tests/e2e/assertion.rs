@@ -3,7 +3,8 @@
 //! gets a token with the JWT Assertion grant and authenticates the client
 //! for client credentials; a key pair imported by pasted text goes to the
 //! keychain and nowhere on disk; a wrong Assertion Audience is explained
-//! and the fields are kept.
+//! and the fields are kept; Copy as cURL masks the assertion; Generate and
+//! Save certificate….
 //!
 //! The rows share one launched app (an app launch costs seconds), run one
 //! after the other as in `matrix.rs`: a failing row is recorded with what
@@ -12,6 +13,7 @@
 //! the secret scan run after the suite (`tests/secrets_scan`).
 
 use crate::app::{fresh_config_home, App, ENTER};
+use crate::clipboard::clipboard_when;
 use crate::matrix::Rows;
 use crate::profiles::{record_secret, saved};
 use fantoccini::Locator;
@@ -151,6 +153,44 @@ async fn a_wrong_assertion_audience_shows_the_hint_and_keeps_the_fields(app: &Ap
     app.fill("Assertion Audience", "").await;
 }
 
+async fn copy_as_curl_of_a_jwt_assertion_request_masks_the_assertion(app: &App) {
+    app.choose("Grant Type", "JWT Assertion").await;
+    app.reveal_id("copy-token-curl").await;
+    app.client.find(Locator::Id("copy-token-curl")).await.unwrap().click().await.unwrap();
+    let command = clipboard_when("the JWT Assertion token request as curl", WAIT, |c| c.contains("jwt-bearer")).await;
+    assert!(command.starts_with("curl -i -X POST"), "{command}");
+    assert!(command.contains("grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer"), "{command}");
+    assert!(command.contains("'assertion=<signed user assertion JWT>'"), "the assertion is masked: {command}");
+    assert!(command.contains("Authorization: Basic <base64 of client_id:client_secret>"), "{command}");
+    assert!(!command.contains("eyJ") && !command.contains("sandbox-secret"), "no secret unless asked: {command}");
+}
+
+async fn generate_makes_a_key_pair_in_the_keychain_and_save_certificate_writes_its_pem(app: &App, config_home: &str) {
+    let before = app.value_of("Certificate").await;
+    app.click("Generate").await;
+    app.text_when("key-pair-progress", "the new key pair's next steps", |t| t.starts_with("New key pair")).await;
+    key_status(app, "Saved in the keychain", |t| t == "Saved in the keychain").await;
+    let certificate = app.value_of("Certificate").await;
+    assert!(certificate.starts_with("-----BEGIN CERTIFICATE-----"), "{certificate}");
+    assert_ne!(certificate, before, "a new certificate");
+    assert_eq!(app.value_of("Key ID").await, "e2e-imported", "a Key ID typed is kept");
+    assert_eq!(app.value_of("Private Key").await, "");
+
+    let path = Path::new(config_home).join("generated-certificate.pem");
+    app.fill("Certificate file", &path.display().to_string()).await;
+    app.click("Save certificate…").await;
+    let said = app.text_when("certificate-saved", "where the certificate went", |t| t.starts_with("Certificate saved to")).await;
+    assert!(said.ends_with("generated-certificate.pem"), "{said}");
+    let written = std::fs::read_to_string(&path).expect("the certificate file");
+    assert_eq!(written.trim().replace("\r\n", "\n"), certificate.trim(), "the file holds the certificate shown");
+    saved(app).await;
+    let mut all = Vec::new();
+    files(Path::new(config_home), &mut all);
+    for (path, bytes) in &all {
+        assert!(!contains(bytes, "PRIVATE KEY"), "{path} holds a private key marker");
+    }
+}
+
 /// Every file under `dir`, with its bytes.
 fn files(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
@@ -244,8 +284,18 @@ async fn jwt_assertion_and_client_assertion_get_sandbox_tokens_and_keys_stay_in_
     )
     .await;
     rows.run(
+        "copy_as_curl_of_a_jwt_assertion_request_masks_the_assertion",
+        copy_as_curl_of_a_jwt_assertion_request_masks_the_assertion(&app),
+    )
+    .await;
+    rows.run(
         "a_key_pair_imported_by_pasted_text_is_in_the_keychain_only_and_shown_masked",
         a_key_pair_imported_by_pasted_text_is_in_the_keychain_only_and_shown_masked(&app, &config_home),
+    )
+    .await;
+    rows.run(
+        "generate_makes_a_key_pair_in_the_keychain_and_save_certificate_writes_its_pem",
+        generate_makes_a_key_pair_in_the_keychain_and_save_certificate_writes_its_pem(&app, &config_home),
     )
     .await;
     let failed = rows.failed();
