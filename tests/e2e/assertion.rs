@@ -191,6 +191,34 @@ async fn generate_makes_a_key_pair_in_the_keychain_and_save_certificate_writes_i
     }
 }
 
+/// Ticks the checkbox labelled `label` (once: a ticked one stays ticked).
+async fn tick(app: &App, label: &str, on: bool) {
+    let checkbox = app.field(label).await;
+    if (checkbox.prop("checked").await.unwrap().as_deref() == Some("true")) != on {
+        checkbox.click().await.unwrap();
+    }
+}
+
+async fn refresh_authenticates_with_a_client_assertion_too(app: &App) {
+    app.choose("Grant Type", "JWT Assertion").await;
+    app.choose("Client Authentication", "Signed JWT (client assertion)").await;
+    tick(app, "Request refresh token (offline_access)", true).await;
+    match get_new_access_token(app).await {
+        Outcome::Token(kind) => assert_eq!(kind, "Bearer"),
+        other => panic!("JWT Assertion with a client assertion got no token: {other:?}"),
+    }
+    app.text_when("has-refresh", "a refresh token", |t| t == "Yes").await;
+    let before = text_of(app, "jwt-claims").await;
+    assert!(before.contains("jti"), "the sandbox's token names its jti: {before}");
+    app.click("Refresh").await;
+    let after = app.text_when("jwt-claims", "the refreshed token's claims", |t| t.contains("jti") && t != before).await;
+    assert_ne!(after, before, "Refresh shows a new token");
+    let shown = text_of(app, "error-message").await;
+    assert!(attribute(app, "error", "hidden").await == "true" || shown.is_empty(), "Refresh failed: {shown}");
+    tick(app, "Request refresh token (offline_access)", false).await;
+    app.choose("Client Authentication", "Send as Basic Auth header").await;
+}
+
 /// Every file under `dir`, with its bytes.
 fn files(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
@@ -281,6 +309,11 @@ async fn jwt_assertion_and_client_assertion_get_sandbox_tokens_and_keys_stay_in_
     rows.run(
         "a_wrong_assertion_audience_shows_the_hint_and_keeps_the_fields",
         a_wrong_assertion_audience_shows_the_hint_and_keeps_the_fields(&app),
+    )
+    .await;
+    rows.run(
+        "refresh_authenticates_with_a_client_assertion_too",
+        refresh_authenticates_with_a_client_assertion_too(&app),
     )
     .await;
     rows.run(
