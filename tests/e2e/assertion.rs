@@ -168,6 +168,10 @@ async fn copy_as_curl_of_a_jwt_assertion_request_masks_the_assertion(app: &App) 
 async fn generate_makes_a_key_pair_in_the_keychain_and_save_certificate_writes_its_pem(app: &App, config_home: &str) {
     let before = app.value_of("Certificate").await;
     app.click("Generate").await;
+    // A key is saved already (the imported one): Generate asks first.
+    app.text_when("key-pair-progress", "the question", |t| t.starts_with("A private key is saved")).await;
+    assert_eq!(app.value_of("Certificate").await, before, "nothing replaced before the answer");
+    app.click("Replace the saved key").await;
     app.text_when("key-pair-progress", "the new key pair's next steps", |t| t.starts_with("New key pair")).await;
     key_status(app, "Saved in the keychain", |t| t == "Saved in the keychain").await;
     let certificate = app.value_of("Certificate").await;

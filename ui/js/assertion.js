@@ -74,6 +74,7 @@ function load(profile) {
   $("assertion-lifetime").value = profile.assertionLifetimeSecs ? String(profile.assertionLifetimeSecs) : "";
   $("certificate-saved").textContent = "";
   $("key-pair-progress").textContent = "";
+  $("replace-key-pair").hidden = true;
   hideError("keys-error");
   state.sandboxKeyShown = false;
   lockForSandbox(state.sandbox);
@@ -192,8 +193,18 @@ function importKeyPair(event) {
     call("import_key_pair", { profileId, privateKey: $("private-key").value, certificate: $("certificate").value }));
 }
 
-async function generateKeyPair(event) {
-  const kept = await keyAction(event.currentTarget, "Generating a 2048-bit RSA key pair…", (profileId) =>
+/** Generate: at once when no key is saved, else after Replace the saved key. */
+function askToGenerate(event) {
+  if (!$("private-key-status").classList.contains("saved")) return generateKeyPair(event.currentTarget);
+  $("replace-key-pair").hidden = false;
+  $("key-pair-progress").textContent =
+    "A private key is saved for this profile: a new one replaces it, and the application then needs the new certificate.";
+  $("replace-key-pair").focus();
+}
+
+async function generateKeyPair(button) {
+  $("replace-key-pair").hidden = true;
+  const kept = await keyAction(button, "Generating a 2048-bit RSA key pair…", (profileId) =>
     call("generate_key_pair", { profileId, commonName: $("client-id").value.trim() }));
   if (!kept) return;
   if ($("key-id").value.trim() === "") {
@@ -281,7 +292,8 @@ export function wireAssertion() {
   $("grant-type").addEventListener("change", showFields);
   $("client-auth").addEventListener("change", showFields);
   $("import-key-pair").addEventListener("click", importKeyPair);
-  $("generate-key-pair").addEventListener("click", generateKeyPair);
+  $("generate-key-pair").addEventListener("click", askToGenerate);
+  $("replace-key-pair").addEventListener("click", () => generateKeyPair($("generate-key-pair")));
   $("save-certificate").addEventListener("click", saveCertificate);
   // Any edit of the form may change what would be signed (client ID, username, audience…).
   $("token-form").addEventListener("input", () => signs() && schedulePreview());
