@@ -2,7 +2,7 @@
 //! against the built-in sandbox: the Sandbox profile's sandbox-only key pair
 //! gets a token with the JWT Assertion grant and authenticates the client
 //! for client credentials; a key pair imported by pasted text goes to the
-//! keychain and nowhere on disk; a wrong Assertion Audience is explained
+//! keychain and nowhere on disk, and signs once its certificate is uploaded; a wrong Assertion Audience is explained
 //! and the fields are kept; Copy as cURL masks the assertion; Generate and
 //! Save certificate….
 //!
@@ -177,7 +177,7 @@ async fn generate_makes_a_key_pair_in_the_keychain_and_save_certificate_writes_i
     let certificate = app.value_of("Certificate").await;
     assert!(certificate.starts_with("-----BEGIN CERTIFICATE-----"), "{certificate}");
     assert_ne!(certificate, before, "a new certificate");
-    assert_eq!(app.value_of("Key ID").await, "e2e-imported", "a Key ID typed is kept");
+    assert_eq!(app.value_of("Key ID").await, IMPORTED_ALIAS, "a Key ID typed is kept");
     assert_eq!(app.value_of("Private Key").await, "");
 
     let path = Path::new(config_home).join("generated-certificate.pem");
@@ -239,14 +239,16 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
-async fn a_key_pair_imported_by_pasted_text_is_in_the_keychain_only_and_shown_masked(app: &App, config_home: &str) {
+async fn a_key_pair_imported_by_pasted_text_is_kept_in_the_keychain_only_shown_masked_and_signs(app: &App, config_home: &str) {
     let pair = KeyPair::generate("oauth-console-e2e-import", 1).expect("a key pair made for this test");
     let key_pem = pair.private_key.expose_pem().to_owned();
     let key_lines: Vec<&str> = key_pem.lines().filter(|l| !l.starts_with("-----")).collect();
     for line in &key_lines {
         record_secret(line);
     }
-    app.new_profile("Imported key").await;
+    // An editable copy of the Sandbox profile: the sandbox's client, URLs and user.
+    app.duplicate_sandbox_to_edit().await;
+    let copy = crate::profiles::selected_profile(app).await;
     // WebKitWebDriver fires no change event when the option chosen is the
     // one last chosen by hand in this select before the profile switch set
     // it from the profile (here JWT Assertion, on the Sandbox profile): go
@@ -261,15 +263,14 @@ async fn a_key_pair_imported_by_pasted_text_is_in_the_keychain_only_and_shown_ma
     assert_eq!(status, "Saved in the keychain");
     assert_eq!(app.value_of("Private Key").await, "", "the pasted key leaves the field once imported");
     assert!(attribute(app, "private-key", "placeholder").await.contains("Saved in the keychain"), "shown masked");
-    app.fill("Key ID", "e2e-imported").await;
-    app.fill("Username", "e2e.user").await;
+    app.fill("Key ID", IMPORTED_ALIAS).await;
     saved(app).await;
 
     let settings_dir = Path::new(config_home).join("dev.oauthconsole.desktop");
     let profiles = std::fs::read_to_string(settings_dir.join("profiles.json")).expect("profiles.json");
     let certificate_line = pair.certificate.pem().lines().nth(1).unwrap();
     assert!(profiles.contains(certificate_line), "the profile holds the certificate");
-    assert!(profiles.contains("e2e-imported"), "and the alias");
+    assert!(profiles.contains(IMPORTED_ALIAS), "and the alias");
     let mut all = Vec::new();
     files(Path::new(config_home), &mut all);
     assert!(!all.is_empty());
@@ -283,16 +284,61 @@ async fn a_key_pair_imported_by_pasted_text_is_in_the_keychain_only_and_shown_ma
     // Without a restart: another profile and back, and the key is still shown as saved.
     app.choose("Profile", "Sandbox").await;
     app.profile_shown().await;
-    app.choose("Profile", "Imported key").await;
+    app.choose("Profile", &copy).await;
     app.profile_shown().await;
     let status = key_status(app, "Saved in the keychain again", |t| t == "Saved in the keychain").await;
     assert_eq!(status, "Saved in the keychain");
     assert_eq!(app.value_of("Private Key").await, "");
-    assert_eq!(app.value_of("Key ID").await, "e2e-imported");
-    let preview = app.text_when("user-assertion-preview", "the preview with the imported alias", |t| t.contains("e2e-imported")).await;
-    assert!(preview.contains("\"kid\": \"e2e-imported\""), "{preview}");
+    assert_eq!(app.value_of("Key ID").await, IMPORTED_ALIAS);
+    let preview = app.text_when("user-assertion-preview", "the preview with the imported alias", |t| t.contains(IMPORTED_ALIAS)).await;
+    assert!(preview.contains(&format!("\"kid\": \"{IMPORTED_ALIAS}\"")), "{preview}");
     let shown = text_of(app, "keys-error").await;
     assert!(attribute(app, "keys-error", "hidden").await == "true" || shown.is_empty(), "no key error: {shown}");
+
+    // The certificate uploaded to the sandbox under the alias, as an admin
+    // imports it to the application: the key from the keychain signs.
+    let token_url = app.value_of("Access Token URL").await;
+    upload_certificate(&token_url, IMPORTED_ALIAS, pair.certificate.pem()).await;
+    match get_new_access_token(app).await {
+        Outcome::Token(kind) => assert_eq!(kind, "Bearer"),
+        other => panic!("JWT Assertion with the imported key got no token: {other:?}"),
+    }
+}
+
+const IMPORTED_ALIAS: &str = "e2e-imported";
+
+/// `value` percent-encoded for a form body.
+fn form_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Uploads `certificate` for the sandbox's client under `alias`
+/// (`POST /sandbox/v1/certificates`, the sandbox's Import certificate).
+async fn upload_certificate(token_url: &str, alias: &str, certificate: &str) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let origin = token_url.strip_suffix("/oauth2/v1/token").expect("the sandbox's token URL");
+    let host = origin.strip_prefix("http://").expect("the sandbox listens on http://127.0.0.1");
+    let body = format!(
+        "client_id={SANDBOX_CLIENT}&client_secret=sandbox-secret&alias={}&certificate={}",
+        form_encode(alias),
+        form_encode(certificate)
+    );
+    let request = format!(
+        "POST /sandbox/v1/certificates HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(host).await.expect("the sandbox answers");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "the sandbox took the certificate: {answer}");
 }
 
 #[tokio::test]
@@ -326,8 +372,8 @@ async fn jwt_assertion_and_client_assertion_get_sandbox_tokens_and_keys_stay_in_
     )
     .await;
     rows.run(
-        "a_key_pair_imported_by_pasted_text_is_in_the_keychain_only_and_shown_masked",
-        a_key_pair_imported_by_pasted_text_is_in_the_keychain_only_and_shown_masked(&app, &config_home),
+        "a_key_pair_imported_by_pasted_text_is_kept_in_the_keychain_only_shown_masked_and_signs",
+        a_key_pair_imported_by_pasted_text_is_kept_in_the_keychain_only_shown_masked_and_signs(&app, &config_home),
     )
     .await;
     rows.run(
