@@ -127,12 +127,15 @@ pub async fn fill_saved_secrets(
             _ => {}
         }
         // A client assertion, with whatever grant: its key likewise.
-        match &mut request {
-            TokenRequest::ClientCredentials(grant) => super::keys::fill_client(state, &profile, &mut grant.client)?,
-            TokenRequest::Password(grant) => super::keys::fill_client(state, &profile, &mut grant.client)?,
-            TokenRequest::RefreshToken(grant) => super::keys::fill_client(state, &profile, &mut grant.client)?,
-            TokenRequest::JwtAssertion(grant) => super::keys::fill_client(state, &profile, &mut grant.client)?,
-            _ => {}
+        let client = match &mut request {
+            TokenRequest::ClientCredentials(grant) => Some(&mut grant.client),
+            TokenRequest::Password(grant) => Some(&mut grant.client),
+            TokenRequest::RefreshToken(grant) => Some(&mut grant.client),
+            TokenRequest::JwtAssertion(grant) => Some(&mut grant.client),
+            _ => None,
+        };
+        if let Some(client) = client {
+            super::keys::fill_client(state, &profile, client)?;
         }
         Ok((request, profile_id))
     })
