@@ -115,7 +115,7 @@ async fn the_sandbox_profile_gets_a_token_with_the_jwt_assertion_grant_and_its_s
     }
 }
 
-async fn client_credentials_with_client_assertion_auth_get_a_token_from_the_sandbox(app: &App) {
+async fn client_credentials_and_password_with_client_assertion_auth_get_tokens_from_the_sandbox(app: &App) {
     app.choose("Grant Type", "Client Credentials").await;
     app.choose("Client Authentication", "Signed JWT (client assertion)").await;
     let preview = app
@@ -126,6 +126,12 @@ async fn client_credentials_with_client_assertion_auth_get_a_token_from_the_sand
     match get_new_access_token(app).await {
         Outcome::Token(kind) => assert_eq!(kind, "Bearer"),
         other => panic!("client credentials with a client assertion got no token: {other:?}"),
+    }
+    // The same client authentication with the password grant.
+    app.choose("Grant Type", "Password Credentials").await;
+    match get_new_access_token(app).await {
+        Outcome::Token(kind) => assert_eq!(kind, "Bearer"),
+        other => panic!("the password grant with a client assertion got no token: {other:?}"),
     }
     app.choose("Client Authentication", "Send as Basic Auth header").await;
 }
@@ -352,8 +358,8 @@ async fn jwt_assertion_and_client_assertion_get_sandbox_tokens_and_keys_stay_in_
     )
     .await;
     rows.run(
-        "client_credentials_with_client_assertion_auth_get_a_token_from_the_sandbox",
-        client_credentials_with_client_assertion_auth_get_a_token_from_the_sandbox(&app),
+        "client_credentials_and_password_with_client_assertion_auth_get_tokens_from_the_sandbox",
+        client_credentials_and_password_with_client_assertion_auth_get_tokens_from_the_sandbox(&app),
     )
     .await;
     rows.run(
