@@ -14,6 +14,7 @@
 
 use crate::app::{fresh_config_home, App, ENTER};
 use crate::clipboard::clipboard_when;
+use crate::grants::{shown_sign_in_url, signed_in_elsewhere};
 use crate::matrix::Rows;
 use crate::profiles::{record_secret, saved};
 use fantoccini::Locator;
@@ -157,6 +158,21 @@ async fn a_wrong_assertion_audience_shows_the_hint_and_keeps_the_fields(app: &Ap
     let grant = app.client.execute("return document.getElementById('grant-type').value;", vec![]).await.unwrap();
     assert_eq!(grant.as_str(), Some("jwt_assertion"), "the grant type is kept");
     app.fill("Assertion Audience", "").await;
+}
+
+async fn the_authorization_code_is_exchanged_with_a_client_assertion(app: &App) {
+    app.choose("Grant Type", "Authorization Code").await;
+    app.choose("Client Authentication", "Signed JWT (client assertion)").await;
+    app.choose("Get code with", "Paste the redirected URL").await;
+    app.click("Get New Access Token").await;
+    let authorize_url = shown_sign_in_url(app, "").await;
+    let redirected = signed_in_elsewhere(&authorize_url);
+    assert!(redirected.contains("code="), "{redirected}");
+    app.client.execute("document.getElementById('token-type').textContent = '';", vec![]).await.unwrap();
+    app.fill("Redirected URL", &redirected).await;
+    app.click("Use this URL").await;
+    app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
+    app.choose("Client Authentication", "Send as Basic Auth header").await;
 }
 
 async fn copy_as_curl_of_a_jwt_assertion_request_masks_the_assertion(app: &App) {
@@ -370,6 +386,11 @@ async fn jwt_assertion_and_client_assertion_get_sandbox_tokens_and_keys_stay_in_
     rows.run(
         "refresh_authenticates_with_a_client_assertion_too",
         refresh_authenticates_with_a_client_assertion_too(&app),
+    )
+    .await;
+    rows.run(
+        "the_authorization_code_is_exchanged_with_a_client_assertion",
+        the_authorization_code_is_exchanged_with_a_client_assertion(&app),
     )
     .await;
     rows.run(
