@@ -116,6 +116,19 @@ async fn the_sandbox_profile_gets_a_token_with_the_jwt_assertion_grant_and_its_s
     }
 }
 
+async fn naming_the_certificate_by_its_x5t_thumbprint_gets_a_token_too(app: &App) {
+    app.choose("Name the certificate by", "x5t: SHA-1 thumbprint of the certificate").await;
+    let preview = app
+        .text_when("user-assertion-preview", "the header with x5t", |t| t.contains("\"x5t\""))
+        .await;
+    assert!(!preview.contains("\"kid\""), "x5t or kid, not both: {preview}");
+    match get_new_access_token(app).await {
+        Outcome::Token(kind) => assert_eq!(kind, "Bearer"),
+        other => panic!("JWT Assertion naming the certificate by x5t got no token: {other:?}"),
+    }
+    app.choose("Name the certificate by", "kid: the Key ID (certificate alias)").await;
+}
+
 async fn client_credentials_and_password_with_client_assertion_auth_get_tokens_from_the_sandbox(app: &App) {
     app.choose("Grant Type", "Client Credentials").await;
     app.choose("Client Authentication", "Signed JWT (client assertion)").await;
@@ -371,6 +384,11 @@ async fn jwt_assertion_and_client_assertion_get_sandbox_tokens_and_keys_stay_in_
     rows.run(
         "the_sandbox_profile_gets_a_token_with_the_jwt_assertion_grant_and_its_sandbox_only_key",
         the_sandbox_profile_gets_a_token_with_the_jwt_assertion_grant_and_its_sandbox_only_key(&app),
+    )
+    .await;
+    rows.run(
+        "naming_the_certificate_by_its_x5t_thumbprint_gets_a_token_too",
+        naming_the_certificate_by_its_x5t_thumbprint_gets_a_token_too(&app),
     )
     .await;
     rows.run(
