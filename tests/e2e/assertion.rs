@@ -290,6 +290,14 @@ async fn a_key_pair_imported_by_pasted_text_is_kept_in_the_keychain_only_shown_m
     // through another grant first.
     app.choose("Grant Type", "Password Credentials").await;
     app.choose("Grant Type", "JWT Assertion").await;
+    // No key yet: the error says how to get one.
+    match get_new_access_token(app).await {
+        Outcome::Error { code, message, hint } => {
+            assert_eq!((code.as_str(), message.as_str()), ("missing_field", "Private Key is empty"));
+            assert!(hint.contains("Import") && hint.contains("Generate"), "{hint}");
+        }
+        other => panic!("JWT Assertion without a key was sent: {other:?}"),
+    }
     // Pasted text, line by line: WebKitWebDriver types a line break as Enter.
     app.fill("Private Key", &key_pem.trim_end().replace('\n', &ENTER.to_string())).await;
     app.fill("Certificate", &pair.certificate.pem().trim_end().replace('\n', &ENTER.to_string())).await;
