@@ -37,7 +37,7 @@ pub enum ShellError {
     #[error("The file could not be saved: {0}")]
     SaveFailed(String),
 
-    #[error("Copy as cURL is available for the client credentials grant")]
+    #[error("Copy as cURL is available for the client credentials and JWT Assertion grants")]
     CurlUnavailable,
 
     #[error("No sign-in is waiting for a redirected URL")]
@@ -72,6 +72,11 @@ pub enum ShellError {
 
     #[error("No device sign-in has been started")]
     NoDeviceCode,
+    #[error("The {what} file{file} could not be read: {reason}")]
+    PemFile { what: &'static str, file: String, reason: String },
+
+    #[error("The Sandbox profile signs with the sandbox's own key pair, which cannot be replaced")]
+    SandboxKeyPair,
 }
 
 impl ShellError {
@@ -98,6 +103,8 @@ impl ShellError {
             ShellError::Clipboard(_) => "clipboard",
             ShellError::DeviceCodeCancelled => "cancelled",
             ShellError::NoDeviceCode => "no_device_code",
+            ShellError::PemFile { .. } => "pem_file",
+            ShellError::SandboxKeyPair => "sandbox_key_pair",
         }
     }
 
@@ -113,7 +120,7 @@ impl ShellError {
             ShellError::NothingStopped => "Follow once applies to a redirect listed as stopped in the Redirects tab.",
             ShellError::InvalidPath(_) => "Choose a PEM file on this computer.",
             ShellError::SaveFailed(_) => "Choose a folder you can write to.",
-            ShellError::CurlUnavailable => "Choose Grant Type Client Credentials to copy the token request, or Device Code to copy its device authorization request.",
+            ShellError::CurlUnavailable => "Choose Grant Type Client Credentials or JWT Assertion to copy the token request, or Device Code to copy its device authorization request.",
             ShellError::NoSignIn => "Choose \"Paste the redirected URL\" under Get code with, press Get New Access Token, sign in with the URL shown, then paste where the browser ended up.",
             ShellError::LoginWindowOpen => "Finish signing in there, or close it and press Get New Access Token again.",
             ShellError::LoginWindow(_) => "Choose \"System browser\" or \"Paste the redirected URL\" under Get code with.",
@@ -125,6 +132,8 @@ impl ShellError {
             ShellError::Clipboard(_) => "Try again; another program may hold the clipboard.",
             ShellError::DeviceCodeCancelled => "Press Get New Access Token for a new User Code; the app no longer polls for the one shown.",
             ShellError::NoDeviceCode => "Choose Grant Type Device Code and press Get New Access Token.",
+            ShellError::PemFile { .. } => "Paste the PEM text itself, or type the full path of a PEM file you can read.",
+            ShellError::SandboxKeyPair => "Press Duplicate to edit to make an ordinary copy of the profile, then Import or Generate a key pair there.",
         }
     }
 }

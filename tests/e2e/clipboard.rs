@@ -51,7 +51,7 @@ impl Drop for OtherCopy {
 }
 
 /// Waits until the clipboard satisfies `ready`, up to `within`.
-async fn clipboard_when(what: &str, within: Duration, ready: impl Fn(&str) -> bool) -> String {
+pub(crate) async fn clipboard_when(what: &str, within: Duration, ready: impl Fn(&str) -> bool) -> String {
     let started = Instant::now();
     loop {
         let now = clipboard();

@@ -330,7 +330,7 @@ async fn a_pasted_redirect_url_gets_a_token_and_a_forged_state_is_refused() {
 }
 
 /// The Sign-in URL of paste mode, once shown (and other than `previous`).
-async fn shown_sign_in_url(app: &App, previous: &str) -> String {
+pub(crate) async fn shown_sign_in_url(app: &App, previous: &str) -> String {
     let started = Instant::now();
     loop {
         let url = app.value_of("Sign-in URL").await;
@@ -343,7 +343,7 @@ async fn shown_sign_in_url(app: &App, previous: &str) -> String {
 }
 
 /// The user signs in in a browser and copies where it ended.
-fn signed_in_elsewhere(authorize_url: &str) -> String {
+pub(crate) fn signed_in_elsewhere(authorize_url: &str) -> String {
     let output = std::process::Command::new(STAND_IN_BROWSER)
         .args(["--print-redirect", authorize_url])
         .output()

@@ -5,6 +5,7 @@
 //! buttons by their text, as a user does.
 
 mod app;
+mod assertion;
 mod client_credentials;
 mod clipboard;
 mod device_code;

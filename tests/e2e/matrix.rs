@@ -29,18 +29,18 @@ const WAIT: Duration = Duration::from_secs(20);
 
 /// The rows of one launched app: each runs to its end or its first failed
 /// check; the failures are kept, with what the window said at the time.
-struct Rows<'a> {
+pub(crate) struct Rows<'a> {
     app: &'a App,
     failures: Vec<String>,
     passed: usize,
 }
 
 impl<'a> Rows<'a> {
-    fn new(app: &'a App) -> Rows<'a> {
+    pub(crate) fn new(app: &'a App) -> Rows<'a> {
         Rows { app, failures: Vec::new(), passed: 0 }
     }
 
-    async fn run(&mut self, name: &str, row: impl Future<Output = ()>) {
+    pub(crate) async fn run(&mut self, name: &str, row: impl Future<Output = ()>) {
         let started = Instant::now();
         match AssertUnwindSafe(row).catch_unwind().await {
             Ok(()) => {
@@ -60,7 +60,7 @@ impl<'a> Rows<'a> {
     }
 
     /// Every failing row, for the test's failure once the app is closed.
-    fn failed(self) -> Option<String> {
+    pub(crate) fn failed(self) -> Option<String> {
         (!self.failures.is_empty()).then(|| {
             format!(
                 "{} of {} rows failed:\n{}",
@@ -74,7 +74,7 @@ impl<'a> Rows<'a> {
 
 /// The shown error of the alert box `prefix` (`error`, `response-error`),
 /// once it has a message, as (code, message).
-async fn error_of(app: &App, prefix: &str, after: &str) -> (String, String) {
+pub(crate) async fn error_of(app: &App, prefix: &str, after: &str) -> (String, String) {
     let started = Instant::now();
     let script = format!(
         "const box = document.getElementById('{prefix}'); \
@@ -100,7 +100,7 @@ async fn error_of(app: &App, prefix: &str, after: &str) -> (String, String) {
 
 /// Clears the alert box `prefix` and the shown response, so what follows
 /// is this row's.
-async fn clear(app: &App, prefix: &str) {
+pub(crate) async fn clear(app: &App, prefix: &str) {
     let script = format!(
         "delete document.body.dataset.responseShown; \
          document.getElementById('{prefix}').hidden = true; \

@@ -4,9 +4,10 @@
 //! or cache folders, anywhere else under the test HOME, or in a log there.
 //!
 //! The secrets are the test identity server's client secrets and password
-//! (from `make test`'s environment), the sandbox's, and every token value the
-//! e2e tests revealed with Show, which `tests/e2e/profiles.rs` lists in a file
-//! in the test HOME. A finding names the file and the secret's origin, never the
+//! (from `make test`'s environment), the sandbox's, every token value the
+//! e2e tests revealed with Show and every private key line they imported,
+//! which `tests/e2e/profiles.rs` lists in a file in the test HOME, and
+//! anything that is PEM-armoured as a private key. A finding names the file and the secret's origin, never the
 //! value. To run it by hand after the e2e tests:
 //!
 //! ```text
@@ -21,6 +22,10 @@ const SANDBOX_SECRETS: [&str; 4] = ["sandbox-secret", "sandbox-password", "sandb
 
 /// Typed by the e2e tests as a wrong secret.
 const TYPED_SECRETS: [&str; 2] = ["not-the-secret", "proxy-test-secret"];
+
+/// What every PEM private key holds, "-----BEGIN PRIVATE KEY-----" and
+/// "-----BEGIN RSA PRIVATE KEY-----" alike (keys of tests/e2e/assertion.rs).
+const PRIVATE_KEY_MARKER: &[u8] = b"PRIVATE KEY-----";
 
 const IDP_SECRETS: [&str; 4] = ["OC_IDP_CC_CLIENT_SECRET", "OC_IDP_PW_CLIENT_SECRET", "OC_IDP_AC_CLIENT_SECRET", "OC_IDP_PASSWORD"];
 
@@ -97,6 +102,11 @@ fn no_secret_used_by_the_suite_is_in_the_apps_folders_or_logs() {
         }
         if settings.contains(&path) && contains(&bytes, b"eyJ") {
             findings.push(format!("{}: something that looks like a JWT", path.display()));
+        }
+        // The PEM armour of a private key (PKCS#8 or PKCS#1): the keys the
+        // e2e tests import or generate live in the keychain only.
+        if contains(&bytes, PRIVATE_KEY_MARKER) {
+            findings.push(format!("{}: a PEM private key", path.display()));
         }
     }
     assert!(findings.is_empty(), "secrets found on disk ({} files scanned):\n{}", all.len(), findings.join("\n"));

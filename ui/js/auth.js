@@ -7,6 +7,7 @@ import { call, newRequestId } from "./ipc.js";
 import { edited, registerPart } from "./parts.js";
 import { showToken } from "./token.js";
 import { obtainToken, wireGrants } from "./grants.js";
+import { showPreview, wireAssertion, withAssertion } from "./assertion.js";
 
 let inFlight = null;
 let onToken = () => {};
@@ -37,9 +38,9 @@ export function authFields() {
   return Object.fromEntries(fieldElements().map((input) => [input.dataset.field, readField(input)]));
 }
 
-/** What Get New Access Token sends: the fields plus the secrets typed. */
+/** What Get New Access Token sends: the fields plus the secrets typed, and what signs assertions. */
 export function tokenRequest() {
-  return { ...authFields(), clientSecret: $("client-secret").value, password: $("password").value };
+  return withAssertion({ ...authFields(), clientSecret: $("client-secret").value, password: $("password").value });
 }
 
 /** Fills the panel (profile switch). Missing fields get their default. */
@@ -72,8 +73,11 @@ async function getNewAccessToken(event) {
   setBusy(true);
   hideError("error");
   try {
+    const request = tokenRequest();
+    // What will be signed, shown before it is sent (JWT Assertion, client assertion).
+    await showPreview(request);
     // By grant type: request_token, or a sign-in (null while a pasted URL is awaited).
-    const token = await obtainToken(requestId, tokenRequest());
+    const token = await obtainToken(requestId, request);
     if (token) tokenReceived(token);
   } catch (error) {
     showError("error", error);
@@ -111,4 +115,5 @@ export function wireAuthPanel() {
   $("cancel-token").addEventListener("click", () => inFlight !== null && call("cancel_request", { requestId: inFlight }));
   $("toggle-secret").addEventListener("click", toggleSecret);
   wireGrants({ tokenReceived, onLoaded: onAuthLoaded });
+  wireAssertion();
 }

@@ -24,6 +24,8 @@ pub(crate) const CLIENT_LOCATION: &str = "Identity & Security → Domains → yo
 pub fn for_error(error: &Error) -> Option<String> {
     let hint = match error {
         Error::OAuth { error, .. } => return for_oauth_code(error),
+        Error::MissingField { field: "Private Key" } => "Import the private key with its certificate under Signing key, or Generate a key pair, Save certificate… and import it to the application.".into(),
+        Error::MissingField { field: "Certificate" } => "Paste the certificate uploaded to the application (or type its file path) under Signing key, or Generate a key pair.".into(),
         Error::MissingField { field } => format!("Fill in {field}."),
         Error::InvalidUrl { field, .. } => format!("{field} must be a full URL such as {}.", url_example(field)),
         Error::InsecureUrl { field } => format!(
@@ -164,6 +166,13 @@ fn url_example(field: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_signing_key_says_how_to_get_one() {
+        let hint = for_error(&Error::MissingField { field: "Private Key" }).unwrap();
+        assert!(hint.contains("Import") && hint.contains("Generate"), "{hint}");
+        assert_eq!(for_error(&Error::MissingField { field: "Username" }).unwrap(), "Fill in Username.");
+    }
 
     #[test]
     fn a_bad_url_gets_an_example_for_its_own_field() {

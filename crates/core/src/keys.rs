@@ -146,7 +146,9 @@ impl Certificate {
             }
             spki.subject_public_key.data.to_vec()
         };
-        Ok(Certificate { pem: pem::encode(block), der, rsa_public_key })
+        // LF line endings, as openssl writes them and the window's fields keep them.
+        let pem = pem::encode_config(block, pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF));
+        Ok(Certificate { pem, der, rsa_public_key })
     }
 
     /// The certificate as PEM, for the profile and for **Save certificate…**.
@@ -228,6 +230,14 @@ pub(crate) mod tests {
         assert!(pair.private_key.expose_pem().starts_with("-----BEGIN PRIVATE KEY-----"));
         let again = KeyPair::import(pair.private_key.expose_pem(), pair.certificate.pem()).unwrap();
         assert_eq!(again.certificate, pair.certificate);
+    }
+
+    #[test]
+    fn a_certificate_is_kept_with_lf_line_endings_whatever_it_came_with() {
+        let crlf = test_pair().certificate.pem().replace('\n', "\r\n");
+        let read = Certificate::from_pem(&crlf).unwrap();
+        assert!(!read.pem().contains('\r'), "LF only, as the window's fields and openssl have it");
+        assert_eq!(read, test_pair().certificate);
     }
 
     #[test]

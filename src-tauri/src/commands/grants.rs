@@ -211,7 +211,8 @@ pub async fn refresh_before_send(
 }
 
 /// The client with the profile's saved Client Secret when the field was left
-/// empty (as for Get New Access Token), and the profile the token goes to.
+/// empty (as for Get New Access Token) and its client-assertion key, and the
+/// profile the token goes to.
 pub(super) async fn with_saved_secret(app: &AppHandle, mut client: Client) -> Result<(Client, String), IpcError> {
     let app = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
@@ -225,6 +226,8 @@ pub(super) async fn with_saved_secret(app: &AppHandle, mut client: Client) -> Re
                 client.client_secret = saved;
             }
         }
+        // A client assertion's key: the profile's, from the keychain.
+        super::keys::fill_client(&state, &profile, &mut client)?;
         Ok((client, profile_id))
     })
     .await

@@ -97,9 +97,12 @@ pub async fn choose_ca_bundle(app: AppHandle) -> Result<Option<String>, IpcError
     Ok(Some(path.display().to_string()))
 }
 
-/// Copy as cURL for Get New Access Token, with the app's proxy, CA bundle
-/// and timeout. An empty Client Secret means the profile's saved one, as for
-/// Get New Access Token. Secrets are placeholders unless `include_secrets`.
+/// Copy as cURL for Get New Access Token (client credentials, JWT
+/// Assertion), with the app's proxy, CA bundle and timeout. An empty Client
+/// Secret means the profile's saved one, as for Get New Access Token.
+/// Secrets and the user assertion are placeholders unless `include_secrets`
+/// (then the assertion is signed now, valid for its lifetime); a client
+/// assertion is always a placeholder.
 #[tauri::command]
 pub async fn copy_token_request_as_curl(
     app: AppHandle,
@@ -107,14 +110,20 @@ pub async fn copy_token_request_as_curl(
     request: TokenRequest,
     include_secrets: bool,
 ) -> Result<u64, IpcError> {
-    if !matches!(request, TokenRequest::ClientCredentials(_)) {
+    if !matches!(request, TokenRequest::ClientCredentials(_) | TokenRequest::JwtAssertion(_)) {
         return Err(ShellError::CurlUnavailable.into());
     }
     let (request, _) = super::secrets::fill_saved_secrets(&app, request).await?;
-    let TokenRequest::ClientCredentials(grant) = &request else {
-        return Err(ShellError::CurlUnavailable.into());
-    };
-    let command = curl::for_client_credentials(grant, state.http().settings(), include_secrets)?;
+    let settings = state.http().settings().clone();
+    // Signing an assertion is RSA work: off the main thread, like the rest.
+    let command = super::blocking(&app, move |_| {
+        Ok(match &request {
+            TokenRequest::ClientCredentials(grant) => curl::for_client_credentials(grant, &settings, include_secrets)?,
+            TokenRequest::JwtAssertion(grant) => curl::for_jwt_assertion(grant, &settings, include_secrets, std::time::SystemTime::now())?,
+            _ => return Err(ShellError::CurlUnavailable.into()),
+        })
+    })
+    .await?;
     let copy = crate::clipboard::Copy::new(command, include_secrets);
     crate::clipboard::write(&app, copy, state.clipboard_clear_seconds()).await
 }

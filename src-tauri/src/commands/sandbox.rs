@@ -82,3 +82,27 @@ fn sandbox_config() -> oauth_console_sandbox::SandboxConfig {
     }
     config
 }
+
+/// The Sandbox profile's key pair as the window shows it: the alias and
+/// certificate (public), never the private key, which the app takes from
+/// the sandbox when it signs ([`super::keys::fill_signing`]).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxKey {
+    alias: String,
+    certificate: String,
+}
+
+/// The sandbox-only key pair (made in memory on first use, its certificate
+/// uploaded to the sandbox's client), on a blocking thread: generating an
+/// RSA key takes a moment.
+#[tauri::command]
+pub async fn sandbox_key_pair(app: tauri::AppHandle) -> Result<SandboxKey, IpcError> {
+    super::blocking(&app, |state| {
+        let running = state.sandbox.blocking_lock();
+        let sandbox = running.as_ref().ok_or_else(|| ShellError::SandboxUnavailable("it is not running".into()))?;
+        let pair = sandbox.sandbox_key_pair().map_err(|e| ShellError::SandboxUnavailable(e.to_string()))?;
+        Ok(SandboxKey { alias: pair.alias, certificate: pair.certificate_pem })
+    })
+    .await
+}

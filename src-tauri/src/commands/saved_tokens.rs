@@ -146,8 +146,18 @@ pub async fn load_token(app: AppHandle, token_id: String) -> Result<TokenView, I
 }
 
 /// The client a loaded token refreshes with: the profile's, or the running
-/// sandbox's for the Sandbox profile (its ports change every launch).
+/// sandbox's for the Sandbox profile (its ports change every launch). With
+/// client assertion auth, its key from the keychain (the sandbox's own for
+/// the Sandbox profile); a key that cannot be read is reported by Refresh.
 fn profile_client(state: &AppState, profile: &Profile) -> Result<Client, IpcError> {
+    let mut client = profile_client_without_key(state, profile)?;
+    if super::keys::fill_client(state, profile, &mut client).is_err() {
+        client.client_assertion = None;
+    }
+    Ok(client)
+}
+
+fn profile_client_without_key(state: &AppState, profile: &Profile) -> Result<Client, IpcError> {
     if profile.kind == ProfileKind::Sandbox {
         if let Some(sandbox) = state.sandbox.blocking_lock().as_ref() {
             let credentials = sandbox.credentials();

@@ -1,6 +1,7 @@
 //! The secrets typed into a profile (client secret, password): kept in the
 //! keychain or for the session, forgotten, and filled into a token request
-//! left empty. The window never gets a stored secret back: [`secret_saved`]
+//! left empty (with the signing key of JWT and client assertions, from
+//! [`super::keys`]). The window never gets a stored secret back: [`secret_saved`]
 //! only says whether there is one, and `request_token` takes the saved
 //! client secret and password from the vault when the window sends them
 //! empty ([`fill_saved_secrets`]).
@@ -118,7 +119,23 @@ pub async fn fill_saved_secrets(
                 }
             }
             TokenRequest::RefreshToken(grant) => fill(&mut grant.client)?,
+            TokenRequest::JwtAssertion(grant) => {
+                fill(&mut grant.client)?;
+                // The user assertion's key: the profile's, from the keychain.
+                super::keys::fill_signing(state, &profile, &mut grant.signing)?;
+            }
             _ => {}
+        }
+        // A client assertion, with whatever grant: its key likewise.
+        let client = match &mut request {
+            TokenRequest::ClientCredentials(grant) => Some(&mut grant.client),
+            TokenRequest::Password(grant) => Some(&mut grant.client),
+            TokenRequest::RefreshToken(grant) => Some(&mut grant.client),
+            TokenRequest::JwtAssertion(grant) => Some(&mut grant.client),
+            _ => None,
+        };
+        if let Some(client) = client {
+            super::keys::fill_client(state, &profile, client)?;
         }
         Ok((request, profile_id))
     })

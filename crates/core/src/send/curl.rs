@@ -17,7 +17,8 @@ use super::{is_secret_field, prepare, sent_fields, ApiRequest, RequestBody};
 use crate::error::{Error, Result};
 use crate::grants::client_credentials::ClientCredentials;
 use crate::grants::device_code::DeviceCode;
-use crate::grants::exchange::Client;
+use crate::grants::exchange::{requested_scopes, Client};
+use crate::grants::jwt_assertion::{self, JwtAssertion};
 use crate::http::{endpoint_url, proxy_display, HttpSettings, LOOPBACK_NO_PROXY};
 use crate::secret::Secret;
 use crate::grants::exchange::scopes;
@@ -121,6 +122,42 @@ pub fn for_client_credentials(
             url: &grant.client.token_url,
             content_type: "application/x-www-form-urlencoded;charset=UTF-8",
             before: vec![("grant_type", "client_credentials".to_owned())],
+            after: (!scope.is_empty()).then(|| ("scope", scope.join(" "))).into_iter().collect(),
+            client_id_in_body: false,
+        },
+        settings,
+        include_secrets,
+    )
+}
+
+/// The command for a JWT Assertion token request (RFC 7523), as Oracle's
+/// "Call the Developer APIs with a JWT User Assertion" shows it. With
+/// secrets, the user assertion is signed at `now`, so the command works for
+/// the assertion's lifetime; without, it is a placeholder (after checking
+/// that it could be signed: the Username and Key ID are there).
+pub fn for_jwt_assertion(
+    grant: &JwtAssertion,
+    settings: &HttpSettings,
+    include_secrets: bool,
+    now: std::time::SystemTime,
+) -> Result<String> {
+    let assertion = if include_secrets {
+        grant.signing.user_assertion(&grant.client.client_id, &grant.username, now)?.jwt.expose().to_owned()
+    } else {
+        jwt_assertion::preview(grant, now)?;
+        "<signed user assertion JWT>".to_owned()
+    };
+    let scope: Vec<String> = requested_scopes(&grant.scope, grant.request_refresh_token)
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    form_command(
+        FormCommand {
+            client: &grant.client,
+            field: "Access Token URL",
+            url: &grant.client.token_url,
+            content_type: "application/x-www-form-urlencoded;charset=UTF-8",
+            before: vec![("grant_type", jwt_assertion::GRANT_TYPE.to_owned()), ("assertion", assertion)],
             after: (!scope.is_empty()).then(|| ("scope", scope.join(" "))).into_iter().collect(),
             client_id_in_body: false,
         },
@@ -528,6 +565,62 @@ mod tests {
             full.contains(&format!("Authorization: Basic {expected}")),
             "{full}"
         );
+    }
+
+    fn jwt_grant(auth: ClientAuth) -> JwtAssertion {
+        let pair = crate::keys::tests::test_pair();
+        JwtAssertion {
+            client: grant(auth).client,
+            username: "jane.doe".into(),
+            signing: crate::assertion::Signing {
+                private_key: Secret::new(pair.private_key.expose_pem()),
+                certificate: pair.certificate.pem().to_owned(),
+                key_id: "console-key".into(),
+                key_id_kind: crate::assertion::KeyIdKind::Alias,
+                audience: String::new(),
+                lifetime_secs: 0,
+            },
+            scope: "https://aud.example:443urn:opc:resource:consumer::all".into(),
+            request_refresh_token: true,
+        }
+    }
+
+    #[test]
+    fn the_jwt_assertion_command_masks_the_assertion_unless_secrets_are_asked_for() {
+        let now = std::time::SystemTime::now();
+        let masked = for_jwt_assertion(&jwt_grant(ClientAuth::BasicHeader), &HttpSettings::default(), false, now).unwrap();
+        assert!(masked.contains("--data-urlencode grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer"), "{masked}");
+        assert!(masked.contains("--data-urlencode 'assertion=<signed user assertion JWT>'"), "{masked}");
+        assert!(masked.contains("Authorization: Basic <base64 of client_id:client_secret>"), "{masked}");
+        assert!(masked.contains("offline_access'"), "the refresh-token choice is in the scope: {masked}");
+        assert!(!masked.contains("eyJ") && !masked.contains("not-real"), "{masked}");
+
+        let full = for_jwt_assertion(&jwt_grant(ClientAuth::BasicHeader), &HttpSettings::default(), true, now).unwrap();
+        let assertion = full
+            .split_whitespace()
+            .find_map(|word| word.strip_prefix("assertion="))
+            .expect("the signed assertion is in the command");
+        let decoded = crate::jwt::decode(assertion).expect("a JWT");
+        assert_eq!(decoded.claims["sub"], "jane.doe");
+        assert_eq!(decoded.header["kid"], "console-key");
+    }
+
+    #[test]
+    fn a_client_assertion_replaces_the_secret_in_a_jwt_assertion_command() {
+        let mut grant = jwt_grant(ClientAuth::ClientAssertion);
+        grant.client.client_assertion = Some(grant.signing.clone());
+        let command = for_jwt_assertion(&grant, &HttpSettings::default(), false, std::time::SystemTime::now()).unwrap();
+        assert!(!command.contains("Authorization") && !command.contains("client_secret"), "{command}");
+        assert!(command.contains("client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), "{command}");
+        assert!(command.contains("'client_assertion=<signed client assertion JWT>'"), "{command}");
+    }
+
+    #[test]
+    fn a_jwt_assertion_command_without_a_username_says_so() {
+        let mut grant = jwt_grant(ClientAuth::BasicHeader);
+        grant.username = " ".into();
+        let err = for_jwt_assertion(&grant, &HttpSettings::default(), false, std::time::SystemTime::now()).unwrap_err();
+        assert!(matches!(err, Error::MissingField { field: "Username" }), "{err:?}");
     }
 
     #[test]
