@@ -56,6 +56,8 @@ const COMMANDS: &[&str] = &[
     "choose_ca_bundle",
     "copy_token_request_as_curl",
     "discover",
+    "introspect_token",
+    "revoke_token",
 ];
 
 fn main() {

@@ -8,6 +8,7 @@ import { call } from "./js/ipc.js";
 import { wireAuthPanel } from "./js/auth.js";
 import { wireDiscovery } from "./js/discovery.js";
 import { wireTokenPanel } from "./js/token.js";
+import { wireTokenChecks } from "./js/token-checks.js";
 import { wireRequestPanel } from "./js/request.js";
 import { wireSavedRequests } from "./js/saved-requests.js";
 import { wireHistory } from "./js/history.js";
@@ -31,6 +32,7 @@ async function boot() {
   wireAuthPanel();
   wireDiscovery();
   wireTokenPanel();
+  wireTokenChecks();
   wireRequestPanel();
   wireSavedRequests();
   wireHistory();

@@ -10,6 +10,12 @@ use oauth_console_core::IpcError;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ShellError {
+    #[error("This token was revoked at the server")]
+    TokenRevoked,
+
+    #[error("This token came without a refresh token")]
+    NoRefreshTokenHeld,
+
     #[error("This token came without an ID token")]
     NoIdToken,
 
@@ -84,6 +90,8 @@ impl ShellError {
     pub fn code(&self) -> &'static str {
         match self {
             ShellError::NoIdToken => "no_id_token",
+            ShellError::TokenRevoked => "token_revoked",
+            ShellError::NoRefreshTokenHeld => "no_refresh_token",
             ShellError::UnknownToken | ShellError::AttachedTokenGone => "unknown_token",
             ShellError::TokenValuesMissing => "token_values_missing",
             ShellError::UnknownResponse => "unknown_response",
@@ -113,6 +121,8 @@ impl ShellError {
         match self {
             ShellError::NoIdToken => "Untick \"Use ID token instead\", or ask for the openid scope to get an ID token.",
             ShellError::UnknownToken => "Get a new access token.",
+            ShellError::NoRefreshTokenHeld => "Tick Request refresh token (offline_access) and get a new token to have one.",
+            ShellError::TokenRevoked => "Press Get New Access Token for a new one; a revoked token is refused by every API.",
             ShellError::AttachedTokenGone => "Get a new access token and press Use Token again.",
             ShellError::TokenValuesMissing => "They may have been removed by hand. Delete the token and get a new access token.",
             ShellError::UnknownResponse => "Send the request again.",

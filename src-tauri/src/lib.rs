@@ -219,6 +219,8 @@ pub fn run() {
             commands::network::choose_ca_bundle,
             commands::network::copy_token_request_as_curl,
             commands::discovery::discover,
+            commands::token_checks::introspect_token,
+            commands::token_checks::revoke_token,
         ])
         .run(tauri::generate_context!())
         .expect("OAuth Console could not start");

@@ -28,6 +28,15 @@ pub struct Held {
     pub saved: Option<SavedRef>,
     /// How Use Token attaches it to a request.
     pub attached: Attachment,
+    /// Its access token was revoked at the server: Use Token refuses it.
+    pub revoked: bool,
+}
+
+fn held_view(id: &str, held: &Held) -> TokenView {
+    TokenView {
+        revoked: held.revoked,
+        ..held.token.view(id, &held.name)
+    }
 }
 
 /// Where a held token is saved: `<profile>/token/<token>` in the store.
@@ -93,6 +102,7 @@ impl TokenShelf {
                 name: name.to_owned(),
                 saved: None,
                 attached: Attachment::default(),
+                revoked: false,
             },
         );
         view
@@ -140,13 +150,24 @@ impl TokenShelf {
 
     /// The view of a held token, under its current name.
     pub fn view(&self, id: &str) -> Option<TokenView> {
-        self.lock().get(id).map(|held| held.token.view(id, &held.name))
+        self.lock().get(id).map(|held| held_view(id, held))
+    }
+
+    /// Revoke: the held token's access token was revoked at the server.
+    pub fn mark_revoked(&self, id: &str) -> Option<TokenView> {
+        let mut tokens = self.lock();
+        let held = tokens.get_mut(id)?;
+        held.revoked = true;
+        Some(held_view(id, held))
     }
 
     /// Use Token: how the token goes into `Authorization`.
     pub fn attach(&self, id: &str, attached: Attachment) -> Result<(), IpcError> {
         let mut tokens = self.lock();
         let held = tokens.get_mut(id).ok_or(ShellError::UnknownToken)?;
+        if held.revoked && !attached.id_token {
+            return Err(ShellError::TokenRevoked.into());
+        }
         if attached.id_token && held.token.id_token.is_none() {
             return Err(ShellError::NoIdToken.into());
         }
@@ -178,7 +199,7 @@ impl TokenShelf {
             let mut tokens = self.lock();
             let held = tokens.get_mut(id)?;
             held.token = token.clone();
-            (held.token.view(id, &held.name), held.saved.clone())
+            (held_view(id, held), held.saved.clone())
         };
         if let (Some(saved), Some(hook)) = (saved, self.on_replace.get()) {
             hook(id, saved, token);

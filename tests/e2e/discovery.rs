@@ -64,11 +64,17 @@ async fn discover_fills_the_endpoints_from_the_sandbox_and_refuses_a_page_or_a_f
     app.fill("Access Token URL", &origin).await;
     let found = discover_result(&app).await;
     assert!(found.contains(&format!("Found the discovery document of {origin}")), "{found}");
-    assert!(found.contains("Filled in: Access Token URL, Auth URL, Device Authorization URL."), "{found}");
+    assert!(
+        found.contains("Filled in: Access Token URL, Auth URL, Device Authorization URL, Introspection URL, Revocation URL."),
+        "{found}"
+    );
+    assert!(!found.contains("null"), "{found}");
     assert!(found.contains("urn:ietf:params:oauth:grant-type:device_code"), "the grant types are listed: {found}");
     assert_eq!(app.value_of("Access Token URL").await, token_url);
     assert_eq!(app.value_of("Auth URL").await, format!("{origin}/oauth2/v1/authorize"));
     assert_eq!(app.value_of("Device Authorization URL").await, format!("{origin}/oauth2/v1/device"));
+    assert_eq!(app.value_of("Introspection URL").await, format!("{origin}/oauth2/v1/introspect"));
+    assert_eq!(app.value_of("Revocation URL").await, format!("{origin}/oauth2/v1/revoke"));
 
     // A sign-in page where the document should be.
     let page = answering("text/html", "<!DOCTYPE html><html><body>Sign in</body></html>".into()).await;

@@ -23,4 +23,5 @@ mod robustness;
 mod sandbox;
 mod saved_requests;
 mod stored_profile;
+mod token_checks;
 mod workspace;

@@ -38,6 +38,8 @@ function show(found) {
   fill("token-url", found.tokenEndpoint, "Access Token URL");
   fill("auth-url", found.authorizationEndpoint, "Auth URL");
   fill("device-url", found.deviceAuthorizationEndpoint, "Device Authorization URL");
+  fill("introspection-url", found.introspectionEndpoint, "Introspection URL");
+  fill("revocation-url", found.revocationEndpoint, "Revocation URL");
   if (filled.length) edited();
 
   const grants = advertisedGrants([...$("grant-type").options].map((o) => ({ value: o.value, text: o.text })), found.grantTypesSupported);
@@ -46,13 +48,13 @@ function show(found) {
     else delete option.dataset.notAdvertised;
   }
   const result = $("discover-result");
-  result.replaceChildren(
+  result.replaceChildren(...[
     el("p", { text: `Found the discovery document of ${found.issuer} (${found.source}).` }),
     el("p", { text: filled.length ? `Filled in: ${filled.join(", ")}.` : "The fields already hold these endpoints." }),
     el("dl", { class: "details" }, ...discoveryRows(found).flatMap(([name, value]) => [el("dt", { text: name }), el("dd", {}, el("code", { text: value }))])),
     grants.notAdvertised.length
       ? el("p", { class: "warn", text: `This server does not advertise: ${grants.notAdvertised.map((g) => g.text).join(", ")}. Getting a token with ${grants.notAdvertised.length === 1 ? "it" : "them"} will likely be refused.` })
-      : null);
+      : null].filter(Boolean));
   result.hidden = false;
 }
 

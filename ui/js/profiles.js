@@ -99,6 +99,8 @@ function withSandbox(profile, s) {
     tokenUrl: s.tokenUrl,
     authUrl: s.authorizeUrl,
     deviceUrl: s.deviceUrl,
+    introspectionUrl: `${s.identityUrl}/oauth2/v1/introspect`,
+    revocationUrl: `${s.identityUrl}/oauth2/v1/revoke`,
     callbackUrl: s.redirectUri,
     clientId: s.clientId,
     scope: s.scopeAll,
@@ -112,7 +114,7 @@ function withoutSandbox(profile, s) {
   const request = { ...(profile.request ?? {}) };
   if (s && (request.url ?? "").startsWith(s.runtimeUrl)) request.url = request.url.slice(s.runtimeUrl.length);
   request.trustedHosts = [];
-  return { ...profile, tokenUrl: "", authUrl: "", deviceUrl: "", callbackUrl: "", clientId: "", scope: "", username: "", request };
+  return { ...profile, tokenUrl: "", authUrl: "", deviceUrl: "", introspectionUrl: "", revocationUrl: "", callbackUrl: "", clientId: "", scope: "", username: "", request };
 }
 
 function profileToSave() {
@@ -208,7 +210,7 @@ function renderBar() {
  * launch (its ports change): read-only there, so no edit is thrown away
  * at the next launch. Duplicate to edit makes an ordinary copy.
  */
-const SANDBOX_OWNED = ["token-url", "auth-url", "device-url", "callback-url", "client-id", "client-secret", "scope", "username", "password", "trusted-hosts"];
+const SANDBOX_OWNED = ["token-url", "auth-url", "device-url", "introspection-url", "revocation-url", "callback-url", "client-id", "client-secret", "scope", "username", "password", "trusted-hosts"];
 
 function lockSandboxOwned(locked) {
   for (const id of SANDBOX_OWNED) {

@@ -2,7 +2,8 @@
 // stay in the keychain): name (edited in place), token type, scope, issued
 // at, expires in (live), refresh token. Select one to show it in Token
 // Details (it is loaded into the session, so Show, Copy and Use Token work
-// after a restart); Delete one, or every expired one.
+// after a restart; a revoked one says Revoked and Use Token refuses it);
+// Delete one, or every expired one.
 
 import { $, el, hideError, showError } from "./dom.js";
 import { call } from "./ipc.js";
@@ -27,8 +28,9 @@ function tick() {
     const token = tokens.find((t) => t.id === row.dataset.tokenId);
     if (!token) continue;
     const { text, expired } = remaining(token.expiresAt);
-    row.querySelector(".expires").textContent = text;
-    row.classList.toggle("is-expired", expired);
+    // A revoked token says so instead of its time left.
+    row.querySelector(".expires").textContent = token.revoked ? "Revoked" : text;
+    row.classList.toggle("is-expired", expired || Boolean(token.revoked));
   }
 }
 

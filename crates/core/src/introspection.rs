@@ -29,6 +29,19 @@ impl TokenKind {
     }
 }
 
+/// The introspection endpoint to ask: the one typed, else the token
+/// endpoint's sibling `/oauth2/v1/introspect` (OCI IAM's layout).
+pub fn introspection_url(typed: &str, token_url: &str) -> Result<String> {
+    if !typed.trim().is_empty() {
+        return Ok(typed.trim().to_owned());
+    }
+    token_url
+        .trim()
+        .strip_suffix("/oauth2/v1/token")
+        .map(|domain| format!("{domain}/oauth2/v1/introspect"))
+        .ok_or(Error::MissingField { field: "Introspection URL" })
+}
+
 /// What the introspection endpoint said about a token.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -190,6 +203,13 @@ mod tests {
         assert_eq!(found.expires_in, Some(600));
         assert_eq!(found.aud, ["https://x", "https://y"]);
         assert_eq!(found.fields["tenant"], "t1");
+    }
+
+    #[test]
+    fn the_introspection_url_is_the_typed_one_or_beside_oracles_token_endpoint() {
+        assert_eq!(introspection_url(" https://x/i ", "https://d/oauth2/v1/token").unwrap(), "https://x/i");
+        assert_eq!(introspection_url("", "https://d/oauth2/v1/token").unwrap(), "https://d/oauth2/v1/introspect");
+        assert_eq!(introspection_url("", "https://d/o/token/").unwrap_err().code(), "missing_field");
     }
 
     #[test]

@@ -61,6 +61,7 @@ impl Token {
             warnings: self.warnings.clone(),
             jwt: crate::jwt::decode(self.access_token.expose()),
             id_token_jwt: self.id_token.as_ref().and_then(|t| crate::jwt::decode(t.expose())),
+            revoked: false,
         }
     }
 }
@@ -84,6 +85,8 @@ pub struct TokenView {
     pub warnings: Vec<String>,
     pub jwt: Option<crate::jwt::DecodedJwt>,
     pub id_token_jwt: Option<crate::jwt::DecodedJwt>,
+    /// The access token was revoked at the server (set by the app's shelf).
+    pub revoked: bool,
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod saved_tokens;
 pub mod secrets;
 pub mod sandbox;
 pub mod send;
+pub mod token_checks;
 pub mod tokens;
 
 use crate::AppState;

@@ -138,8 +138,11 @@ pub async fn load_token(app: AppHandle, token_id: String) -> Result<TokenView, I
         let token = store::tokens::read_token(&state.vault, &profile.id, &meta)?
             .ok_or(ShellError::TokenValuesMissing)?;
         let client = profile_client(state, &profile)?;
-        let view = state.tokens.keep(token, client, &name);
+        let mut view = state.tokens.keep(token, client, &name);
         state.tokens.link(&view.id, saved);
+        if meta.revoked {
+            view = state.tokens.mark_revoked(&view.id).unwrap_or(view);
+        }
         Ok(view)
     })
     .await

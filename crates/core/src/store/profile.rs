@@ -255,6 +255,12 @@ pub struct Profile {
     pub assertion_lifetime_secs: u64,
     /// The device authorization endpoint (Device Code).
     pub device_url: String,
+    /// The introspection endpoint (RFC 7662), for Introspect; filled by
+    /// Discover, derived for Oracle profiles.
+    pub introspection_url: String,
+    /// The revocation endpoint (RFC 7009), for Revoke; filled by Discover
+    /// where the server advertises one.
+    pub revocation_url: String,
     /// The request panel as the user left it, with its forwarding choice
     /// and trusted hosts. Credential header values are not written.
     #[serde(deserialize_with = "lenient")]

@@ -45,6 +45,10 @@ pub struct TokenMeta {
     /// so it is dropped at the next start.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub session_only: bool,
+    /// Its access token was revoked at the server (Revoke): kept for the
+    /// record, never offered by Use Token again.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub revoked: bool,
 }
 
 impl TokenMeta {
@@ -219,6 +223,16 @@ impl ProfileStore {
         let mut data = self.data.clone();
         if let Some(token) = stored_meta(&mut data, profile_id, token_id) {
             token.name = name.to_owned();
+        }
+        self.save(data)
+    }
+
+    /// Marks a saved token's access token revoked (Revoke).
+    pub fn mark_token_revoked(&mut self, profile_id: &str, token_id: &str) -> Result<()> {
+        self.token_meta(profile_id, token_id)?;
+        let mut data = self.data.clone();
+        if let Some(token) = stored_meta(&mut data, profile_id, token_id) {
+            token.revoked = true;
         }
         self.save(data)
     }
