@@ -9,6 +9,7 @@ import { wireAuthPanel } from "./js/auth.js";
 import { wireDiscovery } from "./js/discovery.js";
 import { wireTokenPanel } from "./js/token.js";
 import { wireTokenChecks } from "./js/token-checks.js";
+import { wireUnauthorized } from "./js/unauthorized.js";
 import { wireRequestPanel } from "./js/request.js";
 import { wireSavedRequests } from "./js/saved-requests.js";
 import { wireHistory } from "./js/history.js";
@@ -37,6 +38,7 @@ async function boot() {
   wireSavedRequests();
   wireHistory();
   wireResponsePanel();
+  wireUnauthorized();
   wireProfiles();
   wireManageTokens();
   describeHelps();

@@ -37,6 +37,10 @@ async fn a_token_is_active_at_the_server_until_revoked_and_then_refused_everywhe
     // The request still carries it: the API refuses it now.
     let status = app.send_and_wait().await;
     assert!(status.starts_with("401"), "a revoked token is refused: {status}");
+    // Beside the 401, one press says whether the token is the problem.
+    app.click("Introspect this token").await;
+    let said = app.text_when("unauthorized-answer", "the server's answer", |t| t.starts_with("The server says")).await;
+    assert!(said.contains("not active") && said.contains("Get New Access Token"), "{said}");
 
     // Use Token no longer offers it.
     app.click_tab("Authorization").await;
