@@ -150,6 +150,12 @@ pub enum Error {
     #[error("The discovery document at {url} was refused: {reason}")]
     DiscoveryRefused { url: String, reason: String },
 
+    #[error("The signing keys (JWKS) at {url} could not be read: {reason}")]
+    JwksUnavailable { url: String, reason: String },
+
+    #[error("The ID token was refused: {reason}")]
+    IdTokenRefused { reason: String },
+
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -198,6 +204,8 @@ impl Error {
             Error::DeviceCodeExpired => "expired_token".into(),
             Error::AssertionRejected { error, .. } => error.clone(),
             Error::DiscoveryRefused { .. } => "discovery_refused".into(),
+            Error::JwksUnavailable { .. } => "jwks_unavailable".into(),
+            Error::IdTokenRefused { .. } => "id_token_refused".into(),
             Error::Internal(_) => "internal".into(),
         }
     }

@@ -70,6 +70,8 @@ pub fn for_error(error: &Error) -> Option<String> {
         Error::DeviceCodeExpired => "Start again for a new User Code, and enter it at the Verification URL and sign in before the countdown ends.".into(),
         Error::AssertionRejected { error, description, .. } => return Some(for_assertion(error, description.as_deref().unwrap_or(""))),
         Error::DiscoveryRefused { .. } => "Discover reads https://<your domain>/.well-known/openid-configuration. Type the Domain URL shown under Identity & Security → Domains → your domain (Domain information), or the Access Token URL on it; a proxy or sign-in page in between answers with a web page instead. You can still fill in the endpoints by hand.".into(),
+        Error::JwksUnavailable { .. } => "The identity domain publishes its signing keys at <domain>/admin/v1/SigningCert/jwk; reading them without signing in needs Identity & Security → Domains → your domain → Settings → Configure client access (Access signing certificate). Or type the JWKS URL from Discover.".into(),
+        Error::IdTokenRefused { .. } => "Do not trust this sign-in: sign in again. If it keeps happening, check the Client ID and the identity domain (the issuer and audience), the computer's clock, and whether something between the app and the identity domain changes its answers.".into(),
         Error::Internal(_) => "Try again; if it keeps happening, report it with the steps that led to it.".into(),
     };
     Some(hint)

@@ -14,6 +14,7 @@ pub mod expiry;
 pub mod grants;
 pub mod hints;
 pub mod http;
+pub mod id_token;
 pub mod introspection;
 pub mod jwt;
 pub mod keys;
