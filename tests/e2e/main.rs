@@ -10,6 +10,7 @@ mod clipboard;
 mod device_code;
 mod docs_screenshot;
 mod grants;
+mod implicit;
 #[path = "../keychain_session.rs"]
 mod keychain_session;
 mod matrix;
