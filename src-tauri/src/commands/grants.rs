@@ -99,7 +99,7 @@ pub async fn start_authorization(
     *sign_ins.lock() = None;
     let (client, profile_id) = with_saved_secret(&app, request.client().clone()).await?;
     request.set_client(client.clone());
-    let name = request.start()?.grant_label();
+    let name = request.label();
     let (token, authorization) = match (mode, request) {
         (LoginMode::Window, request) => in_app_window(&app, &state, &sign_ins, request_id, request.start()?).await?,
         (LoginMode::Browser, SignInRequest::AuthorizationCode(request)) => system_browser(&state, request_id, request).await?,

@@ -66,6 +66,14 @@ impl SignInRequest {
         }
     }
 
+    /// The grant's name as the window shows it (the start of its token's name).
+    pub fn label(&self) -> &'static str {
+        match self {
+            SignInRequest::AuthorizationCode(_) => "Authorization Code",
+            SignInRequest::Implicit(_) => "Implicit",
+        }
+    }
+
     /// Builds the authorize URL and what the redirect will be checked
     /// against. Nothing is sent.
     pub fn start(&self) -> Result<authorization_code::PendingAuthorization> {
