@@ -5,9 +5,11 @@
 //! mode: a pasted URL with a forged state refused with every field kept,
 //! then the real one's fragment turned into a token. The sign-in button of
 //! the login window is pressed from a script (`grants::submit_css`, see
-//! tests/README.md): a WebDriver click there can hang the test.
+//! tests/README.md): a WebDriver click there can hang the test. Both tokens
+//! go to the list of the secret scan that runs after the suite.
 
 use crate::app::App;
+use crate::profiles::record_secret;
 use crate::grants::{
     launch, login_window, sandbox_urls, shown_access_token, shown_sign_in_url, signed_in_elsewhere, submit_css, type_css,
     wait_for_one_window, POSTMAN_CALLBACK, SANDBOX_PASSWORD, SANDBOX_USER, WAIT,
@@ -66,6 +68,7 @@ async fn the_login_window_sign_in_gets_a_token_without_refresh_that_sends_with_2
     assert!(!app.is_enabled("Refresh").await, "Refresh is not offered for an Implicit token");
     wait_for_one_window(app).await;
     let token = shown_access_token(app).await;
+    record_secret(&token);
 
     app.click("Use Token").await;
     assert_eq!(app.send_and_wait().await, "200 OK", "the Implicit token calls the sandbox's API");
@@ -130,6 +133,7 @@ async fn a_pasted_url_with_a_wrong_state_is_refused_and_every_field_kept_then_it
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     let second = shown_access_token(app).await;
+    record_secret(&second);
     assert_ne!(second, first, "the pasted fragment's token is shown");
     app.text_when("has-refresh", "no refresh token", |t| t == "No").await;
     let error = app.client.find(Locator::Id("error")).await.unwrap();
