@@ -7,6 +7,7 @@ mod client_assertion;
 mod client_credentials;
 mod device_code;
 mod idp;
+mod implicit;
 mod introspection;
 mod jwt_assertion;
 #[path = "../keychain_session.rs"]

@@ -13,17 +13,17 @@ use fantoccini::Locator;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
 /// The sandbox's seeded user with the ServiceInvoker role (printed on its
 /// sign-in page; valid only on this computer).
-const SANDBOX_USER: &str = "sandbox.invoker";
-const SANDBOX_PASSWORD: &str = "sandbox-password";
-const POSTMAN_CALLBACK: &str = "https://oauth.pstmn.io/v1/callback";
+pub(crate) const SANDBOX_USER: &str = "sandbox.invoker";
+pub(crate) const SANDBOX_PASSWORD: &str = "sandbox-password";
+pub(crate) const POSTMAN_CALLBACK: &str = "https://oauth.pstmn.io/v1/callback";
 const STAND_IN_BROWSER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/e2e/stand_in_browser.sh");
 
 /// The app with `HOME` and the XDG folders in a folder of its own under the
 /// run's `HOME` (so a scan of the run's files still covers it), plus `extra`.
-async fn launch(test: &str, extra: &[(&str, &str)]) -> (App, PathBuf) {
+pub(crate) async fn launch(test: &str, extra: &[(&str, &str)]) -> (App, PathBuf) {
     let home = PathBuf::from(std::env::var("HOME").expect("HOME is set")).join("grants-e2e").join(test);
     let _ = std::fs::remove_dir_all(&home);
     std::fs::create_dir_all(&home).unwrap();
@@ -40,7 +40,7 @@ async fn launch(test: &str, extra: &[(&str, &str)]) -> (App, PathBuf) {
 }
 
 /// Ticks the checkbox labelled `label` (once: a ticked one stays ticked).
-async fn tick(app: &App, label: &str) {
+pub(crate) async fn tick(app: &App, label: &str) {
     let checkbox = app.field(label).await;
     if checkbox.prop("checked").await.unwrap().as_deref() != Some("true") {
         checkbox.click().await.unwrap();
@@ -60,7 +60,7 @@ async fn click_css(app: &App, css: &str) {
 /// it and closes the window, and WebKitWebDriver then waits out its page-load
 /// timeout (300 s) for a page that is gone: the test hung (seen in 2 of 8
 /// runs under load, while the app had its token).
-async fn submit_css(app: &App, css: &str) {
+pub(crate) async fn submit_css(app: &App, css: &str) {
     let element = app.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await;
     element.unwrap_or_else(|e| panic!("nothing matches {css}: {e}"));
     let press = "const button = document.querySelector(arguments[0]); \
@@ -70,7 +70,7 @@ async fn submit_css(app: &App, css: &str) {
 
 /// Types `text` into the field `css` of the page in the login window, and
 /// checks that all of it arrived.
-async fn type_css(app: &App, css: &str, text: &str) {
+pub(crate) async fn type_css(app: &App, css: &str, text: &str) {
     let element = app.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await;
     let element = element.unwrap_or_else(|e| panic!("nothing matches {css}: {e}"));
     element.send_keys(text).await.unwrap();
@@ -79,14 +79,14 @@ async fn type_css(app: &App, css: &str, text: &str) {
 }
 
 /// Show, and the access token's value once it is on screen.
-async fn shown_access_token(app: &App) -> String {
+pub(crate) async fn shown_access_token(app: &App) -> String {
     app.text_when("access-token", "the masked token", |t| t.contains('•')).await;
     click_css(app, "button[aria-controls='access-token']").await;
     app.text_when("access-token", "the token", |t| !t.is_empty() && !t.contains('•')).await
 }
 
 /// The sandbox profile's Access Token URL, and its Auth URL beside it.
-async fn sandbox_urls(app: &App) -> (String, String) {
+pub(crate) async fn sandbox_urls(app: &App) -> (String, String) {
     let token_url = app.value_of("Access Token URL").await;
     assert!(token_url.starts_with("http://127.0.0.1:"), "the Sandbox profile is selected: {token_url}");
     let auth_url = token_url.replace("/oauth2/v1/token", "/oauth2/v1/authorize");
@@ -111,7 +111,7 @@ async fn sandbox_authorization_code(app: &App, callback: &str, mode: &str) {
 }
 
 /// The login window, once the app has opened it beside `main`.
-async fn login_window(app: &App, main: &WindowHandle) -> WindowHandle {
+pub(crate) async fn login_window(app: &App, main: &WindowHandle) -> WindowHandle {
     let started = Instant::now();
     loop {
         let windows = app.client.windows().await.unwrap();
@@ -123,7 +123,7 @@ async fn login_window(app: &App, main: &WindowHandle) -> WindowHandle {
     }
 }
 
-async fn wait_for_one_window(app: &App) {
+pub(crate) async fn wait_for_one_window(app: &App) {
     let started = Instant::now();
     while app.client.windows().await.unwrap().len() > 1 {
         assert!(started.elapsed() < WAIT, "the login window stayed open");

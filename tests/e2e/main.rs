@@ -12,6 +12,7 @@ mod device_code;
 mod discovery;
 mod docs_screenshot;
 mod grants;
+mod implicit;
 #[path = "../keychain_session.rs"]
 mod keychain_session;
 mod matrix;

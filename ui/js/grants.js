@@ -8,6 +8,7 @@
 import { $, el, flash, flashCopied, hideError, showError } from "./dom.js";
 import { call, newRequestId } from "./ipc.js";
 import { obtainDeviceToken, wireDevice } from "./device.js";
+import { isSignIn, modeHelp, pastePlaceholder, pasteProgress, tieNote } from "./implicit.js";
 
 const MODE_HELP = {
   window: "A window of the app shows the identity domain's sign-in page. When the sign-in reaches the Callback URL, the app takes the code without loading that page and closes the window.",
@@ -26,7 +27,7 @@ let completing = null;
 /** Get New Access Token, by grant type: the token, or null while a pasted URL is awaited. */
 export async function obtainToken(requestId, request) {
   if (request.grantType === "device_code") return obtainDeviceToken(requestId, request);
-  if (request.grantType !== "authorization_code") {
+  if (!isSignIn(request.grantType)) {
     return call("request_token", { requestId, request });
   }
   const mode = request.loginMode || "window";
@@ -54,6 +55,7 @@ function showUsed(authorization) {
 
 function showPasteBox(authorization) {
   $("authorize-url").value = authorization.authorizeUrl;
+  $("redirected-url").placeholder = pastePlaceholder($("grant-type").value);
   $("paste-sign-in").hidden = false;
   $("redirected-url").focus();
 }
@@ -65,7 +67,7 @@ async function useRedirectedUrl() {
   const button = $("use-redirected-url");
   button.disabled = true;
   button.classList.add("busy");
-  $("paste-progress").textContent = "Exchanging the code for a token…";
+  $("paste-progress").textContent = pasteProgress($("grant-type").value);
   hideError("error");
   try {
     const signIn = await call("complete_authorization", { requestId, redirectedUrl: $("redirected-url").value });
@@ -128,8 +130,9 @@ function showGrantFields() {
   for (const node of $("token-form").querySelectorAll("[data-grants]")) {
     node.hidden = !node.dataset.grants.split(/\s+/).includes(grant);
   }
-  $("login-mode-help").textContent = MODE_HELP[$("login-mode").value] ?? "";
-  if (grant !== "authorization_code") $("paste-sign-in").hidden = true;
+  $("login-mode-help").textContent = modeHelp(grant, $("login-mode").value, MODE_HELP[$("login-mode").value] ?? "");
+  tieNote($("grant-type"));
+  if (!isSignIn(grant)) $("paste-sign-in").hidden = true;
 }
 
 function togglePassword() {

@@ -89,7 +89,7 @@ pub enum Error {
         snippet: String,
     },
 
-    #[error("the state returned to the Callback URL {} the one sent, so the code was refused: the redirect may be forged (cross-site request forgery)", if *.missing { "is missing; it must equal" } else { "differs from" })]
+    #[error("the state returned to the Callback URL {} the one sent, so its code or token was refused: the redirect may be forged (cross-site request forgery)", if *.missing { "is missing; it must equal" } else { "differs from" })]
     StateMismatch { missing: bool },
 
     #[error("{}", authorization_message(.error, .description.as_deref()))]
@@ -97,6 +97,9 @@ pub enum Error {
 
     #[error("no sign-in came back to {callback_url} within {seconds} s; OAuth Console stopped listening")]
     CallbackTimeout { callback_url: String, seconds: u64 },
+
+    #[error("the Implicit grant returns the token in the Callback URL's #fragment, which a browser never sends to a server, so OAuth Console cannot receive it from the system browser")]
+    ImplicitNeedsFragmentReader,
 
     #[error("could not listen on {address} for the Callback URL: {detail}")]
     CallbackListen { address: String, detail: String },
@@ -191,6 +194,7 @@ impl Error {
             Error::AuthorizationFailed { error, .. } => error.clone(),
             Error::CallbackTimeout { .. } => "callback_timeout".into(),
             Error::CallbackListen { .. } => "callback_listen".into(),
+            Error::ImplicitNeedsFragmentReader => "implicit_needs_window_or_paste".into(),
             Error::RefreshRejected { .. } => "refresh_rejected".into(),
             Error::NoRefreshToken => "no_refresh_token".into(),
             Error::Storage { .. } => "storage".into(),
@@ -225,7 +229,7 @@ fn oauth_message(error: &str, description: Option<&str>, status: u16) -> String 
 
 fn authorization_message(error: &str, description: Option<&str>) -> String {
     format!(
-        "the sign-in returned the error {error} instead of a code{}",
+        "the sign-in returned the error {error} instead of a code or token{}",
         description_suffix(description)
     )
 }

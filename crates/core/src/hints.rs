@@ -54,6 +54,7 @@ pub fn for_error(error: &Error) -> Option<String> {
         Error::CallbackTimeout { .. } => format!(
             "Sign in again and finish within the time limit. If the browser showed an error page instead, check that the Callback URL is one of the application's Redirect URLs ({CLIENT_LOCATION})."
         ),
+        Error::ImplicitNeedsFragmentReader => "Under \"Get code with\", choose \"In-app login window\" (the app reads the fragment where the sign-in ends) or \"Paste the redirected URL\" (paste the whole address, # and all). Better still, use Authorization Code with PKCE if the application allows it.".into(),
         Error::CallbackListen { .. } => "Another program may use this port: change the port of the Callback URL (a loopback Redirect URL such as http://127.0.0.1:53682/callback accepts any port), or use port 0 to let OAuth Console pick a free one.".into(),
         Error::NoRefreshToken => format!(
             "Get a new token with \"Request refresh token (offline_access)\" ticked, after enabling Refresh Token in the application's client configuration ({CLIENT_LOCATION}). Client credentials never give a refresh token."

@@ -57,6 +57,9 @@ pub enum GrantType {
     JwtBearer,
     /// RFC 8628, *Device Code* in the Oracle console.
     DeviceCode,
+    /// RFC 6749 §4.2, *Implicit* in the Oracle console: asked for at
+    /// /authorize with `response_type=token`, never at the token endpoint.
+    Implicit,
 }
 
 impl GrantType {
@@ -81,6 +84,7 @@ impl GrantType {
             GrantType::RefreshToken => "refresh_token",
             GrantType::JwtBearer => "urn:ietf:params:oauth:grant-type:jwt-bearer",
             GrantType::DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
+            GrantType::Implicit => "implicit",
         }
     }
 }
@@ -157,6 +161,7 @@ impl Directory {
                         GrantType::RefreshToken,
                         GrantType::JwtBearer,
                         GrantType::DeviceCode,
+                        GrantType::Implicit,
                     ],
                     redirect_uris: redirect_uris.clone(),
                 },

@@ -1,5 +1,8 @@
 //! The grants beyond client credentials, in the window: the authorization-code
-//! sign-in in its three modes, Refresh, auto-refresh before Send, and Clear
+//! sign-in in its three modes, the Implicit sign-in (in-app window and paste
+//! only: its token comes back in a #fragment, which a browser never sends to
+//! the loopback listener, so the system browser is refused with
+//! `implicit_needs_window_or_paste`), Refresh, auto-refresh before Send, and Clear
 //! login session. (The password grant needs nothing here: it goes through
 //! `request_token` like client credentials.) The protocol is in the core
 //! (`grants::authorization_code`, `callback`, `expiry`); these commands only
@@ -22,6 +25,7 @@ use crate::error::ShellError;
 use super::login_window::in_app_window;
 use crate::AppState;
 use oauth_console_core::grants::authorization_code::{self, AuthorizationCode, AuthorizationView, PendingAuthorization};
+use oauth_console_core::grants::SignInRequest;
 use oauth_console_core::store::profile::LoginMode;
 use oauth_console_core::store::{self, SecretKind};
 use oauth_console_core::grants::exchange::Client;
@@ -42,7 +46,6 @@ pub const BROWSER_VARIABLE: &str = "OAUTH_CONSOLE_BROWSER";
 /// Sent to the main window when a held token changes (Refresh,
 /// auto-refresh, a refresh the server refused); the payload is its new view.
 pub const TOKEN_UPDATED: &str = "token-updated";
-const TOKEN_NAME: &str = "Authorization Code";
 
 /// The paste-mode sign-in waiting for its redirected URL (at most one, the
 /// latest started), and where the login session is kept.
@@ -90,23 +93,25 @@ pub async fn start_authorization(
     state: State<'_, AppState>,
     sign_ins: State<'_, SignIns>,
     request_id: u64,
-    request: AuthorizationCode,
+    mut request: SignInRequest,
     mode: LoginMode,
 ) -> Result<SignIn, IpcError> {
     *sign_ins.lock() = None;
-    let (client, profile_id) = with_saved_secret(&app, request.client).await?;
-    let request = AuthorizationCode { client: client.clone(), ..request };
-    let (token, authorization) = match mode {
-        LoginMode::Window => in_app_window(&app, &state, &sign_ins, request_id, &request).await?,
-        LoginMode::Browser => system_browser(&state, request_id, request).await?,
-        LoginMode::Paste => {
-            let pending = authorization_code::start(&request)?;
+    let (client, profile_id) = with_saved_secret(&app, request.client().clone()).await?;
+    request.set_client(client.clone());
+    let name = request.label();
+    let (token, authorization) = match (mode, request) {
+        (LoginMode::Window, request) => in_app_window(&app, &state, &sign_ins, request_id, request.start()?).await?,
+        (LoginMode::Browser, SignInRequest::AuthorizationCode(request)) => system_browser(&state, request_id, request).await?,
+        (LoginMode::Browser, _) => return Err(Error::ImplicitNeedsFragmentReader.into()),
+        (LoginMode::Paste, request) => {
+            let pending = request.start()?;
             let authorization = pending.view();
             *sign_ins.lock() = Some(Waiting { pending, client, profile_id });
             return Ok(SignIn { token: None, authorization });
         }
     };
-    let token = super::saved_tokens::keep_new_token(&app, profile_id, token, client, TOKEN_NAME).await;
+    let token = super::saved_tokens::keep_new_token(&app, profile_id, token, client, name).await;
     Ok(SignIn { token: Some(token), authorization })
 }
 
@@ -131,7 +136,7 @@ pub async fn complete_authorization(
         .await?;
     *sign_ins.lock() = None;
     Ok(SignIn {
-        token: Some(super::saved_tokens::keep_new_token(&app, profile_id, token, client, TOKEN_NAME).await),
+        token: Some(super::saved_tokens::keep_new_token(&app, profile_id, token, client, pending.grant_label()).await),
         authorization: pending.view(),
     })
 }

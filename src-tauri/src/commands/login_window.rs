@@ -1,5 +1,6 @@
-//! The in-app login window of the authorization-code sign-in, and its
-//! browser session (Clear login session). Called by [`super::grants`].
+//! The in-app login window of the authorization-code and Implicit sign-ins
+//! (the Callback URL's whole address, fragment included, goes to the core),
+//! and its browser session (Clear login session). Called by [`super::grants`].
 //!
 //! A second window, labelled `login`, opens the
 //! authorize URL. It shows remote pages, so no capability file lists it: it
@@ -32,7 +33,7 @@
 use super::grants::SignIns;
 use crate::error::ShellError;
 use crate::AppState;
-use oauth_console_core::grants::authorization_code::{self, AuthorizationCode, AuthorizationView};
+use oauth_console_core::grants::authorization_code::{self, AuthorizationView, PendingAuthorization};
 use oauth_console_core::{Error, IpcError, Token};
 use std::time::SystemTime;
 use std::path::PathBuf;
@@ -80,13 +81,12 @@ pub(super) async fn in_app_window(
     state: &AppState,
     sign_ins: &SignIns,
     request_id: u64,
-    grant: &AuthorizationCode,
+    pending: PendingAuthorization,
 ) -> Result<(Token, AuthorizationView), IpcError> {
     if let Some(open) = app.get_webview_window(LOGIN_WINDOW) {
         let _ = open.set_focus();
         return Err(ShellError::LoginWindowOpen.into());
     }
-    let pending = authorization_code::start(grant)?;
     let authorize_url = tauri::Url::parse(pending.authorize_url())
         .map_err(|e| Error::InvalidUrl { field: "Auth URL", reason: e.to_string() })?;
     let (sender, mut events) = tokio::sync::mpsc::unbounded_channel();

@@ -74,15 +74,18 @@ pub struct AuthorizationCode {
 /// verifier.
 #[derive(Clone)]
 pub struct PendingAuthorization {
-    client: Client,
-    callback: Url,
+    pub(super) client: Client,
+    pub(super) callback: Url,
     /// The `redirect_uri` exactly as sent to /authorize; sent again to /token.
-    redirect_uri: String,
-    authorize_url: Url,
-    state: String,
-    nonce: String,
-    method: CodeChallengeMethod,
-    verifier: Option<Secret>,
+    pub(super) redirect_uri: String,
+    pub(super) authorize_url: Url,
+    pub(super) state: String,
+    pub(super) nonce: String,
+    pub(super) method: CodeChallengeMethod,
+    pub(super) verifier: Option<Secret>,
+    /// An Implicit sign-in ([`super::implicit`]): the token itself comes
+    /// back in the Callback URL's fragment; there is no code to exchange.
+    pub(super) implicit: bool,
 }
 
 /// What the UI shows of a sign-in under way: the URL to open and the
@@ -139,18 +142,24 @@ pub fn start(grant: &AuthorizationCode) -> Result<PendingAuthorization> {
         nonce,
         method: grant.code_challenge_method,
         verifier,
+        implicit: false,
     })
 }
 
 /// Reads the redirected URL (from the login window, the loopback listener or
 /// the user's paste), checks its `state`, and exchanges the code. `now`
-/// stamps the token: take it when the redirect arrives.
+/// stamps the token: take it when the redirect arrives. An Implicit sign-in
+/// reads its token from the fragment instead ([`super::implicit::finish`]),
+/// and nothing is sent.
 pub async fn finish(
     http: &HttpClient,
     pending: &PendingAuthorization,
     redirected_url: &str,
     now: SystemTime,
 ) -> Result<Token> {
+    if pending.implicit {
+        return super::implicit::finish(pending, redirected_url, now);
+    }
     let code = callback::read_redirect(redirected_url)?.into_code(&pending.state)?;
     exchange(http, pending, &code, now).await
 }
@@ -213,6 +222,15 @@ impl PendingAuthorization {
         &self.nonce
     }
 
+    /// The grant's name as the window shows it (the name of its token).
+    pub fn grant_label(&self) -> &'static str {
+        if self.implicit {
+            "Implicit"
+        } else {
+            "Authorization Code"
+        }
+    }
+
     pub fn view(&self) -> AuthorizationView {
         AuthorizationView {
             authorize_url: self.authorize_url.to_string(),
@@ -234,6 +252,7 @@ impl fmt::Debug for PendingAuthorization {
             .field("nonce", &"[redacted]")
             .field("code_challenge_method", &self.method)
             .field("verifier", &self.verifier)
+            .field("implicit", &self.implicit)
             .finish()
     }
 }
@@ -270,7 +289,7 @@ async fn exchange(
     Ok(token)
 }
 
-fn given_or_random(value: &str) -> String {
+pub(super) fn given_or_random(value: &str) -> String {
     match value.trim() {
         "" => CsrfToken::new_random().into_secret(),
         given => given.to_owned(),
@@ -279,7 +298,7 @@ fn given_or_random(value: &str) -> String {
 
 /// An ID token must carry the nonce of its sign-in (OpenID Connect Core
 /// §3.1.3.7); say so when it does not. The signature is not checked here.
-fn nonce_warning(id_token: &Secret, nonce: &str) -> Option<String> {
+pub(super) fn nonce_warning(id_token: &Secret, nonce: &str) -> Option<String> {
     let payload = id_token.expose().split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))

@@ -6,6 +6,7 @@ pub mod authorization_code;
 pub mod client_credentials;
 pub mod device_code;
 pub mod exchange;
+pub mod implicit;
 pub mod jwt_assertion;
 pub mod password;
 pub mod refresh_token;
@@ -36,6 +37,49 @@ impl TokenRequest {
             TokenRequest::Password(g) => (g.client.clone(), "Password Credentials"),
             TokenRequest::RefreshToken(g) => (g.client.clone(), "Refresh Token"),
             TokenRequest::JwtAssertion(g) => (g.client.clone(), "JWT Assertion"),
+        }
+    }
+}
+
+/// A sign-in through the identity domain's authorize endpoint (what
+/// `start_authorization` takes), tagged by `grantType` like [`TokenRequest`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "grantType", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SignInRequest {
+    AuthorizationCode(authorization_code::AuthorizationCode),
+    Implicit(implicit::Implicit),
+}
+
+impl SignInRequest {
+    pub fn client(&self) -> &Client {
+        match self {
+            SignInRequest::AuthorizationCode(g) => &g.client,
+            SignInRequest::Implicit(g) => &g.client,
+        }
+    }
+
+    pub fn set_client(&mut self, client: Client) {
+        match self {
+            SignInRequest::AuthorizationCode(g) => g.client = client,
+            SignInRequest::Implicit(g) => g.client = client,
+        }
+    }
+
+    /// The grant's name as the window shows it (the start of its token's name).
+    pub fn label(&self) -> &'static str {
+        match self {
+            SignInRequest::AuthorizationCode(_) => "Authorization Code",
+            SignInRequest::Implicit(_) => "Implicit",
+        }
+    }
+
+    /// Builds the authorize URL and what the redirect will be checked
+    /// against. Nothing is sent.
+    pub fn start(&self) -> Result<authorization_code::PendingAuthorization> {
+        match self {
+            SignInRequest::AuthorizationCode(g) => authorization_code::start(g),
+            SignInRequest::Implicit(g) => implicit::start(g),
         }
     }
 }

@@ -340,6 +340,8 @@ pub enum GrantType {
     AuthorizationCode,
     JwtAssertion,
     DeviceCode,
+    /// Not recommended (OAuth 2.0 Security BCP); legacy public apps.
+    Implicit,
 }
 
 impl GrantType {
@@ -351,6 +353,7 @@ impl GrantType {
             GrantType::JwtAssertion => "JWT Assertion",
             GrantType::DeviceCode => "Device Code",
             GrantType::AuthorizationCode => "Authorization Code",
+            GrantType::Implicit => "Implicit",
         }
     }
 }
@@ -602,6 +605,12 @@ mod tests {
         let back: Profile = serde_json::from_value(serde_json::to_value(&profile).unwrap()).unwrap();
         assert_eq!(back, profile);
         let unknown: Profile = serde_json::from_value(json!({"keyIdKind": "x5t#S999"})).unwrap();
+        profile.grant_type = GrantType::Implicit;
+        let value = serde_json::to_value(&profile).unwrap();
+        assert_eq!(value["grantType"], "implicit", "the window's spelling");
+        let back: Profile = serde_json::from_value(value).unwrap();
+        assert_eq!(back.grant_type, GrantType::Implicit, "an Implicit profile is still Implicit after a restart");
+        assert_eq!(GrantType::Implicit.label(), "Implicit");
         assert_eq!(unknown.key_id_kind, crate::assertion::KeyIdKind::Alias, "an unknown choice falls back");
     }
 

@@ -2,6 +2,12 @@
 //! authorization request; `POST /oauth2/v1/authorize` takes the form and
 //! redirects back to the client with a code (or an error).
 //!
+//! `response_type=token` (Implicit, RFC 6749 §4.2; `id_token token` adds an
+//! ID token) is answered for a client allowed the Implicit grant: after the
+//! same sign-in page, the redirect carries the access token (and never a
+//! refresh token) in its **fragment**, and so does every error redirected
+//! for that request (§4.2.2.1).
+//!
 //! Following RFC 6749 §4.1.2.1, a request with an unknown client or an
 //! unregistered redirect URI gets an error page and is never redirected;
 //! every later error is redirected with `error`, `error_description` and
@@ -19,7 +25,7 @@ use url::{Host, Url};
 
 use super::pages::{self, SignInPage};
 use super::pkce::Challenge;
-use super::store::{CodeGrant, SignIn};
+use super::store::{CodeGrant, ResponseType, SignIn};
 use super::token::later;
 use super::{random_id, ErrorCode, IdentityState, OAuthError};
 use crate::directory::{Client, GrantType};
@@ -35,11 +41,12 @@ pub async fn show_sign_in(State(state): State<Arc<IdentityState>>, uri: Uri) -> 
         }
     };
     let state_param = params.get("state").map(str::to_owned);
+    let in_fragment = matches!(response_type(params.get("response_type")), Ok(ResponseType::Token { .. }));
     match validate(&state, &params, client, &redirect_uri) {
         Ok(sign_in) => {
             let transaction = match random_id(24) {
                 Ok(id) => id,
-                Err(error) => return redirect_error(&redirect_uri, &error, state_param.as_deref()),
+                Err(error) => return redirect_error(&redirect_uri, &error, state_param.as_deref(), in_fragment),
             };
             let page = pages::sign_in(&SignInPage {
                 transaction: &transaction,
@@ -53,7 +60,7 @@ pub async fn show_sign_in(State(state): State<Arc<IdentityState>>, uri: Uri) -> 
             store.sign_ins.insert(transaction, sign_in);
             page
         }
-        Err(error) => redirect_error(&redirect_uri, &error, state_param.as_deref()),
+        Err(error) => redirect_error(&redirect_uri, &error, state_param.as_deref(), in_fragment),
     }
 }
 
@@ -75,10 +82,11 @@ pub async fn sign_in(State(state): State<Arc<IdentityState>>, body: Bytes) -> Re
         );
     };
     let state_param = sign_in.state.as_deref();
+    let in_fragment = matches!(sign_in.response, ResponseType::Token { .. });
     if form.get("action") == Some("cancel") {
         state.store().sign_ins.remove(transaction);
         let error = OAuthError::new(ErrorCode::AccessDenied, "the user cancelled the sign-in");
-        return redirect_error(&sign_in.redirect_uri, &error, state_param);
+        return redirect_error(&sign_in.redirect_uri, &error, state_param, in_fragment);
     }
     let username = form.get("username").unwrap_or_default();
     let user = state
@@ -98,9 +106,12 @@ pub async fn sign_in(State(state): State<Arc<IdentityState>>, body: Bytes) -> Re
             error: Some("The user name or password is incorrect. Try again."),
         });
     };
+    if let ResponseType::Token { id_token } = sign_in.response {
+        return implicit_redirect(&state, transaction, &sign_in, user, id_token);
+    }
     let code = match random_id(32) {
         Ok(code) => code,
-        Err(error) => return redirect_error(&sign_in.redirect_uri, &error, state_param),
+        Err(error) => return redirect_error(&sign_in.redirect_uri, &error, state_param, false),
     };
     {
         let mut store = state.store();
@@ -130,7 +141,74 @@ pub async fn sign_in(State(state): State<Arc<IdentityState>>, body: Bytes) -> Re
     }
     let mut pairs = vec![("code", code.as_str())];
     pairs.extend(state_param.map(|value| ("state", value)));
-    redirect(&sign_in.redirect_uri, &pairs)
+    redirect(&sign_in.redirect_uri, &pairs, false)
+}
+
+/// The Implicit answer after a good sign-in: the token response's fields
+/// in the redirect's fragment (`expires_in` as text), or its error there.
+fn implicit_redirect(
+    state: &IdentityState,
+    transaction: &str,
+    sign_in: &SignIn,
+    user: &crate::directory::User,
+    with_id_token: bool,
+) -> Response {
+    let state_param = sign_in.state.as_deref();
+    if state.store().sign_ins.remove(transaction).is_none() {
+        return pages::error(
+            StatusCode::BAD_REQUEST,
+            "Sign-in expired",
+            "This sign-in page was already used. Go back to the application and start again.",
+        );
+    }
+    let issued = state
+        .directory
+        .client(&sign_in.client_id)
+        .ok_or_else(|| OAuthError::new(ErrorCode::UnauthorizedClient, "the client no longer exists"))
+        .and_then(|client| {
+            super::token::implicit(state, client, user, sign_in.scopes.clone(), sign_in.nonce.clone(), with_id_token)
+        });
+    match issued {
+        Ok(answer) => {
+            let fields: Vec<(String, String)> = answer
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(name, value)| {
+                    let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+                    (name.clone(), text)
+                })
+                .collect();
+            let mut pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            pairs.extend(state_param.map(|value| ("state", value)));
+            redirect(&sign_in.redirect_uri, &pairs, true)
+        }
+        Err(error) => redirect_error(&sign_in.redirect_uri, &error, state_param, true),
+    }
+}
+
+/// The `response_type` asked for: `code`, or `token` / `id_token token`
+/// (either order) for Implicit.
+fn response_type(value: Option<&str>) -> Result<ResponseType, OAuthError> {
+    let Some(value) = value else {
+        return Err(OAuthError::invalid_request(
+            "response_type is missing; use response_type=code (or token for Implicit)",
+        ));
+    };
+    let mut words: Vec<&str> = value.split(' ').filter(|w| !w.is_empty()).collect();
+    words.sort_unstable();
+    match words.as_slice() {
+        ["code"] => Ok(ResponseType::Code),
+        ["token"] => Ok(ResponseType::Token { id_token: false }),
+        ["id_token", "token"] => Ok(ResponseType::Token { id_token: true }),
+        _ => Err(OAuthError::new(
+            ErrorCode::UnsupportedResponseType,
+            format!(
+                "response_type '{}' is not supported by the sandbox; use response_type=code, token or id_token token",
+                printable(value)
+            ),
+        )),
+    }
 }
 
 /// Why an authorization request cannot be answered with a redirect.
@@ -201,39 +279,32 @@ fn validate(
             printable(name)
         )));
     }
-    match params.get("response_type") {
-        None => {
-            return Err(OAuthError::invalid_request(
-                "response_type is missing; use response_type=code",
-            ))
-        }
-        Some("code") => {}
-        Some(other) => {
-            return Err(OAuthError::new(
-                ErrorCode::UnsupportedResponseType,
-                format!(
-                    "response_type '{}' is not supported by the sandbox; use response_type=code",
-                    printable(other)
-                ),
-            ))
-        }
-    }
-    if !client.allows(GrantType::AuthorizationCode) {
+    let response = response_type(params.get("response_type"))?;
+    let grant = match response {
+        ResponseType::Code => GrantType::AuthorizationCode,
+        ResponseType::Token { .. } => GrantType::Implicit,
+    };
+    if !client.allows(grant) {
         return Err(OAuthError::new(
             ErrorCode::UnauthorizedClient,
             format!(
-                "client '{}' is not allowed to use the authorization_code grant",
-                client.id
+                "client '{}' is not allowed to use the {} grant",
+                client.id,
+                grant.name()
             ),
         ));
     }
     let scopes = Scopes::parse(params.get("scope"))
         .map_err(|error| OAuthError::new(ErrorCode::InvalidScope, error.to_string()))?;
-    let challenge = Challenge::from_request(
-        params.get("code_challenge"),
-        params.get("code_challenge_method"),
-    )
-    .map_err(OAuthError::invalid_request)?;
+    let challenge = match response {
+        ResponseType::Code => Challenge::from_request(
+            params.get("code_challenge"),
+            params.get("code_challenge_method"),
+        )
+        .map_err(OAuthError::invalid_request)?,
+        // No code, so nothing for a verifier to prove.
+        ResponseType::Token { .. } => None,
+    };
     Ok(SignIn {
         client_id: client.id.clone(),
         redirect_uri: redirect_uri.to_owned(),
@@ -242,6 +313,7 @@ fn validate(
         nonce: params.get("nonce").map(str::to_owned),
         challenge,
         expires_at: later(state.config.clock.now(), state.config.sign_in_ttl),
+        response,
     })
 }
 
@@ -272,19 +344,25 @@ pub fn redirect_uri_is_registered(registered: &[String], requested: &str) -> boo
     })
 }
 
-fn redirect_error(redirect_uri: &str, error: &OAuthError, state: Option<&str>) -> Response {
+fn redirect_error(redirect_uri: &str, error: &OAuthError, state: Option<&str>, in_fragment: bool) -> Response {
     let mut pairs = vec![
         ("error", error.code.as_str()),
         ("error_description", error.description.as_str()),
     ];
     pairs.extend(state.map(|value| ("state", value)));
-    redirect(redirect_uri, &pairs)
+    redirect(redirect_uri, &pairs, in_fragment)
 }
 
-/// A `302` to `redirect_uri` with `pairs` added to its query.
-fn redirect(redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
+/// A `302` to `redirect_uri` with `pairs` added to its query, or written as
+/// its fragment (Implicit).
+fn redirect(redirect_uri: &str, pairs: &[(&str, &str)], in_fragment: bool) -> Response {
     let location = Url::parse(redirect_uri).ok().and_then(|mut url| {
-        url.query_pairs_mut().extend_pairs(pairs);
+        if in_fragment {
+            let encoded = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+            url.set_fragment(Some(&encoded));
+        } else {
+            url.query_pairs_mut().extend_pairs(pairs);
+        }
         HeaderValue::from_str(url.as_str()).ok()
     });
     match location {

@@ -19,6 +19,18 @@ pub struct SignIn {
     pub nonce: Option<String>,
     pub challenge: Option<Challenge>,
     pub expires_at: SystemTime,
+    /// What the sign-in answers with.
+    pub response: ResponseType,
+}
+
+/// The `response_type` of an authorization request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseType {
+    /// `code`: a code in the redirect's query.
+    Code,
+    /// `token` (Implicit): the access token in the redirect's fragment;
+    /// `id_token token` adds an ID token.
+    Token { id_token: bool },
 }
 
 /// An issued authorization code.

@@ -84,6 +84,12 @@ fn exchange(state: &IdentityState, headers: &HeaderMap, body: &[u8]) -> Result<V
         GrantType::RefreshToken => refresh_token(state, client, &params),
         GrantType::JwtBearer => jwt_bearer(state, client, &params),
         GrantType::DeviceCode => device_code(state, client, &params),
+        // `parse` never names it: Implicit has no token request.
+        GrantType::Implicit => Err(OAuthError::new(
+            ErrorCode::UnsupportedGrantType,
+            "the Implicit grant is asked for at /oauth2/v1/authorize with response_type=token, \
+             not at the token endpoint",
+        )),
     }
 }
 
@@ -326,6 +332,35 @@ fn refresh_token(
                 family: grant.family,
             }),
             id_token: None,
+        },
+    )
+}
+
+/// The Implicit answer (RFC 6749 §4.2.2) for `user`, signed in at
+/// /authorize: an access token, an ID token with the sign-in's nonce when
+/// `id_token token` was asked for and the scope has `openid`, and never a
+/// refresh token.
+pub fn implicit(
+    state: &IdentityState,
+    client: &Client,
+    user: &User,
+    scopes: Scopes,
+    nonce: Option<String>,
+    with_id_token: bool,
+) -> Result<Value, OAuthError> {
+    require_invoker(state, user)?;
+    let id_token = (with_id_token && scopes.contains(OPENID)).then(|| IdTokenPlan {
+        nonce,
+        auth_time: state.config.clock.unix_seconds(),
+    });
+    issue(
+        state,
+        Issue {
+            client,
+            user: Some(user),
+            scopes,
+            refresh: None,
+            id_token,
         },
     )
 }
