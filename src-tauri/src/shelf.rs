@@ -301,6 +301,7 @@ mod tests {
             id_token: id_token.map(Secret::new),
             extra: Default::default(),
             warnings: Vec::new(),
+            id_token_check: None,
         }
     }
 

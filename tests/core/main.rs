@@ -6,6 +6,7 @@ mod authorization_code;
 mod client_assertion;
 mod client_credentials;
 mod device_code;
+mod id_token;
 mod idp;
 mod implicit;
 mod introspection;

@@ -120,6 +120,7 @@ fn token(issued_at: u64, lifetime: Option<u64>, access: &str, refresh: Option<&s
         id_token: None,
         extra: Default::default(),
         warnings: Vec::new(),
+        id_token_check: None,
     }
 }
 

@@ -95,7 +95,7 @@ pub(crate) async fn sandbox_urls(app: &App) -> (String, String) {
 
 /// The Sandbox profile switched to the authorization code, with `callback`,
 /// a refresh token and an ID token asked for.
-async fn sandbox_authorization_code(app: &App, callback: &str, mode: &str) {
+pub(crate) async fn sandbox_authorization_code(app: &App, callback: &str, mode: &str) {
     let (_, auth_url) = sandbox_urls(app).await;
     app.duplicate_sandbox_to_edit().await;
     let scope = app.value_of("Scope").await;

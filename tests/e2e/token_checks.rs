@@ -55,3 +55,53 @@ async fn a_token_is_active_at_the_server_until_revoked_and_then_refused_everywhe
     app.click("Close").await;
     app.close().await;
 }
+
+/// Tells the sandbox to get its next ID tokens wrong (or right: "none").
+async fn id_token_fault(identity_origin: &str, mode: &str) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let authority = identity_origin.strip_prefix("http://").expect("the sandbox is plain http on 127.0.0.1");
+    let body = format!("mode={mode}");
+    let request = format!(
+        "POST /sandbox/v1/id-token-fault HTTP/1.1\r\nHost: {authority}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut socket = tokio::net::TcpStream::connect(authority).await.unwrap();
+    socket.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    socket.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[tokio::test]
+async fn the_id_token_of_a_sign_in_is_shown_verified_and_one_with_a_wrong_nonce_is_refused() {
+    use crate::grants::{launch, sandbox_authorization_code, shown_sign_in_url, signed_in_elsewhere, POSTMAN_CALLBACK};
+    let (app, _) = launch("id-token", &[]).await;
+    let identity = app.value_of("Access Token URL").await.trim_end_matches("/oauth2/v1/token").to_owned();
+    sandbox_authorization_code(&app, POSTMAN_CALLBACK, "Paste the redirected URL").await;
+
+    app.click("Get New Access Token").await;
+    let redirected = signed_in_elsewhere(&shown_sign_in_url(&app, "").await);
+    app.fill("Redirected URL", &redirected).await;
+    app.click("Use this URL").await;
+    app.text_when("token-type", "the token", |t| t == "Bearer").await;
+    let check = app.text_when("id-token-check", "the ID token's check", |t| t.starts_with("(Signature")).await;
+    assert_eq!(check, "(Signature verified with key sandbox-id-1 (ES256); issuer, audience, expiry and nonce checked.)");
+
+    // The sandbox now answers with an ID token whose nonce is not the one sent.
+    id_token_fault(&identity, "wrong_nonce").await;
+    app.click_tab("Authorization").await;
+    app.client.execute("document.getElementById('error').hidden = true;", vec![]).await.unwrap();
+    let before = app.value_of("Sign-in URL").await;
+    app.click("Get New Access Token").await;
+    let redirected = signed_in_elsewhere(&shown_sign_in_url(&app, &before).await);
+    app.fill("Redirected URL", &redirected).await;
+    app.click("Use this URL").await;
+    let code = app.text_when("error-code", "the refusal", |t| !t.is_empty()).await;
+    assert_eq!(code, "id_token_refused");
+    let message = app.text_when("error-message", "its message", |t| !t.is_empty()).await;
+    assert!(message.contains("nonce differs"), "{message}");
+    id_token_fault(&identity, "none").await;
+    app.close().await;
+}

@@ -65,6 +65,12 @@ async function setMasked(masked) {
 function showClaims(token) {
   showDecoded("jwt", token.jwt);
   showDecoded("id-token", token.idTokenJwt);
+  // What the sign-in's check of the ID token found (core id_token.rs).
+  const check = $("id-token-check");
+  const verified = token.idTokenCheck?.startsWith("Signature verified") ?? false;
+  check.textContent = token.idTokenCheck ? `(${token.idTokenCheck})` : "(not verified: the signature is not checked)";
+  check.classList.toggle("unverified", !verified);
+  check.classList.toggle("verified", verified);
 }
 
 /** A decoded JWT (access token: `jwt`, ID token: `id-token`) in its section. */

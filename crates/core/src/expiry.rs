@@ -145,6 +145,7 @@ mod tests {
             id_token: Some(Secret::new("id")),
             extra: Map::new(),
             warnings: vec![],
+            id_token_check: None,
         }
     }
 

@@ -277,6 +277,70 @@ impl JwksCache {
     }
 }
 
+/// The app's one JWKS cache.
+fn cache() -> &'static JwksCache {
+    static CACHE: std::sync::OnceLock<JwksCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(JwksCache::default)
+}
+
+/// After a sign-in (authorization code or implicit): checks the ID token of
+/// `token`, if any, against the identity domain's JWKS (beside the token
+/// endpoint of `client`) and the `nonce` sent. A refused ID token fails the
+/// sign-in; one that could not be checked (no JWKS) is kept with the reason,
+/// and the nonce is still compared ([`nonce_warning`]).
+pub async fn check_sign_in(
+    http: &HttpClient,
+    token: &mut crate::token::Token,
+    client: &crate::grants::exchange::Client,
+    nonce: &str,
+    now: std::time::SystemTime,
+) -> Result<()> {
+    let Some(id_token) = token.id_token.clone() else { return Ok(()) };
+    let unchecked = |token: &mut crate::token::Token, why: String| {
+        token.id_token_check = Some(format!("Not verified: {why}"));
+        if let Some(warning) = nonce_warning(id_token.expose(), nonce) {
+            token.warnings.push(warning);
+        }
+    };
+    let Some(url) = jwks_url("", &client.token_url) else {
+        unchecked(token, "no JWKS URL is known for this server (OCI IAM's is <domain>/admin/v1/SigningCert/jwk)".into());
+        return Ok(());
+    };
+    let expect = Expect {
+        issuer: expected_issuer(&client.token_url),
+        audience: client.client_id.trim().to_owned(),
+        nonce: Some(nonce.to_owned()),
+        now: now.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+    };
+    match cache().verify(http, &url, id_token.expose(), &expect).await {
+        Ok(Ok(verified)) => {
+            token.id_token_check = Some(format!(
+                "Signature verified with key {} ({}); issuer, audience, expiry and nonce checked.",
+                verified.kid, verified.alg
+            ));
+            Ok(())
+        }
+        Ok(Err(refusal)) => Err(Error::IdTokenRefused { reason: refusal.to_string() }),
+        Err(error) => {
+            unchecked(token, error.to_string());
+            Ok(())
+        }
+    }
+}
+
+/// An ID token that could not be verified must still carry the nonce of its
+/// sign-in (OpenID Connect Core §3.1.3.7); says so when it does not.
+pub fn nonce_warning(id_token: &str, nonce: &str) -> Option<String> {
+    let payload = id_token.split('.').nth(1)?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    let claims: Value = serde_json::from_slice(&bytes).ok()?;
+    match claims.get("nonce").and_then(Value::as_str) {
+        Some(returned) if returned == nonce => None,
+        Some(_) => Some("The ID token's nonce differs from the one sent with this sign-in: do not trust this ID token.".into()),
+        None => Some("The ID token has no nonce although one was sent with this sign-in.".into()),
+    }
+}
+
 /// Fetches a JWKS (at most 1 MB).
 pub async fn fetch_jwks(client: &HttpClient, url: &str) -> Result<Jwks> {
     let parsed = http::endpoint_url("JWKS URL", url)?;

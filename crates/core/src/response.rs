@@ -122,6 +122,7 @@ pub fn parse_token_response(raw: &RawResponse, now: SystemTime) -> Result<Token>
         id_token,
         extra: fields,
         warnings,
+        id_token_check: None,
     })
 }
 

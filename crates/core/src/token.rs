@@ -40,6 +40,10 @@ pub struct Token {
     pub extra: Map<String, Value>,
     /// Oddities of the response worth telling the user.
     pub warnings: Vec<String>,
+    /// What the check of the ID token found ("Signature verified with key
+    /// …" or why it could not be checked); `None` without an ID token or
+    /// before a sign-in checked it.
+    pub id_token_check: Option<String>,
 }
 
 impl Token {
@@ -62,6 +66,7 @@ impl Token {
             jwt: crate::jwt::decode(self.access_token.expose()),
             id_token_jwt: self.id_token.as_ref().and_then(|t| crate::jwt::decode(t.expose())),
             revoked: false,
+            id_token_check: self.id_token_check.clone(),
         }
     }
 }
@@ -87,6 +92,8 @@ pub struct TokenView {
     pub id_token_jwt: Option<crate::jwt::DecodedJwt>,
     /// The access token was revoked at the server (set by the app's shelf).
     pub revoked: bool,
+    /// See [`Token::id_token_check`].
+    pub id_token_check: Option<String>,
 }
 
 #[cfg(test)]
@@ -106,6 +113,7 @@ mod tests {
             id_token: None,
             extra: Map::new(),
             warnings: vec![],
+            id_token_check: None,
         };
         let view = token.view("t1", "Client Credentials");
         assert!(!format!("{token:?} {view:?}").contains("eyJhidden"));

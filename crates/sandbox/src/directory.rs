@@ -107,12 +107,6 @@ impl Client {
     pub fn allows(&self, grant: GrantType) -> bool {
         self.grant_types.contains(&grant)
     }
-
-    /// The key of ID tokens for this client: OpenID Connect signs HS256 ID
-    /// tokens with the client secret, so the client can check them itself.
-    pub fn id_token_key(&self) -> &[u8] {
-        self.secret.as_bytes()
-    }
 }
 
 /// A user of the identity domain.

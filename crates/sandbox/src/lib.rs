@@ -17,6 +17,7 @@
 
 mod directory;
 mod form;
+mod id_signing;
 mod identity;
 mod integration;
 mod jwt;

@@ -24,10 +24,8 @@ use crate::http::{endpoint_url, HttpClient};
 use crate::secret::Secret;
 use crate::grants::exchange::{oauth_client, requested_scopes, with_assertion_hints, Client, Transport};
 use crate::token::Token;
-use base64::Engine;
 use oauth2::{AuthUrl, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime};
@@ -158,7 +156,7 @@ pub async fn finish(
     now: SystemTime,
 ) -> Result<Token> {
     if pending.implicit {
-        return super::implicit::finish(pending, redirected_url, now);
+        return super::implicit::finish(http, pending, redirected_url, now).await;
     }
     let code = callback::read_redirect(redirected_url)?.into_code(&pending.state)?;
     exchange(http, pending, &code, now).await
@@ -279,13 +277,7 @@ async fn exchange(
     }
     let outcome = request.request_async(&transport).await;
     let mut token = with_assertion_hints(&pending.client, transport.finish(outcome, now))?;
-    if let Some(warning) = token
-        .id_token
-        .as_ref()
-        .and_then(|id| nonce_warning(id, &pending.nonce))
-    {
-        token.warnings.push(warning);
-    }
+    crate::id_token::check_sign_in(http, &mut token, &pending.client, &pending.nonce, now).await?;
     Ok(token)
 }
 
@@ -293,21 +285,6 @@ pub(super) fn given_or_random(value: &str) -> String {
     match value.trim() {
         "" => CsrfToken::new_random().into_secret(),
         given => given.to_owned(),
-    }
-}
-
-/// An ID token must carry the nonce of its sign-in (OpenID Connect Core
-/// §3.1.3.7); say so when it does not. The signature is not checked here.
-pub(super) fn nonce_warning(id_token: &Secret, nonce: &str) -> Option<String> {
-    let payload = id_token.expose().split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
-    let claims: Value = serde_json::from_slice(&bytes).ok()?;
-    match claims.get("nonce").and_then(Value::as_str) {
-        Some(returned) if returned == nonce => None,
-        Some(_) => Some("The ID token's nonce differs from the one sent with this sign-in: do not trust this ID token.".into()),
-        None => Some("The ID token has no nonce although one was sent with this sign-in.".into()),
     }
 }
 
@@ -538,10 +515,12 @@ mod tests {
     }
 
     #[test]
-    fn an_id_token_with_another_nonce_gets_a_warning() {
+    fn an_unverified_id_token_with_another_nonce_gets_a_warning() {
+        use crate::id_token::nonce_warning;
+        use base64::Engine;
         let encode = |claims: &str| {
             let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims);
-            Secret::new(format!("eyJhbGciOiJIUzI1NiJ9.{payload}.sig"))
+            format!("eyJhbGciOiJIUzI1NiJ9.{payload}.sig")
         };
         assert_eq!(nonce_warning(&encode(r#"{"nonce":"n1"}"#), "n1"), None);
         assert!(nonce_warning(&encode(r#"{"nonce":"n2"}"#), "n1")
@@ -551,7 +530,7 @@ mod tests {
             .unwrap()
             .contains("no nonce"));
         assert_eq!(
-            nonce_warning(&Secret::new("not-a-jwt"), "n1"),
+            nonce_warning("not-a-jwt", "n1"),
             None,
             "an opaque token is left alone"
         );

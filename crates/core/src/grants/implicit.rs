@@ -15,8 +15,8 @@
 //!    or `#error=..&error_description=..&state=..`. [`read_fragment`] reads
 //!    it (a pure function), [`Fragment::into_token`] refuses a foreign
 //!    `state` exactly as [`crate::callback::Redirect::into_code`] does, and
-//!    an ID token whose nonce is not the one sent gets the same warning as
-//!    with the authorization code. No token endpoint is called and no
+//!    the ID token is checked as with the authorization code
+//!    ([`crate::id_token::check_sign_in`]). No token endpoint is called and no
 //!    refresh token is expected.
 //!
 //! A browser never sends a fragment to a server, so the system-browser
@@ -25,7 +25,7 @@
 //! address) and paste, and refuses the system browser with
 //! [`Error::ImplicitNeedsFragmentReader`].
 
-use super::authorization_code::{given_or_random, nonce_warning, CodeChallengeMethod, PendingAuthorization};
+use super::authorization_code::{given_or_random, CodeChallengeMethod, PendingAuthorization};
 use super::exchange::{requested_scopes, Client};
 use crate::callback;
 use crate::error::{Error, Result};
@@ -107,11 +107,14 @@ pub fn start(grant: &Implicit) -> Result<PendingAuthorization> {
 /// Reads the redirected URL's fragment, checks `state` and the ID token's
 /// nonce, and makes the token. `now` stamps it: take it when the redirect
 /// arrives.
-pub(super) fn finish(pending: &PendingAuthorization, redirected_url: &str, now: SystemTime) -> Result<Token> {
+pub(super) async fn finish(
+    http: &crate::http::HttpClient,
+    pending: &PendingAuthorization,
+    redirected_url: &str,
+    now: SystemTime,
+) -> Result<Token> {
     let mut token = read_fragment(redirected_url)?.into_token(&pending.state, now)?;
-    if let Some(warning) = token.id_token.as_ref().and_then(|id| nonce_warning(id, &pending.nonce)) {
-        token.warnings.push(warning);
-    }
+    crate::id_token::check_sign_in(http, &mut token, &pending.client, &pending.nonce, now).await?;
     Ok(token)
 }
 
@@ -273,6 +276,9 @@ fn repeated(pairs: &[(String, String)]) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    fn http() -> crate::http::HttpClient {
+        crate::http::HttpClient::new(crate::http::HttpSettings::default()).unwrap()
+    }
     use super::*;
     use crate::token::ClientAuth;
     use base64::Engine;
@@ -341,15 +347,15 @@ mod tests {
         assert!(matches!(start(&g), Err(Error::InsecureUrl { field: "Auth URL" })));
     }
 
-    #[test]
-    fn a_fragment_with_the_state_sent_gives_the_token_without_a_refresh_token() {
+    #[tokio::test]
+    async fn a_fragment_with_the_state_sent_gives_the_token_without_a_refresh_token() {
         let pending = start(&grant("s")).unwrap();
         let url = format!(
             "{CALLBACK}#access_token=eyJ.a%2Bb.c&token_type=Bearer&expires_in=3600&scope=s&state={}",
             pending.state()
         );
         let now = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000);
-        let token = finish(&pending, &url, now).unwrap();
+        let token = finish(&http(), &pending, &url, now).await.unwrap();
         assert_eq!(token.access_token.expose(), "eyJ.a+b.c");
         assert_eq!(token.token_type, "Bearer");
         assert_eq!(token.expires_in, Some(3600));
@@ -366,35 +372,35 @@ mod tests {
         assert_eq!(token.warnings.len(), 1, "no token_type: Bearer assumed, and said");
     }
 
-    #[test]
-    fn a_foreign_or_missing_state_is_refused() {
+    #[tokio::test]
+    async fn a_foreign_or_missing_state_is_refused() {
         let pending = start(&grant("s")).unwrap();
-        let err = finish(&pending, &format!("{CALLBACK}#access_token=t&state=forged"), SystemTime::now()).unwrap_err();
+        let err = finish(&http(), &pending, &format!("{CALLBACK}#access_token=t&state=forged"), SystemTime::now()).await.unwrap_err();
         assert!(matches!(err, Error::StateMismatch { missing: false }), "{err:?}");
         assert_eq!(err.code(), "state_mismatch");
-        let err = finish(&pending, &format!("{CALLBACK}#access_token=t"), SystemTime::now()).unwrap_err();
+        let err = finish(&http(), &pending, &format!("{CALLBACK}#access_token=t"), SystemTime::now()).await.unwrap_err();
         assert!(matches!(err, Error::StateMismatch { missing: true }), "{err:?}");
         assert!(!err.to_string().contains("access_token=t"));
     }
 
-    #[test]
-    fn an_error_fragment_becomes_code_message_and_hint() {
+    #[tokio::test]
+    async fn an_error_fragment_becomes_code_message_and_hint() {
         let pending = start(&grant("s")).unwrap();
         let url = format!(
             "{CALLBACK}#error=unauthorized_client&error_description=Implicit+is+not+allowed&state={}",
             pending.state()
         );
-        let err = finish(&pending, &url, SystemTime::now()).unwrap_err();
+        let err = finish(&http(), &pending, &url, SystemTime::now()).await.unwrap_err();
         let ipc = crate::IpcError::from(err);
         assert_eq!(ipc.code, "unauthorized_client");
         assert!(ipc.message.contains("Implicit is not allowed"), "{}", ipc.message);
         assert!(ipc.hint.is_some(), "an error of the identity domain comes with what to check");
-        let forged = finish(&pending, &format!("{CALLBACK}#error=access_denied&state=x"), SystemTime::now()).unwrap_err();
+        let forged = finish(&http(), &pending, &format!("{CALLBACK}#error=access_denied&state=x"), SystemTime::now()).await.unwrap_err();
         assert!(matches!(forged, Error::StateMismatch { .. }), "{forged:?}");
     }
 
-    #[test]
-    fn an_id_token_with_another_nonce_gets_a_warning_and_the_right_one_none() {
+    #[tokio::test]
+    async fn an_id_token_with_another_nonce_gets_a_warning_and_the_right_one_none() {
         let mut g = grant("openid");
         g.nonce = "n1".into();
         let pending = start(&g).unwrap();
@@ -405,9 +411,9 @@ mod tests {
                 pending.state()
             )
         };
-        let token = finish(&pending, &url("n1"), SystemTime::now()).unwrap();
+        let token = finish(&http(), &pending, &url("n1"), SystemTime::now()).await.unwrap();
         assert!(token.id_token.is_some() && token.warnings.is_empty(), "{:?}", token.warnings);
-        let token = finish(&pending, &url("n2"), SystemTime::now()).unwrap();
+        let token = finish(&http(), &pending, &url("n2"), SystemTime::now()).await.unwrap();
         assert!(token.warnings.iter().any(|w| w.contains("nonce differs")), "{:?}", token.warnings);
     }
 

@@ -421,6 +421,7 @@ pub fn read_token(vault: &Vault, profile_id: &str, meta: &TokenMeta) -> Result<O
         id_token: optional(meta.has_id_token, SecretKind::IdToken)?,
         extra: Map::new(),
         warnings: Vec::new(),
+        id_token_check: None,
     }))
 }
 

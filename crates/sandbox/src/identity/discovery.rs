@@ -18,6 +18,8 @@ pub async fn openid_configuration(State(state): State<Arc<IdentityState>>) -> Re
         "device_authorization_endpoint": format!("{base}/oauth2/v1/device"),
         "introspection_endpoint": format!("{base}/oauth2/v1/introspect"),
         "revocation_endpoint": format!("{base}/oauth2/v1/revoke"),
+        "jwks_uri": format!("{base}/admin/v1/SigningCert/jwk"),
+        "id_token_signing_alg_values_supported": ["ES256"],
         "grant_types_supported": [
             "client_credentials",
             "password",
@@ -31,6 +33,35 @@ pub async fn openid_configuration(State(state): State<Arc<IdentityState>>) -> Re
         "code_challenge_methods_supported": ["S256", "plain"],
         "scopes_supported": ["openid", "offline_access", "urn:opc:idm:__myscopes__"],
     }))
+}
+
+/// The keys ID tokens are signed with (where OCI IAM publishes its own).
+pub async fn jwks(State(state): State<Arc<IdentityState>>) -> Response {
+    crate::response::json(StatusCode::OK, &state.id_signer.jwks())
+}
+
+/// A test hook: `mode=wrong_key|wrong_nonce|wrong_audience|none` makes the
+/// next ID tokens wrong in that way (or right again); `mode=rotate` signs
+/// the next ones with a new key, published beside the old one.
+pub async fn id_token_fault(State(state): State<Arc<IdentityState>>, body: axum::body::Bytes) -> Response {
+    let params = crate::form::Params::parse(&body);
+    let mode = params.get("mode").unwrap_or_default();
+    if mode == "rotate" {
+        return match state.id_signer.rotate() {
+            Ok(()) => crate::response::json(StatusCode::OK, &json!({"rotated": true})),
+            Err(e) => crate::response::json(StatusCode::INTERNAL_SERVER_ERROR, &json!({"error": e})),
+        };
+    }
+    match crate::id_signing::Fault::parse(mode) {
+        Some(fault) => {
+            state.id_signer.set_fault(fault);
+            crate::response::json(StatusCode::OK, &json!({"mode": mode}))
+        }
+        None => crate::response::json(
+            StatusCode::BAD_REQUEST,
+            &json!({"error": "invalid_request", "error_description": "mode must be none, wrong_key, wrong_nonce, wrong_audience or rotate"}),
+        ),
+    }
 }
 
 #[cfg(test)]

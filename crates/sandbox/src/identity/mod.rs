@@ -41,6 +41,8 @@ pub struct IdentityState {
     devices: Mutex<device::Devices>,
     /// Access tokens revoked here; the design-time host refuses them too.
     revoked: Arc<crate::revoked::Revoked>,
+    /// The keys ID tokens are signed with, and the faults a test asks for.
+    id_signer: crate::id_signing::IdSigner,
 }
 
 impl IdentityState {
@@ -59,6 +61,7 @@ impl IdentityState {
             certificates: Mutex::new(Vec::new()),
             devices: Mutex::new(device::Devices::new()),
             revoked: Arc::default(),
+            id_signer: crate::id_signing::IdSigner::new().expect("the system's random source for the sandbox's ID token key"),
         }
     }
 
@@ -107,6 +110,8 @@ pub fn router(state: Arc<IdentityState>) -> Router {
         .route("/oauth2/v1/token", post(token::token))
         .route("/.well-known/openid-configuration", get(discovery::openid_configuration))
         .route("/oauth2/v1/introspect", post(introspect::introspect))
+        .route("/admin/v1/SigningCert/jwk", get(discovery::jwks))
+        .route("/sandbox/v1/id-token-fault", post(discovery::id_token_fault))
         .route("/oauth2/v1/revoke", post(introspect::revoke))
         .route(
             "/oauth2/v1/authorize",

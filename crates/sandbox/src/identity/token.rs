@@ -480,7 +480,8 @@ fn issue(state: &IdentityState, issue: Issue<'_>) -> Result<Value, OAuthError> {
     Ok(response)
 }
 
-/// An OpenID Connect ID token, HS256-signed with the client secret.
+/// An OpenID Connect ID token, ES256-signed with the key the sandbox
+/// publishes.
 fn id_token(
     state: &IdentityState,
     client: &Client,
@@ -505,11 +506,10 @@ fn id_token(
     if let Some(nonce) = plan.nonce {
         claims["nonce"] = nonce.into();
     }
-    crate::jwt::sign(
-        &json!({"alg": "HS256", "typ": "JWT"}),
-        &claims,
-        client.id_token_key(),
-    )
+    // ES256 with the sandbox's published key (`/admin/v1/SigningCert/jwk`),
+    // as OCI IAM signs with its published keys.
+    let _ = client;
+    state.id_signer.sign(claims).unwrap_or_default()
 }
 
 fn require_invoker(state: &IdentityState, user: &User) -> Result<(), OAuthError> {

@@ -3,7 +3,6 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use hmac::{Hmac, Mac};
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 
@@ -42,7 +41,7 @@ async fn the_password_grant_without_offline_access_has_no_refresh_token() {
 }
 
 #[tokio::test]
-async fn openid_adds_an_id_token_signed_with_the_client_secret() {
+async fn openid_adds_an_id_token_signed_with_the_published_es256_key() {
     let sandbox = start().await;
     let credentials = sandbox.credentials();
     let answer = password_grant(&sandbox, &format!("openid {}", credentials.scope_all)).await;
@@ -65,11 +64,23 @@ async fn openid_adds_an_id_token_signed_with_the_client_secret() {
         URL_SAFE_NO_PAD.encode(&digest[..16]).as_str()
     );
 
+    // ES256, with the key the sandbox publishes where OCI IAM publishes its own.
+    let header: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(id_token.split('.').next().unwrap()).unwrap()).unwrap();
+    assert_eq!(header["alg"], "ES256");
+    let jwks: serde_json::Value = reqwest::get(format!("{}/admin/v1/SigningCert/jwk", sandbox.identity_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = jwks["keys"].as_array().unwrap().iter().find(|k| k["kid"] == header["kid"]).expect("the kid is published");
+    let mut point = vec![4u8];
+    point.extend(URL_SAFE_NO_PAD.decode(key["x"].as_str().unwrap()).unwrap());
+    point.extend(URL_SAFE_NO_PAD.decode(key["y"].as_str().unwrap()).unwrap());
     let (signing_input, signature) = id_token.rsplit_once('.').unwrap();
-    let mut mac = Hmac::<Sha256>::new_from_slice(credentials.client_secret.as_bytes()).unwrap();
-    mac.update(signing_input.as_bytes());
-    mac.verify_slice(&URL_SAFE_NO_PAD.decode(signature).unwrap())
-        .expect("HS256 ID tokens are signed with the client secret (OpenID Connect §10.1)");
+    ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_FIXED, point)
+        .verify(signing_input.as_bytes(), &URL_SAFE_NO_PAD.decode(signature).unwrap())
+        .expect("the ID token verifies with the published key");
 }
 
 #[tokio::test]
