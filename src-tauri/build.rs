@@ -58,6 +58,7 @@ const COMMANDS: &[&str] = &[
     "discover",
     "introspect_token",
     "revoke_token",
+    "verify_token_signature",
 ];
 
 fn main() {

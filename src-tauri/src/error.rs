@@ -130,7 +130,7 @@ impl ShellError {
             ShellError::NothingStopped => "Follow once applies to a redirect listed as stopped in the Redirects tab.",
             ShellError::InvalidPath(_) => "Choose a PEM file on this computer.",
             ShellError::SaveFailed(_) => "Choose a folder you can write to.",
-            ShellError::CurlUnavailable => "Choose Grant Type Client Credentials or JWT Assertion to copy the token request, or Device Code to copy its device authorization request.",
+            ShellError::CurlUnavailable => "Choose Grant Type Client Credentials, Password Credentials or JWT Assertion to copy the token request, or Device Code to copy its device authorization request.",
             ShellError::NoSignIn => "Choose \"Paste the redirected URL\" under Get code with, press Get New Access Token, sign in with the URL shown, then paste where the browser ended up.",
             ShellError::LoginWindowOpen => "Finish signing in there, or close it and press Get New Access Token again.",
             ShellError::LoginWindow(_) => "Choose \"System browser\" or \"Paste the redirected URL\" under Get code with.",

@@ -221,6 +221,7 @@ pub fn run() {
             commands::discovery::discover,
             commands::token_checks::introspect_token,
             commands::token_checks::revoke_token,
+            commands::token_checks::verify_token_signature,
         ])
         .run(tauri::generate_context!())
         .expect("OAuth Console could not start");

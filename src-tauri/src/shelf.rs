@@ -30,6 +30,9 @@ pub struct Held {
     pub attached: Attachment,
     /// Its access token was revoked at the server: Use Token refuses it.
     pub revoked: bool,
+    /// How to get a new one the same way (client credentials, password,
+    /// JWT assertion), for "retry once on 401". Memory only.
+    pub renew: Option<oauth_console_core::TokenRequest>,
 }
 
 fn held_view(id: &str, held: &Held) -> TokenView {
@@ -103,6 +106,7 @@ impl TokenShelf {
                 saved: None,
                 attached: Attachment::default(),
                 revoked: false,
+                renew: None,
             },
         );
         view
@@ -153,6 +157,13 @@ impl TokenShelf {
         self.lock().get(id).map(|held| held_view(id, held))
     }
 
+    /// Remembers how the held token `id` was obtained, to renew it.
+    pub fn set_renew(&self, id: &str, request: oauth_console_core::TokenRequest) {
+        if let Some(held) = self.lock().get_mut(id) {
+            held.renew = Some(request);
+        }
+    }
+
     /// Revoke: the held token's access token was revoked at the server.
     pub fn mark_revoked(&self, id: &str) -> Option<TokenView> {
         let mut tokens = self.lock();
@@ -198,6 +209,8 @@ impl TokenShelf {
         let (view, saved) = {
             let mut tokens = self.lock();
             let held = tokens.get_mut(id)?;
+            // A new access token is not the revoked one.
+            held.revoked &= held.token.access_token.expose() == token.access_token.expose();
             held.token = token.clone();
             (held_view(id, held), held.saved.clone())
         };

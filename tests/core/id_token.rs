@@ -104,3 +104,26 @@ async fn a_rotated_key_is_fetched_once_and_verifies() {
     let second = implicit_sign_in(&sandbox).await.unwrap();
     assert!(second.id_token_check.unwrap().contains("key sandbox-id-2"), "the JWKS was fetched again for the new kid");
 }
+
+#[tokio::test]
+async fn verify_signature_accepts_a_jwt_signed_with_the_published_keys_and_says_why_an_hs256_one_is_not() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let token = implicit_sign_in(&sandbox).await.unwrap();
+    let signed = token.id_token.as_ref().unwrap().expose().to_owned();
+    let said = oauth_console_core::id_token::verify_access_token(&http(), &sandbox.token_url(), "", &signed, SystemTime::now())
+        .await
+        .unwrap();
+    assert_eq!(said, "Signature verified with key sandbox-id-1 (ES256); issuer and expiry checked.");
+    // The sandbox's access tokens are HS256 (a shared secret): not checkable.
+    let err = oauth_console_core::id_token::verify_access_token(
+        &http(),
+        &sandbox.token_url(),
+        "",
+        token.access_token.expose(),
+        SystemTime::now(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), "token_signature_refused");
+    assert!(err.to_string().contains("signed with HS256"), "{err}");
+}

@@ -108,3 +108,15 @@ async fn secret_copies_are_cleared_after_the_setting_unless_the_user_copied_some
     assert!(clipboard().starts_with("curl"), "a copy without a secret is not cleared");
     app.close().await;
 }
+
+#[tokio::test]
+async fn copy_as_curl_of_a_password_token_request_masks_the_password() {
+    let app = App::launch().await;
+    app.profile_shown().await;
+    app.choose("Grant Type", "Password Credentials").await;
+    click_id(&app, "copy-token-curl").await;
+    let command = clipboard_when("the curl command", Duration::from_secs(5), |t| t.contains("grant_type=password")).await;
+    assert!(command.contains("password=<password>"), "the password is a placeholder: {command}");
+    assert!(command.contains("username=sandbox.invoker"), "{command}");
+    app.close().await;
+}

@@ -25,6 +25,15 @@ async fn a_token_is_active_at_the_server_until_revoked_and_then_refused_everywhe
     assert!(answer.contains("client_id"), "the fields are listed: {answer}");
     assert!(answer.contains("urn:opc:resource:consumer::all"), "with the scope: {answer}");
 
+    // The sandbox signs its access tokens HS256 (a shared secret): Verify
+    // signature says so rather than pretending.
+    app.client.execute("document.getElementById('jwt').open = true;", vec![]).await.unwrap();
+    app.click("Verify signature").await;
+    let code = app.text_when("verify-error-code", "the refusal", |t| !t.is_empty()).await;
+    assert_eq!(code, "token_signature_refused");
+    let message = app.text_when("verify-error-message", "its message", |t| !t.is_empty()).await;
+    assert!(message.contains("signed with HS256, not RS256 or ES256"), "{message}");
+
     app.click("Use Token").await;
     assert_eq!(app.send_and_wait().await, "200 OK");
 
@@ -52,6 +61,16 @@ async fn a_token_is_active_at_the_server_until_revoked_and_then_refused_everywhe
     app.click("Manage Tokens").await;
     let rows = app.text_when("tokens-rows", "the token's row", |t| t.contains("Bearer")).await;
     assert!(rows.contains("Revoked"), "Manage Tokens marks it: {rows}");
+    // Introspect from Manage Tokens too.
+    app.client
+        .find(fantoccini::Locator::Css("#tokens-rows button[data-action=introspect]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let said = app.text_when("tokens-status", "the answer", |t| t.contains("The server says")).await;
+    assert!(said.contains("not active"), "{said}");
     app.click("Close").await;
     app.close().await;
 }
@@ -103,5 +122,51 @@ async fn the_id_token_of_a_sign_in_is_shown_verified_and_one_with_a_wrong_nonce_
     let message = app.text_when("error-message", "its message", |t| !t.is_empty()).await;
     assert!(message.contains("nonce differs"), "{message}");
     id_token_fault(&identity, "none").await;
+    app.close().await;
+}
+
+#[tokio::test]
+async fn with_the_setting_on_a_401_gets_a_new_token_and_the_request_is_sent_once_more() {
+    let app = App::launch().await;
+    app.profile_shown().await;
+    app.client
+        .find(fantoccini::Locator::Id("open-settings"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let ticked = app.field("Get a new token and retry once on 401").await;
+    ticked.click().await.unwrap();
+    app.click("Save settings").await;
+    app.text_when("settings-status", "saved", |t| t == "Saved.").await;
+    app.client.execute("document.getElementById('settings-dialog').close();", vec![]).await.unwrap();
+
+    app.click_tab("Authorization").await;
+    app.click("Get New Access Token").await;
+    app.text_when("token-type", "the token", |t| t == "Bearer").await;
+    app.click("Use Token").await;
+    // Revoked at the server: the API answers 401 to it.
+    app.click_tab("Authorization").await;
+    app.click("Revoke").await;
+    app.text_when("token-revoked", "the revoked mark", |t| t.starts_with("Revoked")).await;
+
+    assert_eq!(app.send_and_wait().await, "200 OK", "a new token, and the retry succeeded");
+    let hops = app
+        .client
+        .execute("return document.getElementById('response-hops').textContent;", vec![])
+        .await
+        .unwrap();
+    let hops = hops.as_str().unwrap_or_default();
+    // The runtime host's redirect, the design host's 401, the new token,
+    // then the same redirect and the 200.
+    let at = |text: &str| hops.find(text).unwrap_or_else(|| panic!("{text:?} is not in the timeline: {hops}"));
+    assert!(at("401GET") < at("New token"), "the 401 comes first: {hops}");
+    assert!(hops.contains("(Client Credentials): a new token"), "{hops}");
+    assert!(at("New token") < at("200GET"), "then the retry: {hops}");
+    // The token details follow the new token, which is not revoked.
+    app.click_tab("Authorization").await;
+    let revoked_hidden = app.client.execute("return document.getElementById('token-revoked').hidden;", vec![]).await.unwrap();
+    assert_eq!(revoked_hidden.as_bool(), Some(true));
     app.close().await;
 }

@@ -470,6 +470,7 @@ function openSettings() {
   const settings = currentSettings();
   $("settings-clipboard-seconds").value = String(settings.clipboardClearSeconds ?? 60);
   $("settings-auto-refresh").checked = settings.autoRefresh ?? true;
+  $("settings-retry-401").checked = settings.retryOn401 ?? false;
   $("settings-header-prefix").value = settings.headerPrefix ?? "Bearer";
   $("settings-status").textContent = "";
   hideError("settings-error");
@@ -500,6 +501,7 @@ async function saveSettings(event) {
       changes: {
         clipboardClearSeconds: seconds,
         autoRefresh: $("settings-auto-refresh").checked,
+        retryOn401: $("settings-retry-401").checked,
         headerPrefix: $("settings-header-prefix").value.trim(),
       },
     });

@@ -52,7 +52,7 @@ export async function showResponse(response) {
 
   $("response-headers").replaceChildren(...response.headers.map((h) =>
     el("tr", {}, el("th", { scope: "row", text: h.name }), el("td", { text: h.value }))));
-  renderHops(response.hops, response.stopped);
+  renderHops(response.hops, response.stopped, response.retry);
   showTruncated(response.truncatedAt);
   $("response-body-notice").hidden = true;
 
@@ -83,15 +83,25 @@ function splitBody(bytes) {
   return { notice: head.notice, text: decoder.decode(bytes.subarray(newline + 1)) };
 }
 
-function renderHops(hops, stopped) {
-  const count = hops.length - 1 + (stopped ? 1 : 0);
+/** The Redirects tab: every hop; after a retry on 401 (Settings), first the
+ * 401's hops, then the new token's request, then the retry's hops. */
+function renderHops(hops, stopped, retry) {
+  const count = hops.length - 1 + (stopped ? 1 : 0) + (retry ? retry.first.length + 1 : 0);
   $("redirects-count").textContent = count > 0 ? String(count) : "";
-  const items = hops.map((hop) =>
+  const hop = (hop) =>
     el("li", { class: "hop" },
       el("span", { class: `status s${String(hop.status)[0]}xx`, text: String(hop.status) }),
       el("span", { class: "hop-method", text: hop.method }),
       el("code", { class: "hop-url", text: hop.url }),
-      el("span", { class: hop.authorizationForwarded ? "hop-auth forwarded" : "hop-auth", text: `Authorization: ${hop.authorizationNote}` })));
+      el("span", { class: hop.authorizationForwarded ? "hop-auth forwarded" : "hop-auth", text: `Authorization: ${hop.authorizationNote}` }));
+  const items = [];
+  if (retry) {
+    items.push(...retry.first.map(hop));
+    items.push(el("li", { class: "hop retry" },
+      el("span", { class: "status retry", text: "New token" }),
+      el("span", { class: "hop-reason", text: `${retry.tokenRequest}, then the request once more:` })));
+  }
+  items.push(...hops.map(hop));
   if (stopped) {
     items.push(el("li", { class: "hop stopped" },
       el("span", { class: "status stopped", text: "Stopped" }),

@@ -135,6 +135,7 @@ async function chooseCaBundle() {
 /** The command that copies the request as cURL, by grant type. */
 const TOKEN_CURL = {
   client_credentials: "copy_token_request_as_curl",
+  password: "copy_token_request_as_curl",
   jwt_assertion: "copy_token_request_as_curl",
   device_code: "copy_device_request_as_curl",
 };
@@ -155,8 +156,8 @@ async function copyTokenRequestAsCurl(event) {
   }
 }
 
-/** Copy as cURL for the token request exists for client credentials and
- * JWT Assertion, and for Device Code's first step, the device authorization request. */
+/** Copy as cURL for the token request exists for client credentials,
+ * password, JWT Assertion, and for Device Code's first step, the device authorization request. */
 function showTokenCurl() {
   const available = $("grant-type").value in TOKEN_CURL;
   $("copy-token-curl").hidden = !available;

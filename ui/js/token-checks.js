@@ -13,6 +13,11 @@ let countdown = null;
 
 function reset(token) {
   clearInterval(countdown);
+  hideError("verify-error");
+  const check = $("jwt-check");
+  check.textContent = "(not verified: the signature is not checked)";
+  check.classList.add("unverified");
+  check.classList.remove("verified");
   $("introspection").hidden = true;
   hideError("token-check-error");
   $("token-revoked").hidden = !token?.revoked;
@@ -82,7 +87,26 @@ function revoke(kind) {
   };
 }
 
+/** Verify signature: the access token (a JWT) against the domain's keys. */
+function verifySignature(event) {
+  const token = currentToken();
+  if (!token) return;
+  hideError("verify-error");
+  return busy(event.currentTarget, "Checking…", async () => {
+    try {
+      const said = await call("verify_token_signature", { requestId: newRequestId(), tokenId: token.id, jwksUrl: "" });
+      const check = $("jwt-check");
+      check.textContent = `(${said})`;
+      check.classList.remove("unverified");
+      check.classList.add("verified");
+    } catch (error) {
+      showError("verify-error", error);
+    }
+  });
+}
+
 export function wireTokenChecks() {
+  $("verify-signature").addEventListener("click", verifySignature);
   $("introspect-token").addEventListener("click", introspect);
   $("revoke-token").addEventListener("click", revoke("access_token"));
   $("revoke-refresh-token").addEventListener("click", revoke("refresh_token"));

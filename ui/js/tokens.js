@@ -6,7 +6,8 @@
 // Delete one, or every expired one.
 
 import { $, el, hideError, showError } from "./dom.js";
-import { call } from "./ipc.js";
+import { call, newRequestId } from "./ipc.js";
+import { introspectionSummary } from "./token-checks-text.js";
 import { showToken } from "./token.js";
 import { currentProfile } from "./store.js";
 
@@ -66,6 +67,7 @@ function rowActions(t) {
   }
   return [
     el("button", { type: "button", class: "quiet", "data-action": "select", "data-token-id": t.id, "aria-label": `Select the token “${t.name}”`, text: "Select" }),
+    el("button", { type: "button", class: "quiet", "data-action": "introspect", "data-token-id": t.id, "aria-label": `Introspect the token “${t.name}”`, text: "Introspect" }),
     el("button", { type: "button", class: "quiet", "data-action": "delete", "data-token-id": t.id, "aria-label": `Delete the token “${t.name}”`, text: "Delete" }),
   ];
 }
@@ -130,6 +132,16 @@ async function act(button) {
     if (button.dataset.action === "select") {
       showToken(await call("load_token", { tokenId }));
       $("tokens-dialog").close();
+    } else if (button.dataset.action === "introspect") {
+      // Asks the Introspection URL about this saved token (loaded into the
+      // session, like Select, but the dialog stays open).
+      const view = await call("load_token", { tokenId });
+      $("tokens-status").textContent = "Asking the server…";
+      const answer = await call("introspect_token", {
+        requestId: newRequestId(), tokenId: view.id, url: $("introspection-url").value, kind: "access_token",
+      });
+      const name = tokens.find((t) => t.id === tokenId)?.name ?? "";
+      $("tokens-status").textContent = `${name}: ${introspectionSummary(answer, Date.now())}`;
     } else {
       render(await call("delete_token", { tokenId }));
       $("tokens-status").textContent = "Deleted.";

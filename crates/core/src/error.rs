@@ -159,6 +159,9 @@ pub enum Error {
     #[error("The ID token was refused: {reason}")]
     IdTokenRefused { reason: String },
 
+    #[error("The access token's signature was not accepted: {reason}")]
+    TokenSignatureRefused { reason: String },
+
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -210,6 +213,7 @@ impl Error {
             Error::DiscoveryRefused { .. } => "discovery_refused".into(),
             Error::JwksUnavailable { .. } => "jwks_unavailable".into(),
             Error::IdTokenRefused { .. } => "id_token_refused".into(),
+            Error::TokenSignatureRefused { .. } => "token_signature_refused".into(),
             Error::Internal(_) => "internal".into(),
         }
     }

@@ -110,7 +110,7 @@ pub async fn copy_token_request_as_curl(
     request: TokenRequest,
     include_secrets: bool,
 ) -> Result<u64, IpcError> {
-    if !matches!(request, TokenRequest::ClientCredentials(_) | TokenRequest::JwtAssertion(_)) {
+    if !matches!(request, TokenRequest::ClientCredentials(_) | TokenRequest::Password(_) | TokenRequest::JwtAssertion(_)) {
         return Err(ShellError::CurlUnavailable.into());
     }
     let (request, _) = super::secrets::fill_saved_secrets(&app, request).await?;
@@ -119,6 +119,7 @@ pub async fn copy_token_request_as_curl(
     let command = super::blocking(&app, move |_| {
         Ok(match &request {
             TokenRequest::ClientCredentials(grant) => curl::for_client_credentials(grant, &settings, include_secrets)?,
+            TokenRequest::Password(grant) => curl::for_password(grant, &settings, include_secrets)?,
             TokenRequest::JwtAssertion(grant) => curl::for_jwt_assertion(grant, &settings, include_secrets, std::time::SystemTime::now())?,
             _ => return Err(ShellError::CurlUnavailable.into()),
         })

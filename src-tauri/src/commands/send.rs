@@ -9,7 +9,7 @@ use oauth_console_core::send::{self, ApiRequest, ApiResponse, BodyKind, HeaderLi
 use oauth_console_core::{IpcError, Secret};
 use serde::Serialize;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Emitter, State};
 use crate::clipboard::Copy;
 use oauth_console_core::secret::holds_secret;
 use tauri_plugin_dialog::DialogExt;
@@ -34,6 +34,20 @@ pub struct ResponseView {
     stopped: Option<StoppedRedirect>,
     /// The body cap in bytes when the body was longer and cut there.
     truncated_at: Option<u64>,
+    /// Settings → "Get a new token and retry once on 401": the first
+    /// answer's hops and the token request between; this response is the
+    /// retry's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retry: Option<Retry>,
+}
+
+/// The 401 before a retry, and the new token's request.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Retry {
+    first: Vec<Hop>,
+    /// "POST <token URL> (Client Credentials): a new token".
+    token_request: String,
 }
 
 fn view(id: u64, response: &ApiResponse) -> ResponseView {
@@ -54,6 +68,7 @@ fn view(id: u64, response: &ApiResponse) -> ResponseView {
             .find(|h| h.name.eq_ignore_ascii_case("content-type"))
             .map(|h| h.value.clone()),
         stopped: response.stopped.clone(),
+        retry: None,
         truncated_at: response.truncated_at,
     }
 }
@@ -87,8 +102,55 @@ pub async fn send_request(
         .in_flight
         .run(request_id, async move { send::send(&http, &sent, authorization.as_ref()).await })
         .await?;
+    if response.status == 401 {
+        if let Some(retried) = retry_once(&app, &state, request_id, &request, token_id.as_deref(), &response).await? {
+            let (response, retry) = retried;
+            let kept = state.responses.keep(response, Some(request), token_id);
+            return Ok(ResponseView { retry: Some(retry), ..view(kept.id, &kept.response) });
+        }
+    }
     let kept = state.responses.keep(response, Some(request), token_id);
     Ok(view(kept.id, &kept.response))
+}
+
+/// After a 401, with Settings → "Get a new token and retry once on 401" on
+/// and a token got by client credentials, password or JWT assertion: gets a
+/// new token the same way (it replaces the held one, and the window hears
+/// of it) and sends the request once more. `None` when none of that applies.
+async fn retry_once(
+    app: &AppHandle,
+    state: &AppState,
+    request_id: u64,
+    request: &ApiRequest,
+    token_id: Option<&str>,
+    first: &ApiResponse,
+) -> Result<Option<(ApiResponse, Retry)>, IpcError> {
+    let Some(id) = token_id else { return Ok(None) };
+    if !state.store().data().settings.retry_on_401 {
+        return Ok(None);
+    }
+    let Some(renew) = state.tokens.held(id).and_then(|held| held.renew) else { return Ok(None) };
+    let (client, label) = renew.client_and_label();
+    let http = state.http();
+    let token = state
+        .in_flight
+        .run(request_id, async move { oauth_console_core::request_token(&http, &renew, std::time::SystemTime::now()).await })
+        .await?;
+    if let Some(view) = state.tokens.replace(id, token) {
+        let _ = app.emit_to("main", super::grants::TOKEN_UPDATED, view);
+    }
+    let authorization = authorization(state, Some(id))?;
+    let http = state.http();
+    let sent = request.clone();
+    let response = state
+        .in_flight
+        .run(request_id, async move { send::send(&http, &sent, authorization.as_ref()).await })
+        .await?;
+    let retry = Retry {
+        first: first.hops.clone(),
+        token_request: format!("POST {} ({label}): a new token", client.token_url),
+    };
+    Ok(Some((response, retry)))
 }
 
 /// Follow once without credentials: the redirect the response

@@ -80,3 +80,29 @@ pub async fn revoke_token(
         }
     }
 }
+
+/// Verify signature: the held access token's signature (a JWT) against the
+/// identity domain's JWKS, its issuer and expiry.
+#[tauri::command]
+pub async fn verify_token_signature(
+    state: State<'_, AppState>,
+    request_id: u64,
+    token_id: String,
+    jwks_url: String,
+) -> Result<String, IpcError> {
+    let held = state.tokens.held(&token_id).ok_or(ShellError::UnknownToken)?;
+    let http = state.http();
+    Ok(state
+        .in_flight
+        .run(request_id, async move {
+            oauth_console_core::id_token::verify_access_token(
+                &http,
+                &held.client.token_url,
+                &jwks_url,
+                held.token.access_token.expose(),
+                SystemTime::now(),
+            )
+            .await
+        })
+        .await?)
+}

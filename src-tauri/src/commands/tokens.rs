@@ -19,6 +19,7 @@ pub async fn request_token(
     let (request, profile_id) = super::secrets::fill_saved_secrets(&app, request).await?;
     let http = state.http();
     let (client, name) = request.client_and_label();
+    let renew = request.renewable().then(|| request.clone());
     let token = state
         .in_flight
         .run(request_id, async move {
@@ -26,7 +27,11 @@ pub async fn request_token(
         })
         .await?;
     // Held for this session and saved to the profile (values in the keychain).
-    Ok(super::saved_tokens::keep_new_token(&app, profile_id, token, client, name).await)
+    let view = super::saved_tokens::keep_new_token(&app, profile_id, token, client, name).await;
+    if let Some(renew) = renew {
+        state.tokens.set_renew(&view.id, renew);
+    }
+    Ok(view)
 }
 
 /// Cancel: stops the request `request_id`; false when it already ended.

@@ -30,6 +30,16 @@ pub enum TokenRequest {
 }
 
 impl TokenRequest {
+    /// Whether sending the same request again gets a new token without the
+    /// user (client credentials, password, JWT assertion: not a refresh,
+    /// whose refresh token may have rotated).
+    pub fn renewable(&self) -> bool {
+        matches!(
+            self,
+            TokenRequest::ClientCredentials(_) | TokenRequest::Password(_) | TokenRequest::JwtAssertion(_)
+        )
+    }
+
     /// The client that asks, and the grant's name as the UI shows it.
     pub fn client_and_label(&self) -> (Client, &'static str) {
         match self {

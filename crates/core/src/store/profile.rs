@@ -76,6 +76,11 @@ pub struct Settings {
     pub clipboard_clear_seconds: u64,
     /// Refresh the token before it expires when a refresh token is at hand.
     pub auto_refresh: bool,
+    /// Off by default: after a 401 to a request with a client credentials,
+    /// password or JWT assertion token, get a new token the same way and
+    /// send the request once more.
+    #[serde(rename = "retryOn401")]
+    pub retry_on_401: bool,
     /// What goes before the token in `Authorization`.
     pub header_prefix: String,
     /// Settings → Network, as the HTTP client is built from them
@@ -96,6 +101,7 @@ impl Default for Settings {
         Settings {
             clipboard_clear_seconds: 60,
             auto_refresh: true,
+            retry_on_401: false,
             header_prefix: "Bearer".into(),
             network: HttpSettings::default(),
             theme: Theme::default(),
