@@ -7,9 +7,19 @@ use crate::error::ShellError;
 use crate::shelf::SavedRef;
 use crate::AppState;
 use oauth_console_core::introspection::{self, Introspection, TokenKind};
-use oauth_console_core::{IpcError, TokenView};
+use oauth_console_core::{IpcError, Secret, TokenView};
 use std::time::SystemTime;
 use tauri::{AppHandle, State};
+
+/// The held token `token_id` and its value of `kind`.
+fn held_value(state: &AppState, token_id: &str, kind: TokenKind) -> Result<(crate::shelf::Held, Secret), IpcError> {
+    let held = state.tokens.held(token_id).ok_or(ShellError::UnknownToken)?;
+    let value = match kind {
+        TokenKind::AccessToken => held.token.access_token.clone(),
+        TokenKind::RefreshToken => held.token.refresh_token.clone().ok_or(ShellError::NoRefreshTokenHeld)?,
+    };
+    Ok((held, value))
+}
 
 /// Introspect: what the introspection endpoint `url` (empty: beside the
 /// token endpoint, as on OCI IAM) says about the held token's access token
@@ -22,11 +32,7 @@ pub async fn introspect_token(
     url: String,
     kind: TokenKind,
 ) -> Result<Introspection, IpcError> {
-    let held = state.tokens.held(&token_id).ok_or(ShellError::UnknownToken)?;
-    let value = match kind {
-        TokenKind::AccessToken => held.token.access_token.clone(),
-        TokenKind::RefreshToken => held.token.refresh_token.clone().ok_or(ShellError::NoRefreshTokenHeld)?,
-    };
+    let (held, value) = held_value(&state, &token_id, kind)?;
     let url = introspection::introspection_url(&url, &held.client.token_url)?;
     let http = state.http();
     let client = held.client.clone();
@@ -50,11 +56,7 @@ pub async fn revoke_token(
     url: String,
     kind: TokenKind,
 ) -> Result<TokenView, IpcError> {
-    let held = state.tokens.held(&token_id).ok_or(ShellError::UnknownToken)?;
-    let value = match kind {
-        TokenKind::AccessToken => held.token.access_token.clone(),
-        TokenKind::RefreshToken => held.token.refresh_token.clone().ok_or(ShellError::NoRefreshTokenHeld)?,
-    };
+    let (held, value) = held_value(&state, &token_id, kind)?;
     let http = state.http();
     let client = held.client.clone();
     state

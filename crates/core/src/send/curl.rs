@@ -115,19 +115,36 @@ pub fn for_client_credentials(
     include_secrets: bool,
 ) -> Result<String> {
     let scope: Vec<String> = scopes(&grant.scope).map(|s| s.to_string()).collect();
+    token_command(&grant.client, vec![("grant_type", "client_credentials".to_owned())], &scope, settings, include_secrets)
+}
+
+/// A token endpoint request as the grants send it: `params`, the client's
+/// authentication, then `scope`.
+fn token_command(
+    client: &Client,
+    params: Vec<(&'static str, String)>,
+    scope: &[String],
+    settings: &HttpSettings,
+    include_secrets: bool,
+) -> Result<String> {
     form_command(
         FormCommand {
-            client: &grant.client,
+            client,
             field: "Access Token URL",
-            url: &grant.client.token_url,
+            url: &client.token_url,
             content_type: "application/x-www-form-urlencoded;charset=UTF-8",
-            before: vec![("grant_type", "client_credentials".to_owned())],
+            before: params,
             after: (!scope.is_empty()).then(|| ("scope", scope.join(" "))).into_iter().collect(),
             client_id_in_body: false,
         },
         settings,
         include_secrets,
     )
+}
+
+/// The scopes a grant asks for, `offline_access` added when asked.
+fn asked_scopes(scope: &str, offline_access: bool) -> Vec<String> {
+    requested_scopes(scope, offline_access).iter().map(|s| s.to_string()).collect()
 }
 
 /// The command for a password token request (resource owner password
@@ -146,27 +163,13 @@ pub fn for_password(
     } else {
         "<password>".to_owned()
     };
-    let scope: Vec<String> = requested_scopes(&grant.scope, grant.request_refresh_token)
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    form_command(
-        FormCommand {
-            client: &grant.client,
-            field: "Access Token URL",
-            url: &grant.client.token_url,
-            content_type: "application/x-www-form-urlencoded;charset=UTF-8",
-            before: vec![
-                ("grant_type", "password".to_owned()),
-                ("username", grant.username.trim().to_owned()),
-                ("password", password),
-            ],
-            after: (!scope.is_empty()).then(|| ("scope", scope.join(" "))).into_iter().collect(),
-            client_id_in_body: false,
-        },
-        settings,
-        include_secrets,
-    )
+    let params = vec![
+        ("grant_type", "password".to_owned()),
+        ("username", grant.username.trim().to_owned()),
+        ("password", password),
+    ];
+    let scope = asked_scopes(&grant.scope, grant.request_refresh_token);
+    token_command(&grant.client, params, &scope, settings, include_secrets)
 }
 
 /// The command for a JWT Assertion token request (RFC 7523), as Oracle's
@@ -186,23 +189,9 @@ pub fn for_jwt_assertion(
         jwt_assertion::preview(grant, now)?;
         "<signed user assertion JWT>".to_owned()
     };
-    let scope: Vec<String> = requested_scopes(&grant.scope, grant.request_refresh_token)
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    form_command(
-        FormCommand {
-            client: &grant.client,
-            field: "Access Token URL",
-            url: &grant.client.token_url,
-            content_type: "application/x-www-form-urlencoded;charset=UTF-8",
-            before: vec![("grant_type", jwt_assertion::GRANT_TYPE.to_owned()), ("assertion", assertion)],
-            after: (!scope.is_empty()).then(|| ("scope", scope.join(" "))).into_iter().collect(),
-            client_id_in_body: false,
-        },
-        settings,
-        include_secrets,
-    )
+    let params = vec![("grant_type", jwt_assertion::GRANT_TYPE.to_owned()), ("assertion", assertion)];
+    let scope = asked_scopes(&grant.scope, grant.request_refresh_token);
+    token_command(&grant.client, params, &scope, settings, include_secrets)
 }
 
 /// The command for the device code's first step, the device authorization
