@@ -247,10 +247,17 @@ impl App {
         }
     }
 
+    /// Chooses `option` in the select labelled `label`, focusing it first as
+    /// a user's click does: WebKit compares a choice with the value the list
+    /// had when it got focus, and fires no `change` for the option last
+    /// chosen before a script set another (tests/README.md).
     pub async fn choose(&self, label: &str, option: &str) {
         let mut attempt = 0;
         loop {
-            match self.field(label).await.select_by_label(option).await {
+            let field = self.field(label).await;
+            let focus = vec![serde_json::to_value(&field).unwrap()];
+            let _ = self.client.execute("arguments[0].blur(); arguments[0].focus();", focus).await;
+            match field.select_by_label(option).await {
                 Ok(()) => return,
                 Err(e) if attempt < RETRIES && not_interactable(&e) => attempt += 1,
                 Err(e) => panic!("{label:?} has no option {option:?}: {e}"),
