@@ -40,15 +40,18 @@ async function busy(button, text, work) {
   }
 }
 
+/** What the Introspection URL says about the held token `tokenId`'s access
+ * token (also used by Manage Tokens and beside a 401). */
+export function introspectToken(tokenId) {
+  return call("introspect_token", {
+    requestId: newRequestId(), tokenId, url: $("introspection-url").value, kind: "access_token",
+  });
+}
+
 function introspect(event) {
   const token = currentToken();
   if (!token) return;
-  return busy(event.currentTarget, "Asking…", async () => {
-    const answer = await call("introspect_token", {
-      requestId: newRequestId(), tokenId: token.id, url: $("introspection-url").value, kind: "access_token",
-    });
-    show(answer);
-  });
+  return busy(event.currentTarget, "Asking…", async () => show(await introspectToken(token.id)));
 }
 
 function show(answer) {

@@ -6,7 +6,8 @@
 // Delete one, or every expired one.
 
 import { $, el, hideError, showError } from "./dom.js";
-import { call, newRequestId } from "./ipc.js";
+import { call } from "./ipc.js";
+import { introspectToken } from "./token-checks.js";
 import { introspectionSummary } from "./token-checks-text.js";
 import { showToken } from "./token.js";
 import { currentProfile } from "./store.js";
@@ -137,9 +138,7 @@ async function act(button) {
       // session, like Select, but the dialog stays open).
       const view = await call("load_token", { tokenId });
       $("tokens-status").textContent = "Asking the server…";
-      const answer = await call("introspect_token", {
-        requestId: newRequestId(), tokenId: view.id, url: $("introspection-url").value, kind: "access_token",
-      });
+      const answer = await introspectToken(view.id);
       const name = tokens.find((t) => t.id === tokenId)?.name ?? "";
       $("tokens-status").textContent = `${name}: ${introspectionSummary(answer, Date.now())}`;
     } else {

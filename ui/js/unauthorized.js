@@ -4,9 +4,9 @@
 // revoked) or something else is (the wrong audience, scope or role).
 
 import { $, normalizeError } from "./dom.js";
-import { call, newRequestId } from "./ipc.js";
 import { attachedToken } from "./request.js";
 import { onResponseShown } from "./response.js";
+import { introspectToken } from "./token-checks.js";
 import { introspectionSummary } from "./token-checks-text.js";
 
 let sentToken = null;
@@ -23,9 +23,7 @@ async function introspectSent(event) {
   button.disabled = true;
   $("unauthorized-answer").textContent = "Asking the server…";
   try {
-    const answer = await call("introspect_token", {
-      requestId: newRequestId(), tokenId: sentToken.id, url: $("introspection-url").value, kind: "access_token",
-    });
+    const answer = await introspectToken(sentToken.id);
     $("unauthorized-answer").textContent = answer.active
       ? `${introspectionSummary(answer, Date.now())} So the token itself is fine: check its audience (aud: ${answer.aud.join(", ") || "none"}) and scope (${answer.scope ?? "none"}) against what this API expects, and the user's or application's roles.`
       : `${introspectionSummary(answer, Date.now())} Press Get New Access Token (or Refresh), then Use Token and Send again.`;

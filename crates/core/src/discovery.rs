@@ -143,7 +143,7 @@ fn issuer_matches(issuer: &str, from: &Url) -> bool {
 /// An OCI IAM identity domain's host (`idcs-<id>.identity.oraclecloud.com`
 /// and the other realms' `….identity.oraclecloud.<tld>` or
 /// `….identity.oci.oraclecloud.<tld>`).
-fn is_oci_iam_domain(url: &Url) -> bool {
+pub(crate) fn is_oci_iam_domain(url: &Url) -> bool {
     url.scheme() == "https"
         && url.host_str().is_some_and(|host| {
             let host = host.to_ascii_lowercase();
@@ -185,30 +185,9 @@ pub async fn discover(client: &HttpClient, input: &str) -> Result<Discovered> {
 }
 
 async fn fetch(client: &HttpClient, url: &Url) -> Result<Vec<u8>> {
-    let mut response = client
-        .reqwest()
-        .get(url.clone())
-        .header(reqwest::header::ACCEPT, "application/json")
-        .send()
-        .await
-        .map_err(|e| client.classify(&e, url.as_str()))?;
-    let status = response.status();
-    let body = http::read_capped(&mut response, DOCUMENT_CAP)
-        .await
-        .map_err(|failed| client.classify_body(&failed, url.as_str()))?;
-    if !status.is_success() {
-        return Err(Error::DiscoveryRefused {
-            url: url.to_string(),
-            reason: format!("it answered HTTP {}", status.as_u16()),
-        });
-    }
-    if body.truncated_at.is_some() {
-        return Err(Error::DiscoveryRefused {
-            url: url.to_string(),
-            reason: "its answer is larger than 1 MB".into(),
-        });
-    }
-    Ok(body.bytes)
+    http::get_document(client, url, DOCUMENT_CAP)
+        .await?
+        .map_err(|reason| Error::DiscoveryRefused { url: url.to_string(), reason })
 }
 
 #[cfg(test)]

@@ -208,6 +208,34 @@ pub(crate) async fn read_capped(
     })
 }
 
+/// A small JSON document (discovery, JWKS): GET `url`, at most `cap`
+/// bytes. `Err(reason)` in plain words for an answer that is not a whole
+/// 2xx body; transport failures are classified as for every request.
+pub(crate) async fn get_document(
+    client: &HttpClient,
+    url: &Url,
+    cap: u64,
+) -> Result<std::result::Result<Vec<u8>, String>> {
+    let mut response = client
+        .reqwest()
+        .get(url.clone())
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .map_err(|e| client.classify(&e, url.as_str()))?;
+    let status = response.status();
+    let body = read_capped(&mut response, cap)
+        .await
+        .map_err(|failed| client.classify_body(&failed, url.as_str()))?;
+    if !status.is_success() {
+        return Ok(Err(format!("it answered HTTP {}", status.as_u16())));
+    }
+    if body.truncated_at.is_some() {
+        return Ok(Err(format!("its answer is larger than {} KB", cap / 1024)));
+    }
+    Ok(Ok(body.bytes))
+}
+
 /// The host of `url` as the user wrote it, with its port when the URL
 /// names one: on this computer the port tells one server from another.
 fn address_of(url: &Url) -> Option<String> {

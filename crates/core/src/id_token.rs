@@ -233,8 +233,7 @@ pub fn jwks_url(typed: &str, token_url: &str) -> Option<String> {
 /// one issuer for OCI IAM hosts, else the token URL's origin.
 pub fn expected_issuer(token_url: &str) -> String {
     let Ok(url) = Url::parse(token_url.trim()) else { return String::new() };
-    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-    if url.scheme() == "https" && host.starts_with("idcs-") && host.contains(".identity.") && host.contains(".oraclecloud.") {
+    if crate::discovery::is_oci_iam_domain(&url) {
         OCI_IAM_ISSUER.to_owned()
     } else {
         url.origin().ascii_serialization()
@@ -378,22 +377,9 @@ pub fn nonce_warning(id_token: &str, nonce: &str) -> Option<String> {
 /// Fetches a JWKS (at most 1 MB).
 pub async fn fetch_jwks(client: &HttpClient, url: &str) -> Result<Jwks> {
     let parsed = http::endpoint_url("JWKS URL", url)?;
-    let mut response = client
-        .reqwest()
-        .get(parsed.clone())
-        .header(reqwest::header::ACCEPT, "application/json")
-        .send()
-        .await
-        .map_err(|e| client.classify(&e, url))?;
-    let status = response.status();
-    let body = http::read_capped(&mut response, 1024 * 1024)
-        .await
-        .map_err(|failed| client.classify_body(&failed, url))?;
     let refuse = |reason: String| Error::JwksUnavailable { url: url.to_owned(), reason };
-    if !status.is_success() {
-        return Err(refuse(format!("it answered HTTP {}", status.as_u16())));
-    }
-    serde_json::from_slice(&body.bytes).map_err(|_| refuse("its answer is not a JSON Web Key Set".into()))
+    let body = http::get_document(client, &parsed, 1024 * 1024).await?.map_err(refuse)?;
+    serde_json::from_slice(&body).map_err(|_| refuse("its answer is not a JSON Web Key Set".into()))
 }
 
 #[cfg(test)]

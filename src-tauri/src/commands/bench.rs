@@ -11,8 +11,9 @@ use std::path::PathBuf;
 /// The variable naming the file the ready time is written to.
 pub const READY_FILE: &str = "OAUTH_CONSOLE_READY_FILE";
 
+/// Async, so the two small file writes (bench only) stay off the main thread.
 #[tauri::command]
-pub fn ui_ready(marks: Option<Vec<(String, f64)>>) {
+pub async fn ui_ready(marks: Option<Vec<(String, f64)>>) {
     let Some(path) = std::env::var_os(READY_FILE) else {
         return;
     };
