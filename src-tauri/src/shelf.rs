@@ -325,6 +325,8 @@ mod tests {
             client_secret: Secret::new("fake-secret"),
             client_auth: Default::default(),
             client_assertion: None,
+            mutual_tls: false,
+            extra_roots: Vec::new(),
         }
     }
 

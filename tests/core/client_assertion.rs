@@ -21,6 +21,8 @@ fn client(sandbox: &Sandbox, assertion: Signing) -> Client {
         client_secret: Secret::new(sandbox.credentials().client_secret.clone()),
         client_auth: ClientAuth::ClientAssertion,
         client_assertion: Some(assertion),
+        mutual_tls: false,
+        extra_roots: Vec::new(),
     }
 }
 

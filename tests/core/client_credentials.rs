@@ -13,6 +13,8 @@ fn grant(secret: &str, scope: &str, auth: ClientAuth) -> TokenRequest {
             client_secret: Secret::new(secret),
             client_auth: auth,
             client_assertion: None,
+            mutual_tls: false,
+            extra_roots: Vec::new(),
         },
         scope: scope.to_owned(),
     })

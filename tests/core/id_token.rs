@@ -24,6 +24,8 @@ fn client(sandbox: &Sandbox) -> Client {
         client_secret: Secret::new(c.client_secret.clone()),
         client_auth: ClientAuth::BasicHeader,
         client_assertion: None,
+        mutual_tls: false,
+        extra_roots: Vec::new(),
     }
 }
 

@@ -26,6 +26,8 @@ fn grant(sandbox: &Sandbox, client_id: &str) -> Implicit {
             client_secret: Secret::new(""),
             client_auth: ClientAuth::BasicHeader,
             client_assertion: None,
+            mutual_tls: false,
+            extra_roots: Vec::new(),
         },
         callback_url: CALLBACK.into(),
         auth_url: sandbox.authorize_url(),

@@ -28,6 +28,8 @@ fn sandbox_client(sandbox: &Sandbox) -> Client {
         client_secret: Secret::new(c.client_secret.clone()),
         client_auth: ClientAuth::BasicHeader,
         client_assertion: None,
+        mutual_tls: false,
+        extra_roots: Vec::new(),
     }
 }
 
@@ -72,6 +74,8 @@ fn idp_client() -> Client {
         client_secret: Secret::new(idp::var("OC_IDP_CC_CLIENT_SECRET")),
         client_auth: ClientAuth::BasicHeader,
         client_assertion: None,
+        mutual_tls: false,
+        extra_roots: Vec::new(),
     }
 }
 

@@ -51,6 +51,8 @@ fn grant(sandbox: &Sandbox, signing: Signing) -> JwtAssertion {
             client_secret: Secret::new(credentials.client_secret.clone()),
             client_auth: ClientAuth::BasicHeader,
             client_assertion: None,
+            mutual_tls: false,
+            extra_roots: Vec::new(),
         },
         username: credentials.username.clone(),
         signing,

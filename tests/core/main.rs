@@ -19,3 +19,4 @@ mod redirects;
 mod refresh;
 mod send;
 mod store;
+mod tls_client_auth;

@@ -44,6 +44,8 @@ async fn client_credentials_token(
             client_secret: Secret::new(credentials.client_secret.clone()),
             client_auth: ClientAuth::BasicHeader,
             client_assertion: None,
+            mutual_tls: false,
+            extra_roots: Vec::new(),
         },
         scope: profile.scope.clone(),
     });

@@ -184,6 +184,21 @@ pub async fn discover(client: &HttpClient, input: &str) -> Result<Discovered> {
     Ok(discovered)
 }
 
+/// The secure token endpoint of the identity domain that `token_url` is
+/// on: `secure_token_endpoint` of its `/.well-known/idcs-configuration`,
+/// where OCI IAM does TLS client authentication.
+pub async fn secure_token_url(client: &HttpClient, token_url: &str) -> Result<String> {
+    let mut url = http::endpoint_url("Access Token URL", token_url)?;
+    url.set_query(None);
+    url.set_fragment(None);
+    url.set_path("/.well-known/idcs-configuration");
+    let body = fetch(client, &url).await?;
+    secure_token_endpoint(&body).ok_or_else(|| Error::DiscoveryRefused {
+        url: url.to_string(),
+        reason: "it names no secure_token_endpoint (where the identity domain does TLS client authentication)".into(),
+    })
+}
+
 async fn fetch(client: &HttpClient, url: &Url) -> Result<Vec<u8>> {
     http::get_document(client, url, DOCUMENT_CAP)
         .await?

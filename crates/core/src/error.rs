@@ -51,6 +51,15 @@ pub enum Error {
     #[error("the CA bundle {path} cannot be used: {reason}")]
     CaBundle { path: String, reason: String },
 
+    /// The server's TLS alert says it wants a client certificate, or does
+    /// not accept the one presented.
+    #[error("{host} asked for a client certificate or refused the one presented (TLS alert {alert})")]
+    ClientCertificateRefused { host: String, alert: String },
+
+    /// The key pair could not be made a TLS client certificate.
+    #[error("the client certificate cannot be used for mutual TLS: {reason}")]
+    ClientCertificate { reason: String },
+
     #[error("stopped after {limit} redirects: the server kept redirecting (the next one was to {url})")]
     TooManyRedirects { limit: usize, url: String },
 
@@ -183,6 +192,8 @@ impl Error {
             Error::BodyCut { .. } => "body_cut".into(),
             Error::Proxy { .. } => "proxy".into(),
             Error::CaBundle { .. } => "ca_bundle".into(),
+            Error::ClientCertificate { .. } => "client_certificate".into(),
+            Error::ClientCertificateRefused { .. } => "client_certificate_refused".into(),
             Error::TooManyRedirects { .. } => "too_many_redirects".into(),
             Error::RedirectLoop { .. } => "redirect_loop".into(),
             Error::InvalidTrustedHost { .. } => "invalid_trusted_host".into(),

@@ -39,6 +39,8 @@ pub fn for_error(error: &Error) -> Option<String> {
         Error::Network { .. } => "Check your network connection and proxy settings.".into(),
         Error::BodyCut { .. } => "The server (or a proxy between) ended the connection in the middle of its answer. Send again; if it happens every time, the server fails while it writes the answer.".into(),
         Error::Proxy { .. } => "Check the proxy URL in Settings (or the HTTPS_PROXY and NO_PROXY variables when Settings leave it empty), that the proxy is running, and that it lets you reach this host.".into(),
+        Error::ClientCertificateRefused { .. } => "This endpoint uses TLS client authentication. Choose Client Authentication \"TLS client certificate\" (or tick Send client certificate), with the key pair whose certificate is uploaded to the application; for OCI IAM, use the domain's secure token endpoint (Discover fills it).".into(),
+        Error::ClientCertificate { .. } => "Import the PEM private key and the certificate uploaded to the application again (Import), or Generate a new pair and upload its certificate.".into(),
         Error::CaBundle { .. } => "Choose a PEM file that holds one or more -----BEGIN CERTIFICATE----- blocks, such as your company's root CA exported as Base-64 encoded X.509.".into(),
         Error::TooManyRedirects { .. } => "Check the URL: a server that keeps redirecting is usually sending you to a sign-in page that needs a browser, or back and forth between two hosts.".into(),
         Error::RedirectLoop { .. } => "Check the URL and the token: a server that redirects in a circle often wants a browser sign-in or a cookie that an API call does not have.".into(),

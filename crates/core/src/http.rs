@@ -8,6 +8,7 @@
 //! roots to the built-in ones.
 
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::error::Error as _;
 use std::fmt;
@@ -453,8 +454,31 @@ impl HttpClient {
     /// variable's value by name) instead of the process environment, so a
     /// test can give one client a proxy without touching the others.
     pub fn with_env(settings: HttpSettings, env: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        HttpClient::build(settings, SystemProxy::from_env(&env), &[], None)
+    }
+
+    /// This client's settings and proxies, presenting `certificate` (PEM)
+    /// with `private_key` (PEM) when a server asks for a client certificate
+    /// (mutual TLS), and trusting `extra_roots` (PEM certificates) besides
+    /// the usual roots. A new connection pool: the identity is per client.
+    pub fn with_client_certificate(&self, certificate: &str, private_key: &Secret, extra_roots: &[String]) -> Result<Self> {
+        let mut pem = private_key.expose().trim().to_owned();
+        pem.push('\n');
+        pem.push_str(certificate.trim());
+        pem.push('\n');
+        let identity = reqwest::Identity::from_pem(pem.as_bytes()).map_err(|e| Error::ClientCertificate {
+            // reqwest's message names the PEM part it could not read, never its content.
+            reason: last_cause(&e),
+        })?;
+        let mut roots = Vec::new();
+        for root in extra_roots {
+            roots.push(reqwest::Certificate::from_pem(root.as_bytes()).map_err(|e| Error::Internal(format!("a built-in CA certificate is not valid: {}", last_cause(&e))))?);
+        }
+        HttpClient::build(self.settings.clone(), self.system_proxy.clone(), &roots, Some(identity))
+    }
+
+    fn build(settings: HttpSettings, system_proxy: SystemProxy, extra_roots: &[reqwest::Certificate], identity: Option<reqwest::Identity>) -> Result<Self> {
         let proxy = settings.proxy_url()?;
-        let system_proxy = SystemProxy::from_env(&env);
         let released = Arc::new(Mutex::new(None));
         let mut builder = reqwest::Client::builder()
             .connector_layer(ReuseFirst {
@@ -497,6 +521,12 @@ impl HttpClient {
             for certificate in read_ca_bundle(path)? {
                 builder = builder.add_root_certificate(certificate);
             }
+        }
+        for root in extra_roots {
+            builder = builder.add_root_certificate(root.clone());
+        }
+        if let Some(identity) = identity {
+            builder = builder.identity(identity);
         }
         let client = builder
             .build()
@@ -551,6 +581,12 @@ impl HttpClient {
             };
         }
         let cause = Cause::of(error);
+        if let Cause::Tls(rustls::Error::AlertReceived(alert)) = &cause {
+            use rustls::AlertDescription as A;
+            if matches!(alert, A::CertificateRequired | A::BadCertificate | A::UnknownCA | A::CertificateUnknown | A::UnsupportedCertificate) {
+                return Error::ClientCertificateRefused { host, alert: format!("{alert:?}") };
+            }
+        }
         if let Cause::Tls(tls) = &cause {
             return Error::Tls {
                 host,

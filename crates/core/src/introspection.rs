@@ -136,7 +136,7 @@ pub async fn introspect(
 ) -> Result<Introspection> {
     let params = [("token", token.expose()), ("token_type_hint", kind.hint())];
     let request = form_request(client, "Introspection URL", url, &params, now)?;
-    let transport = Transport::new(http, url);
+    let transport = Transport::new(http, client, url)?;
     let outcome = oauth2::AsyncHttpClient::call(&transport, request).await;
     let raw = transport.finish_raw(outcome)?;
     parse_introspection(&raw, now)
@@ -155,7 +155,7 @@ pub async fn revoke(
 ) -> Result<()> {
     let params = [("token", token.expose()), ("token_type_hint", kind.hint())];
     let request = form_request(client, "Revocation URL", url, &params, now)?;
-    let transport = Transport::new(http, url);
+    let transport = Transport::new(http, client, url)?;
     let outcome = oauth2::AsyncHttpClient::call(&transport, request).await;
     let raw = transport.finish_raw(outcome)?;
     revocation_outcome(&raw, now)

@@ -21,6 +21,18 @@ pub enum ClientAuth {
     /// `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer`
     /// and `client_assertion=<JWT>` with `client_id` in the body; no secret.
     ClientAssertion,
+    /// TLS client authentication (RFC 8705 `tls_client_auth`, OCI IAM's
+    /// *TLS Client Authentication*): the profile's certificate is presented
+    /// in the TLS handshake to the identity domain's secure token endpoint,
+    /// and only `client_id` goes in the body; no secret.
+    TlsClientAuth,
+}
+
+impl ClientAuth {
+    /// Whether this method sends a client secret (Basic or in the body).
+    pub fn uses_secret(self) -> bool {
+        matches!(self, ClientAuth::BasicHeader | ClientAuth::RequestBody)
+    }
 }
 
 /// A token as the identity domain issued it.

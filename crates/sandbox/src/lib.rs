@@ -9,7 +9,10 @@
 //! - the OIC runtime origin, which answers every `/ic/api/` call with a `302`
 //!   to the design-time origin, as Oracle does;
 //! - the OIC design-time origin, which checks the bearer token and serves a
-//!   seeded catalogue of connections, integrations and instances.
+//!   seeded catalogue of connections, integrations and instances;
+//! - the identity domain's *secure token endpoint* (a fourth port): the same
+//!   routes over TLS, asking for a client certificate, for TLS Client
+//!   Authentication ([`Sandbox::secure_token_url`], [`Sandbox::tls_ca_pem`]).
 //!
 //! Every seeded value is an obvious sandbox value (see [`SandboxCredentials`]);
 //! nothing here is a real secret. The module touches only the loopback
@@ -25,6 +28,7 @@ mod response;
 mod revoked;
 mod sandbox_key;
 mod scope;
+mod secure;
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -55,6 +59,9 @@ pub enum SandboxError {
     /// The sandbox-only RSA key pair for signed assertions could not be made.
     #[error("could not make the sandbox key pair: {0}")]
     KeyPair(String),
+    /// The secure token endpoint's certificates could not be made.
+    #[error("could not make the sandbox's TLS certificates: {0}")]
+    Tls(String),
 }
 
 /// Result of starting the sandbox.
@@ -137,6 +144,8 @@ impl Default for SandboxConfig {
 /// [`Sandbox::shutdown`] to also wait until they have stopped.
 pub struct Sandbox {
     identity_url: String,
+    secure_url: String,
+    tls_ca_pem: String,
     runtime_url: String,
     design_url: String,
     credentials: SandboxCredentials,
@@ -161,6 +170,9 @@ impl Sandbox {
         let identity_url = origin(&identity_listener)?;
         let runtime_url = origin(&runtime_listener)?;
         let design_url = origin(&design_listener)?;
+        let secure_listener = bind().await?;
+        let secure_url = origin(&secure_listener)?.replacen("http://", "https://", 1);
+        let tls = secure::SecureTls::generate().map_err(SandboxError::Tls)?;
 
         let directory = Arc::new(directory::Directory::seeded());
         let key = Arc::new(jwt::SigningKey::generate()?);
@@ -171,6 +183,7 @@ impl Sandbox {
             directory.clone(),
             key.clone(),
             identity_url.clone(),
+            format!("{secure_url}/oauth2/v1/token"),
         ));
         let identity = identity::router(identity_state.clone());
         let runtime = integration::runtime_router(design_url.clone());
@@ -184,12 +197,15 @@ impl Sandbox {
 
         let (stop, _) = watch::channel(false);
         let servers = vec![
-            serve(identity_listener, identity, stop.subscribe()),
+            serve(identity_listener, identity.clone(), stop.subscribe()),
+            serve_secure(tls.listener(secure_listener), identity, stop.subscribe()),
             serve(runtime_listener, runtime, stop.subscribe()),
             serve(design_listener, design, stop.subscribe()),
         ];
         Ok(Sandbox {
             identity_url,
+            secure_url,
+            tls_ca_pem: tls.ca_pem().to_owned(),
             runtime_url,
             design_url,
             credentials,
@@ -207,6 +223,21 @@ impl Sandbox {
     /// The token endpoint, `<identity>/oauth2/v1/token`.
     pub fn token_url(&self) -> String {
         format!("{}/oauth2/v1/token", self.identity_url)
+    }
+
+    /// The secure token endpoint, `https://127.0.0.1:<port>/oauth2/v1/token`:
+    /// the token endpoint over TLS, asking for a client certificate (TLS
+    /// Client Authentication). Its `/.well-known/idcs-configuration` names
+    /// it as `secure_token_endpoint`, as an identity domain's does.
+    pub fn secure_token_url(&self) -> String {
+        format!("{}/oauth2/v1/token", self.secure_url)
+    }
+
+    /// The CA certificate (PEM) of the secure token endpoint's server
+    /// certificate, made in memory for this sandbox (127.0.0.1 and
+    /// localhost only): what a client trusts to reach it.
+    pub fn tls_ca_pem(&self) -> String {
+        self.tls_ca_pem.clone()
     }
 
     /// The authorization endpoint, `<identity>/oauth2/v1/authorize`.
@@ -295,6 +326,24 @@ async fn bind() -> Result<TcpListener> {
 fn origin(listener: &TcpListener) -> Result<String> {
     let address = listener.local_addr().map_err(SandboxError::Bind)?;
     Ok(format!("http://{address}"))
+}
+
+/// [`serve`] for the secure endpoint: each request knows the client
+/// certificate of its connection.
+fn serve_secure(
+    listener: secure::SecureListener,
+    router: axum::Router,
+    mut stop: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stop.wait_for(|stop| *stop).await;
+        };
+        let service = router.into_make_service_with_connect_info::<secure::PeerCertificate>();
+        let _ = axum::serve(listener, service)
+            .with_graceful_shutdown(stopped)
+            .await;
+    })
 }
 
 fn serve(

@@ -14,6 +14,7 @@ use super::blocking;
 use crate::error::ShellError;
 use crate::AppState;
 use oauth_console_core::assertion::Signing;
+use oauth_console_core::discovery;
 use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::grants::jwt_assertion;
 use oauth_console_core::jwt::DecodedJwt;
@@ -225,15 +226,32 @@ pub(crate) fn fill_signing(state: &AppState, profile: &Profile, signing: &mut Si
     Ok(())
 }
 
-/// A client's client-assertion key filled in as [`fill_signing`] does,
-/// when it authenticates with a client assertion.
+/// A client's key pair filled in as [`fill_signing`] does, when it
+/// authenticates with a client assertion or presents its certificate
+/// (mutual TLS). With TLS client authentication, an Oracle or Sandbox
+/// profile sends to the identity domain's secure token endpoint (from its
+/// `idcs-configuration`); the built-in sandbox's own CA is trusted for it.
+/// Blocking (keychain, file, that one GET).
 pub(crate) fn fill_client(state: &AppState, profile: &Profile, client: &mut Client) -> Result<(), IpcError> {
-    if client.client_auth != ClientAuth::ClientAssertion {
+    if client.client_auth != ClientAuth::ClientAssertion && !client.presents_certificate() {
         return Ok(());
     }
     let mut signing = client.client_assertion.take().unwrap_or_else(|| profile_signing(profile));
     fill_signing(state, profile, &mut signing)?;
     client.client_assertion = Some(signing);
+    if client.presents_certificate() {
+        let sandbox_ca = state.sandbox.blocking_lock().as_ref().map(|sandbox| sandbox.tls_ca_pem());
+        client.extra_roots.extend(sandbox_ca);
+    }
+    if client.client_auth == ClientAuth::TlsClientAuth && matches!(profile.kind, ProfileKind::Oracle | ProfileKind::Sandbox) {
+        let http = state.http();
+        let token_url = client.token_url.clone();
+        // A URL that is already the secure endpoint has no idcs-configuration
+        // of its own: it is then used as it is.
+        if let Ok(secure) = tauri::async_runtime::block_on(discovery::secure_token_url(&http, &token_url)) {
+            client.token_url = secure;
+        }
+    }
     Ok(())
 }
 

@@ -170,6 +170,8 @@ fn profile_client_without_key(state: &AppState, profile: &Profile) -> Result<Cli
                 client_secret: Secret::new(credentials.client_secret.clone()),
                 client_auth: profile.client_auth,
                 client_assertion: None,
+                mutual_tls: profile.mutual_tls,
+                extra_roots: Vec::new(),
             });
         }
     }
@@ -184,6 +186,8 @@ fn profile_client_without_key(state: &AppState, profile: &Profile) -> Result<Cli
             .unwrap_or_default(),
         client_auth: profile.client_auth,
         client_assertion: None,
+        mutual_tls: profile.mutual_tls,
+        extra_roots: Vec::new(),
     })
 }
 

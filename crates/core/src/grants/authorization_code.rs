@@ -267,7 +267,7 @@ async fn exchange(
             reason: e.to_string(),
         })?;
     let oauth = oauth_client(&pending.client)?.set_redirect_uri(redirect);
-    let transport = Transport::new(http, &pending.client.token_url);
+    let transport = Transport::new(http, &pending.client, &pending.client.token_url)?;
     let mut request = oauth.exchange_code(oauth2::AuthorizationCode::new(code.expose().to_owned()));
     if let Some(verifier) = &pending.verifier {
         request = request.set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_owned()));
@@ -315,6 +315,8 @@ mod tests {
                 client_secret: Secret::new("my-secret"),
                 client_auth: ClientAuth::BasicHeader,
                 client_assertion: None,
+                mutual_tls: false,
+                extra_roots: Vec::new(),
             },
             callback_url: CALLBACK.into(),
             auth_url: "https://idcs-x.identity.oraclecloud.com/oauth2/v1/authorize".into(),

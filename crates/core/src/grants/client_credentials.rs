@@ -28,7 +28,7 @@ pub struct ClientCredentials {
 
 pub async fn request(http: &HttpClient, grant: &ClientCredentials, now: SystemTime) -> Result<Token> {
     let oauth = oauth_client(&grant.client)?;
-    let transport = Transport::new(http, &grant.client.token_url);
+    let transport = Transport::new(http, &grant.client, &grant.client.token_url)?;
     let mut exchange = oauth.exchange_client_credentials().add_scopes(scopes(&grant.scope));
     for (name, value) in grant.client.assertion_params(now)? {
         exchange = exchange.add_extra_param(name, value);
@@ -57,6 +57,8 @@ mod tests {
                 client_secret: Secret::new("my-secret"),
                 client_auth: auth,
                 client_assertion: None,
+                mutual_tls: false,
+                extra_roots: Vec::new(),
             },
             scope: "https://aud.example:443urn:opc:resource:consumer::all".into(),
         }

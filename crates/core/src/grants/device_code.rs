@@ -130,7 +130,7 @@ pub async fn start(http: &HttpClient, grant: &DeviceCode, now: SystemTime) -> Re
     }
     // The media type exactly as RFC 8628 §3.1 shows it: oauthlib's device
     // endpoint refuses `;charset=UTF-8` (django-oauth-toolkit, tests/idp).
-    let transport = Transport::new(http, &grant.device_url).with_bare_form_type();
+    let transport = Transport::new(http, &client, &grant.device_url)?.with_bare_form_type();
     let outcome = oauth2::AsyncHttpClient::call(&transport, request).await;
     let raw = transport.finish_raw(outcome)?;
     if raw.status == 200 {
@@ -300,6 +300,8 @@ mod tests {
                 client_secret: Secret::new(""),
                 client_auth: ClientAuth::BasicHeader,
                 client_assertion: None,
+                mutual_tls: false,
+                extra_roots: Vec::new(),
             },
             device_url: format!("{base}/oauth2/v1/device"),
             scope: "urn:opc:idm:__myscopes__".into(),

@@ -24,17 +24,56 @@ pub struct Client {
     pub client_secret: Secret,
     #[serde(default)]
     pub client_auth: ClientAuth,
-    /// The key that signs client assertions, for
-    /// [`ClientAuth::ClientAssertion`] (its claims: `iss` = `sub` = the
-    /// client ID, see [`crate::assertion`]).
+    /// The profile's key pair: it signs client assertions for
+    /// [`ClientAuth::ClientAssertion`] (claims `iss` = `sub` = the client
+    /// ID, see [`crate::assertion`]), and its certificate and key are the
+    /// TLS client certificate when the client presents one
+    /// ([`Client::presents_certificate`]).
     #[serde(default)]
     pub client_assertion: Option<Signing>,
+    /// "Send client certificate (mutual TLS)": present the key pair's
+    /// certificate in the TLS handshake whatever the client authentication
+    /// (for certificate-bound tokens); always on for
+    /// [`ClientAuth::TlsClientAuth`].
+    #[serde(default)]
+    pub mutual_tls: bool,
+    /// Certificates trusted for the mutual-TLS connection besides the
+    /// system's and the CA bundle's: the app adds the built-in sandbox's
+    /// own CA (made in memory, for 127.0.0.1 only). Never from the window.
+    #[serde(skip)]
+    pub extra_roots: Vec<String>,
 }
 
 /// The `client_assertion_type` of RFC 7523 §2.2.
 pub const CLIENT_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 impl Client {
+    /// Whether the token request presents the key pair's certificate in the
+    /// TLS handshake.
+    pub fn presents_certificate(&self) -> bool {
+        self.mutual_tls || self.client_auth == ClientAuth::TlsClientAuth
+    }
+
+    /// The client for this client's token requests: `http` itself, or,
+    /// when it presents a certificate, one that does (built per request:
+    /// token requests are few, and the key stays out of any shared state).
+    pub(crate) fn http_for(&self, http: &HttpClient) -> Result<HttpClient> {
+        if !self.presents_certificate() {
+            return Ok(http.clone());
+        }
+        let signing = self.client_assertion.as_ref().ok_or(Error::MissingField { field: "Private Key" })?;
+        if signing.certificate.trim().is_empty() {
+            return Err(Error::MissingField { field: "Certificate" });
+        }
+        if signing.private_key.is_empty() {
+            return Err(Error::MissingField { field: "Private Key" });
+        }
+        // A key that is not the certificate's would fail the handshake with
+        // a bare alert; say so plainly before connecting.
+        crate::keys::KeyPair::import(signing.private_key.expose(), &signing.certificate).map_err(Error::Key)?;
+        http.with_client_certificate(&signing.certificate, &signing.private_key, &self.extra_roots)
+    }
+
     /// The body parameters that authenticate the client with a fresh signed
     /// client assertion, or none when it authenticates with a secret.
     pub(crate) fn assertion_params(&self, now: SystemTime) -> Result<Vec<(&'static str, String)>> {
@@ -66,10 +105,10 @@ pub(crate) fn oauth_client(client: &Client) -> Result<OAuthClient> {
         .set_token_uri(TokenUrl::from_url(token_url))
         .set_auth_type(match client.client_auth {
             ClientAuth::BasicHeader => AuthType::BasicAuth,
-            ClientAuth::RequestBody | ClientAuth::ClientAssertion => AuthType::RequestBody,
+            ClientAuth::RequestBody | ClientAuth::ClientAssertion | ClientAuth::TlsClientAuth => AuthType::RequestBody,
         });
-    // A client assertion replaces the secret: none is sent with it.
-    if !client.client_secret.is_empty() && client.client_auth != ClientAuth::ClientAssertion {
+    // A client assertion or certificate replaces the secret: none is sent with it.
+    if !client.client_secret.is_empty() && client.client_auth.uses_secret() {
         oauth = oauth.set_client_secret(ClientSecret::new(client.client_secret.expose().to_owned()));
     }
     Ok(oauth)
@@ -81,7 +120,7 @@ pub(crate) fn oauth_client(client: &Client) -> Result<OAuthClient> {
 /// `client_secret` in the body), read like every other exchange.
 pub(crate) async fn post_form(http: &HttpClient, client: &Client, params: &[(&str, &str)], now: SystemTime) -> Result<Token> {
     let request = form_request(client, "Access Token URL", &client.token_url, params, now)?;
-    let transport = Transport::new(http, &client.token_url);
+    let transport = Transport::new(http, client, &client.token_url)?;
     let outcome = oauth2::AsyncHttpClient::call(&transport, request).await;
     transport.finish(outcome, now)
 }
@@ -120,6 +159,10 @@ pub(crate) fn form_request(client: &Client, field: &'static str, url: &str, para
                 for (name, value) in client.assertion_params(now)? {
                     form.append_pair(name, &value);
                 }
+            }
+            // The certificate in the handshake authenticates; the body names the client.
+            ClientAuth::TlsClientAuth => {
+                form.append_pair("client_id", client_id);
             }
             _ => {
                 form.append_pair("client_id", client_id);
@@ -191,9 +234,15 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Transport {
 }
 
 impl Transport {
-    pub(crate) fn new(http: &HttpClient, url: &str) -> Self {
+    /// Sends `client`'s requests to `url`, with its TLS client certificate
+    /// when it presents one.
+    pub(crate) fn new(http: &HttpClient, client: &Client, url: &str) -> Result<Self> {
+        Ok(Transport::plain(client.http_for(http)?, url))
+    }
+
+    fn plain(http: HttpClient, url: &str) -> Self {
         Transport {
-            http: http.clone(),
+            http,
             url: url.to_owned(),
             last: Mutex::new(None),
             failure: Mutex::new(None),

@@ -293,6 +293,8 @@ mod tests {
                 client_secret: Secret::new(""),
                 client_auth: ClientAuth::BasicHeader,
                 client_assertion: None,
+                mutual_tls: false,
+                extra_roots: Vec::new(),
             },
             callback_url: CALLBACK.into(),
             auth_url: "https://idcs-x.identity.oraclecloud.com/oauth2/v1/authorize".into(),

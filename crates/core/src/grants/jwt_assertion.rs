@@ -100,6 +100,8 @@ mod tests {
                 client_secret: Secret::new("my-secret"),
                 client_auth: ClientAuth::BasicHeader,
                 client_assertion: None,
+                mutual_tls: false,
+                extra_roots: Vec::new(),
             },
             username: "jane.doe".into(),
             signing: Signing {

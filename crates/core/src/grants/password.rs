@@ -52,7 +52,7 @@ pub async fn request(
     }
     let username = ResourceOwnerUsername::new(username.to_owned());
     let password = ResourceOwnerPassword::new(grant.password.expose().to_owned());
-    let transport = Transport::new(http, &grant.client.token_url);
+    let transport = Transport::new(http, &grant.client, &grant.client.token_url)?;
     let mut exchange = oauth
         .exchange_password(&username, &password)
         .add_scopes(requested_scopes(&grant.scope, grant.request_refresh_token));
@@ -84,6 +84,8 @@ mod tests {
                 client_secret: Secret::new("my-secret"),
                 client_auth: auth,
                 client_assertion: None,
+                mutual_tls: false,
+                extra_roots: Vec::new(),
             },
             username: "  jane.doe ".into(),
             password: Secret::new("pa ss&word="),

@@ -45,7 +45,7 @@ pub async fn request(http: &HttpClient, grant: &RefreshToken, now: SystemTime) -
         });
     }
     let refresh_token = oauth2::RefreshToken::new(sent.to_owned());
-    let transport = Transport::new(http, &grant.client.token_url);
+    let transport = Transport::new(http, &grant.client, &grant.client.token_url)?;
     let mut exchange = oauth.exchange_refresh_token(&refresh_token).add_scopes(scopes(&grant.scope));
     for (name, value) in grant.client.assertion_params(now)? {
         exchange = exchange.add_extra_param(name, value);
@@ -83,6 +83,8 @@ mod tests {
                 client_secret: Secret::new("my-secret"),
                 client_auth: auth,
                 client_assertion: None,
+                mutual_tls: false,
+                extra_roots: Vec::new(),
             },
             refresh_token: Secret::new("old-refresh"),
             scope: String::new(),

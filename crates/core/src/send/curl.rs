@@ -240,8 +240,8 @@ fn form_command(command: FormCommand<'_>, settings: &HttpSettings, include_secre
         return Err(Error::MissingField { field: "Client ID" });
     }
     let by_assertion = client.client_auth == ClientAuth::ClientAssertion;
-    // A client assertion replaces the secret, as in the request itself.
-    let has_secret = !client.client_secret.is_empty() && !by_assertion;
+    // A client assertion or certificate replaces the secret, as in the request itself.
+    let has_secret = !client.client_secret.is_empty() && client.client_auth.uses_secret();
     let secret = if include_secrets {
         client.client_secret.expose().to_owned()
     } else {
@@ -289,6 +289,12 @@ fn form_command(command: FormCommand<'_>, settings: &HttpSettings, include_secre
     }
     for (name, value) in &command.after {
         lines.push(field(name, value));
+    }
+    if client.presents_certificate() {
+        // The key lives in the keychain only: curl reads both from files
+        // the user saves (Save certificate…, and their own copy of the key).
+        lines.push(format!("--cert {}", quote("<client certificate file (PEM)>")));
+        lines.push(format!("--key {}", quote("<private key file (PEM)>")));
     }
     lines.extend(connection_options(settings, include_secrets)?);
     lines.push(quote(url.as_str()));
@@ -376,6 +382,8 @@ mod tests {
                 client_secret: crate::secret::Secret::new("fake-secret-value"),
                 client_auth: crate::token::ClientAuth::BasicHeader,
                 client_assertion: None,
+                mutual_tls: false,
+                extra_roots: Vec::new(),
             },
             username: "fake.user@example.com".into(),
             password: crate::secret::Secret::new("fake-password-value"),
@@ -566,6 +574,8 @@ mod tests {
                 client_secret: Secret::new("test-secret-not-real"),
                 client_auth: auth,
                 client_assertion: None,
+                mutual_tls: false,
+                extra_roots: Vec::new(),
             },
             scope: "https://aud.example:443urn:opc:resource:consumer::all".into(),
         }
@@ -683,6 +693,8 @@ mod tests {
                 client_secret: Secret::new(secret),
                 client_auth: ClientAuth::BasicHeader,
                 client_assertion: None,
+                mutual_tls: false,
+                extra_roots: Vec::new(),
             },
             device_url: "https://idcs-x.identity.oraclecloud.com/oauth2/v1/device".into(),
             scope: "https://aud.example:443urn:opc:resource:consumer::all".into(),
@@ -727,6 +739,21 @@ mod tests {
             command.contains("--data-urlencode 'client_secret=<client secret>'"),
             "{command}"
         );
+    }
+
+    #[test]
+    fn tls_client_authentication_sends_the_client_id_and_the_certificate_files_never_the_secret() {
+        let command = for_client_credentials(&grant(ClientAuth::TlsClientAuth), &HttpSettings::default(), true).unwrap();
+        assert!(!command.contains("Authorization") && !command.contains("client_secret"), "{command}");
+        assert!(command.contains("--data-urlencode client_id=test-client"), "{command}");
+        assert!(command.contains("--cert '<client certificate file (PEM)>'"), "{command}");
+        assert!(command.contains("--key '<private key file (PEM)>'"), "{command}");
+
+        let mut basic_and_certificate = grant(ClientAuth::BasicHeader);
+        basic_and_certificate.client.mutual_tls = true;
+        let command = for_client_credentials(&basic_and_certificate, &HttpSettings::default(), false).unwrap();
+        assert!(command.contains("Authorization: Basic"), "{command}");
+        assert!(command.contains("--cert "), "Send client certificate adds it beside Basic: {command}");
     }
 
     #[test]

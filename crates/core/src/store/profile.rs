@@ -234,6 +234,10 @@ pub struct Profile {
     pub client_id: String,
     #[serde(deserialize_with = "lenient")]
     pub client_auth: ClientAuth,
+    /// "Send client certificate (mutual TLS)": the key pair's certificate
+    /// goes in the TLS handshake of token requests whatever the client
+    /// authentication (always with TLS client authentication).
+    pub mutual_tls: bool,
     pub scope: String,
     pub request_refresh_token: bool,
     pub username: String,

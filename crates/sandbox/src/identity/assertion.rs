@@ -42,6 +42,14 @@ pub struct UploadedCertificate {
     rsa_public_key: Vec<u8>,
 }
 
+impl UploadedCertificate {
+    /// Whether `der` (a certificate presented in a TLS handshake) is this one.
+    pub(super) fn is(&self, der: &[u8]) -> bool {
+        let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, der);
+        URL_SAFE_NO_PAD.encode(digest.as_ref()) == self.x5t
+    }
+}
+
 /// Reads a PEM certificate with an RSA key; the error is a description.
 pub(super) fn read_certificate(client_id: &str, alias: &str, text: &str) -> Result<UploadedCertificate, String> {
     let block = pem::parse(text.trim()).map_err(|e| format!("the certificate is not PEM: {e}"))?;

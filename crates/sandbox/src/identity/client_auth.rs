@@ -30,10 +30,56 @@ pub fn authenticate<'a>(
     headers: &HeaderMap,
     params: &Params,
 ) -> Result<&'a Client, OAuthError> {
+    authenticate_at(state, headers, params, None)
+}
+
+/// [`authenticate`] where the connection may have presented a client
+/// certificate (`peer`, DER; the secure token endpoint): a request with
+/// only `client_id` then authenticates by that certificate (TLS Client
+/// Authentication, RFC 8705 §2.2: it must be one uploaded to the client).
+pub fn authenticate_at<'a>(
+    state: &'a IdentityState,
+    headers: &HeaderMap,
+    params: &Params,
+    peer: Option<&[u8]>,
+) -> Result<&'a Client, OAuthError> {
     if params.get("client_assertion_type").is_some() || params.get("client_assertion").is_some() {
         return authenticate_by_assertion(state, headers, params);
     }
-    authenticate_with_secret(&state.directory, headers, params)
+    if let (Some(peer), Some(id), None, None) =
+        (peer, params.get("client_id"), params.get("client_secret"), headers.get(AUTHORIZATION))
+    {
+        return authenticate_by_certificate(state, id, peer);
+    }
+    authenticate_with_secret(&state.directory, headers, params).map_err(|mut error| {
+        if peer.is_none() && params.get("client_id").is_some() && params.get("client_secret").is_none() && headers.get(AUTHORIZATION).is_none() {
+            error.description.push_str(&format!(
+                "; or use TLS client authentication at the secure token endpoint ({})",
+                state.secure_token_url
+            ));
+        }
+        error
+    })
+}
+
+fn authenticate_by_certificate<'a>(state: &'a IdentityState, id: &str, der: &[u8]) -> Result<&'a Client, OAuthError> {
+    let client = state.directory.client(id).ok_or_else(|| {
+        OAuthError::new(
+            ErrorCode::InvalidClient,
+            format!("client authentication failed: there is no client '{}' in this identity domain", printable(id)),
+        )
+    })?;
+    if state.certificates().iter().any(|c| c.client_id == client.id && c.is(der)) {
+        return Ok(client);
+    }
+    Err(OAuthError::new(
+        ErrorCode::InvalidClient,
+        format!(
+            "client authentication failed: the TLS client certificate presented is not one uploaded to client '{}'; \
+             upload it to the application first",
+            client.id
+        ),
+    ))
 }
 
 fn authenticate_by_assertion<'a>(

@@ -29,9 +29,23 @@ pub async fn openid_configuration(State(state): State<Arc<IdentityState>>) -> Re
             "urn:ietf:params:oauth:grant-type:device_code",
         ],
         "response_types_supported": ["code"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "tls_client_auth"],
         "code_challenge_methods_supported": ["S256", "plain"],
         "scopes_supported": ["openid", "offline_access", "urn:opc:idm:__myscopes__"],
+    }))
+}
+
+/// `/.well-known/idcs-configuration`: Oracle's own document beside the
+/// OpenID one; the part a client reads is `secure_token_endpoint`, where TLS
+/// Client Authentication is done (the sandbox's TLS port).
+pub async fn idcs_configuration(State(state): State<Arc<IdentityState>>) -> Response {
+    let base = state.issuer.trim_end_matches('/');
+    crate::response::json(StatusCode::OK, &json!({
+        "openid-configuration": {
+            "issuer": base,
+            "token_endpoint": format!("{base}/oauth2/v1/token"),
+            "secure_token_endpoint": state.secure_token_url,
+        },
     }))
 }
 

@@ -34,6 +34,9 @@ pub struct IdentityState {
     directory: Arc<Directory>,
     key: Arc<SigningKey>,
     issuer: String,
+    /// `https://127.0.0.1:<port>/oauth2/v1/token`: the same token endpoint
+    /// over TLS, asking for a client certificate (see `crate::secure`).
+    secure_token_url: String,
     store: Mutex<store::GrantStore>,
     /// Certificates uploaded to clients (public keys only).
     certificates: Mutex<Vec<assertion::UploadedCertificate>>,
@@ -51,12 +54,14 @@ impl IdentityState {
         directory: Arc<Directory>,
         key: Arc<SigningKey>,
         issuer: String,
+        secure_token_url: String,
     ) -> IdentityState {
         IdentityState {
             config,
             directory,
             key,
             issuer,
+            secure_token_url,
             store: Mutex::new(store::GrantStore::default()),
             certificates: Mutex::new(Vec::new()),
             devices: Mutex::new(device::Devices::new()),
@@ -109,6 +114,7 @@ pub fn router(state: Arc<IdentityState>) -> Router {
     Router::new()
         .route("/oauth2/v1/token", post(token::token))
         .route("/.well-known/openid-configuration", get(discovery::openid_configuration))
+        .route("/.well-known/idcs-configuration", get(discovery::idcs_configuration))
         .route("/oauth2/v1/introspect", post(introspect::introspect))
         .route("/admin/v1/SigningCert/jwk", get(discovery::jwks))
         .route("/sandbox/v1/id-token-fault", post(discovery::id_token_fault))

@@ -11,7 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
+use axum::Extension;
 use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -24,20 +25,24 @@ use super::store::{RefreshGrant, Subject};
 use super::{assertion, client_auth, device, random_id, ErrorCode, IdentityState, OAuthError};
 use crate::directory::{Client, GrantType, User, SERVICE_INVOKER};
 use crate::form::{printable, require_form_content_type, Params};
+use crate::secure::PeerCertificate;
 use crate::scope::{ScopeError, Scopes, OFFLINE_ACCESS, OPENID};
 
 pub async fn token(
     State(state): State<Arc<IdentityState>>,
+    peer: Option<Extension<ConnectInfo<PeerCertificate>>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match exchange(&state, &headers, &body) {
+    // Only the secure token endpoint's connections carry a certificate.
+    let peer = peer.and_then(|Extension(ConnectInfo(PeerCertificate(der)))| der);
+    match exchange(&state, &headers, &body, peer.as_deref()) {
         Ok(tokens) => no_store_json(StatusCode::OK, &tokens),
         Err(error) => error.into_response(),
     }
 }
 
-fn exchange(state: &IdentityState, headers: &HeaderMap, body: &[u8]) -> Result<Value, OAuthError> {
+fn exchange(state: &IdentityState, headers: &HeaderMap, body: &[u8], peer: Option<&[u8]>) -> Result<Value, OAuthError> {
     require_form_content_type(headers).map_err(OAuthError::invalid_request)?;
     let params = Params::parse(body);
     if let Some(name) = params.repeated() {
@@ -46,7 +51,7 @@ fn exchange(state: &IdentityState, headers: &HeaderMap, body: &[u8]) -> Result<V
             printable(name)
         )));
     }
-    let client = client_auth::authenticate(state, headers, &params)?;
+    let client = client_auth::authenticate_at(state, headers, &params, peer)?;
     let name = params
         .get("grant_type")
         .ok_or_else(|| OAuthError::invalid_request("grant_type is missing"))?;
