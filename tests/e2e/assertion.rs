@@ -116,6 +116,23 @@ async fn the_sandbox_profile_gets_a_token_with_the_jwt_assertion_grant_and_its_s
     }
 }
 
+async fn tls_client_authentication_gets_a_token_at_the_sandboxs_secure_token_endpoint(app: &App) {
+    app.choose("Grant Type", "Client Credentials").await;
+    app.choose("Client Authentication", "TLS client certificate (mutual TLS)").await;
+    let help = app.text_when("tls-client-help", "the TLS client authentication help", |t| !t.is_empty()).await;
+    assert!(help.contains("secure token endpoint"), "{help}");
+    let hidden = app.client.execute("return [document.getElementById('tls-client-help').hidden, document.getElementById('mutual-tls-row').hidden, document.getElementById('assertion-keys').hidden];", vec![]).await.unwrap();
+    assert_eq!(hidden, serde_json::json!([false, true, false]), "help shown, the redundant box hidden, the key pair shown");
+    // The body carries client_id only: the sandbox's plain endpoint would
+    // refuse it, so a token means the sandbox-only certificate was presented
+    // at the secure endpoint named by its idcs-configuration.
+    match get_new_access_token(app).await {
+        Outcome::Token(kind) => assert_eq!(kind, "Bearer"),
+        other => panic!("TLS client authentication got no token: {other:?}"),
+    }
+    app.choose("Client Authentication", "Send as Basic Auth header").await;
+}
+
 async fn naming_the_certificate_by_its_x5t_thumbprint_gets_a_token_too(app: &App) {
     app.choose("Name the certificate by", "x5t: SHA-1 thumbprint of the certificate").await;
     let preview = app
@@ -397,6 +414,11 @@ async fn jwt_assertion_and_client_assertion_get_sandbox_tokens_and_keys_stay_in_
     rows.run(
         "naming_the_certificate_by_its_x5t_thumbprint_gets_a_token_too",
         naming_the_certificate_by_its_x5t_thumbprint_gets_a_token_too(&app),
+    )
+    .await;
+    rows.run(
+        "tls_client_authentication_gets_a_token_at_the_sandboxs_secure_token_endpoint",
+        tls_client_authentication_gets_a_token_at_the_sandboxs_secure_token_endpoint(&app),
     )
     .await;
     rows.run(

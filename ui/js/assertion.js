@@ -1,5 +1,6 @@
-// The signing key of the JWT Assertion grant and of client assertion
-// authentication, in the Authorization panel: Private Key (only ever typed
+// The key pair of the JWT Assertion grant, of client assertion
+// authentication and of mutual TLS (TLS client authentication, Send client
+// certificate), in the Authorization panel: Private Key (only ever typed
 // or pasted here on its way to Import; the key itself lives in the system
 // keychain), Certificate, Key ID, Assertion Audience and lifetime, the
 // Import / Generate / Save certificate… actions, and the decoded assertion
@@ -35,6 +36,16 @@ function signs() {
   return $("grant-type").value === "jwt_assertion" || $("client-auth").value === "client_assertion";
 }
 
+/** Whether the token request presents the key pair's certificate in the TLS handshake. */
+function presentsCertificate() {
+  return $("client-auth").value === "tls_client_auth" || $("mutual-tls").checked;
+}
+
+/** Whether the shown request uses the key pair at all. */
+function usesKeyPair() {
+  return signs() || presentsCertificate();
+}
+
 /** The signing settings as the core reads them (`assertion::Signing`). */
 function signing() {
   const lifetime = Number.parseInt($("assertion-lifetime").value, 10);
@@ -57,7 +68,8 @@ function signing() {
 export function withAssertion(request) {
   const out = { ...request };
   if (request.grantType === "jwt_assertion") Object.assign(out, signing());
-  if (request.clientAuth === "client_assertion") out.clientAssertion = signing();
+  // The key pair also makes the TLS client certificate (mutual TLS).
+  if (request.clientAuth === "client_assertion" || request.clientAuth === "tls_client_auth" || request.mutualTls) out.clientAssertion = signing();
   return out;
 }
 
@@ -149,8 +161,13 @@ const keptText = (kept) => kept === "session"
 // ---- Which fields show --------------------------------------------------------
 
 function showFields() {
-  const shown = signs();
+  const shown = usesKeyPair();
   $("assertion-keys").hidden = !shown;
+  $("tls-client-help").hidden = $("client-auth").value !== "tls_client_auth";
+  // TLS client authentication always presents it: the box would say nothing.
+  $("mutual-tls-row").hidden = $("client-auth").value === "tls_client_auth";
+  $("mutual-tls-help").hidden = $("mutual-tls-row").hidden;
+  $("assertion-preview").hidden = !signs();
   if (!shown) return;
   // The sandbox makes its key pair on first use (an RSA key takes a moment).
   if (state.sandbox && !state.sandboxKeyShown) {
@@ -291,6 +308,7 @@ export function wireAssertion() {
   registerPart({ name: "Signing key", load, save });
   $("grant-type").addEventListener("change", showFields);
   $("client-auth").addEventListener("change", showFields);
+  $("mutual-tls").addEventListener("change", showFields);
   $("import-key-pair").addEventListener("click", importKeyPair);
   $("generate-key-pair").addEventListener("click", askToGenerate);
   $("replace-key-pair").addEventListener("click", () => generateKeyPair($("generate-key-pair")));

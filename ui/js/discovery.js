@@ -35,7 +35,9 @@ function show(found) {
     input.value = value;
     filled.push(label);
   };
-  fill("token-url", found.tokenEndpoint, "Access Token URL");
+  // TLS client authentication goes to the secure token endpoint where the domain has one.
+  const tls = $("client-auth").value === "tls_client_auth" && found.secureTokenEndpoint;
+  fill("token-url", tls ? found.secureTokenEndpoint : found.tokenEndpoint, tls ? "Access Token URL (the secure token endpoint)" : "Access Token URL");
   fill("auth-url", found.authorizationEndpoint, "Auth URL");
   fill("device-url", found.deviceAuthorizationEndpoint, "Device Authorization URL");
   fill("introspection-url", found.introspectionEndpoint, "Introspection URL");
