@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Test OAuth 2.0 authorization server for the test suite: django-oauth-toolkit
-# (third-party, from PyPI) configured by tests/idp/, served by waitress on 127.0.0.1.
+# Test OAuth 2.0 authorization server for the test suite: django-oauth-toolkit,
+# and Authlib under /authlib for RFC 7523 (both third-party, from PyPI),
+# configured by tests/idp/, served by one waitress process on 127.0.0.1.
 #
 #   scripts/idp.sh install   create/refresh the venv .cache/idp-venv
 #   scripts/idp.sh start     install if needed, fresh DB, seed, start, print the env
@@ -47,7 +48,7 @@ want_stamp() {
 venv_ok() {
     [[ -x "$VENV/bin/python" && -f "$STAMP" ]] || return 1
     [[ "$(cat "$STAMP")" == "$(want_stamp)" ]] || return 1
-    "$VENV/bin/python" -c 'import django, oauth2_provider, oauthlib, waitress' 2>/dev/null
+    "$VENV/bin/python" -c 'import django, oauth2_provider, oauthlib, waitress, authlib, flask' 2>/dev/null
 }
 
 cmd_install() {
@@ -124,8 +125,10 @@ cmd_start() {
 
     local manage=("$VENV/bin/python" "$IDP_DIR/manage.py")
     "${manage[@]}" migrate --noinput -v 0 >>"$LOG_FILE" 2>&1 || { tail -n 30 "$LOG_FILE" >&2; die "migrate failed"; }
-    local seed
+    local seed authlib_ids
     seed="$("${manage[@]}" seed_idp 2>>"$LOG_FILE")" || { tail -n 30 "$LOG_FILE" >&2; die "seed failed"; }
+    authlib_ids="$(cd "$IDP_DIR" && "$VENV/bin/python" authlib_site.py 2>>"$LOG_FILE")" \
+        || { tail -n 30 "$LOG_FILE" >&2; die "authlib_site.py failed"; }
 
     # exec: the background job's PID is the server's PID.
     (cd "$IDP_DIR" && exec nohup "$VENV/bin/python" -u serve.py) >>"$LOG_FILE" 2>&1 </dev/null &
@@ -161,6 +164,9 @@ cmd_start() {
         echo "export OC_IDP_DEVICE_URL=$base/o/device-authorization/"
         echo "export OC_IDP_SCOPE=https://sandbox-audience.integration.test:443urn:opc:resource:consumer::all"
         sed -n 's/^\(OC_IDP_[A-Z_]*=[^[:space:]]*\)$/export \1/p' <<<"$seed"
+        echo "export OC_IDP_AUTHLIB_TOKEN_URL=$base/authlib/token"
+        echo "export OC_IDP_AUTHLIB_CERTIFICATES_URL=$base/authlib/test/certificates"
+        sed -n 's/^\(OC_IDP_AUTHLIB_[A-Z_]*=[^[:space:]]*\)$/export \1/p' <<<"$authlib_ids"
     } > "$ENV_FILE.tmp"
     mv "$ENV_FILE.tmp" "$ENV_FILE"
     log "started, pid $pid, $base (log: $LOG_FILE)"

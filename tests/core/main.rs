@@ -1,7 +1,9 @@
 //! Integration tests of `oauth-console-core` against a real third-party OAuth
 //! 2.0 server (django-oauth-toolkit, started on 127.0.0.1 by `make test`;
-//! see `tests/idp/`). No window, no Tauri.
+//! see `tests/idp/`; RFC 7523 against Authlib in the same server). No
+//! window, no Tauri.
 
+mod authlib;
 mod authorization_code;
 mod client_assertion;
 mod client_credentials;
