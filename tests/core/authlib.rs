@@ -56,6 +56,8 @@ fn user_grant(client_id: &str, client_secret: &str, signing: Signing) -> JwtAsse
             client_secret: Secret::new(client_secret),
             client_auth: ClientAuth::BasicHeader,
             client_assertion: None,
+            mutual_tls: false,
+            extra_roots: Vec::new(),
         },
         username: idp::var("OC_IDP_AUTHLIB_USERNAME"),
         signing,
@@ -84,6 +86,8 @@ async fn assertion_client_credentials(kid: &str, assertion: Signing) -> TokenReq
             client_secret: Secret::default(),
             client_auth: ClientAuth::ClientAssertion,
             client_assertion: Some(assertion),
+            mutual_tls: false,
+            extra_roots: Vec::new(),
         },
         scope: idp::scope(),
     })

@@ -127,7 +127,7 @@ fn for_assertion(code: &str, description: &str) -> String {
         );
     }
     if has(&["aud", "audience"]) {
-        return "Set the Assertion Audience to https://identity.oraclecloud.com/ (the audience identity domains expect), not the domain URL or the token URL.".into();
+        return "For an OCI IAM identity domain, set the Assertion Audience to https://identity.oraclecloud.com/ (the audience identity domains expect), not the domain URL or the token URL. Other servers usually expect their token URL (RFC 7523).".into();
     }
     if has(&["expired", "exp", "iat", "not yet valid", "clock", "future"]) {
         return "Check this computer's clock (an assertion is valid for a few minutes from its iat) and sign a new assertion; a long assertion lifetime can also be refused.".into();
