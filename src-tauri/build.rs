@@ -10,6 +10,8 @@ const COMMANDS: &[&str] = &[
     "copy_authorization_url",
     "open_authorization_url",
     "refresh_token",
+    "copy_refresh_request_as_curl",
+    "copy_code_exchange_as_curl",
     "start_device_code",
     "copy_device_value",
     "open_verification_url",

@@ -43,7 +43,7 @@ pub enum ShellError {
     #[error("The file could not be saved: {0}")]
     SaveFailed(String),
 
-    #[error("Copy as cURL is available for the client credentials and JWT Assertion grants")]
+    #[error("This grant type has no token request to copy as cURL")]
     CurlUnavailable,
 
     #[error("No sign-in is waiting for a redirected URL")]
@@ -130,7 +130,7 @@ impl ShellError {
             ShellError::NothingStopped => "Follow once applies to a redirect listed as stopped in the Redirects tab.",
             ShellError::InvalidPath(_) => "Choose a PEM file on this computer.",
             ShellError::SaveFailed(_) => "Choose a folder you can write to.",
-            ShellError::CurlUnavailable => "Choose Grant Type Client Credentials, Password Credentials or JWT Assertion to copy the token request, or Device Code to copy its device authorization request.",
+            ShellError::CurlUnavailable => "The Implicit grant's token comes back in the redirect, with no token request. Every other Grant Type copies its token request (Authorization Code: the code exchange; Device Code: the device authorization request), and Copy as cURL beside Refresh copies the refresh request.",
             ShellError::NoSignIn => "Choose \"Paste the redirected URL\" under Get code with, press Get New Access Token, sign in with the URL shown, then paste where the browser ended up.",
             ShellError::LoginWindowOpen => "Finish signing in there, or close it and press Get New Access Token again.",
             ShellError::LoginWindow(_) => "Choose \"System browser\" or \"Paste the redirected URL\" under Get code with.",

@@ -173,6 +173,8 @@ pub fn run() {
             commands::grants::copy_authorization_url,
             commands::grants::open_authorization_url,
             commands::grants::refresh_token,
+            commands::grants::copy_refresh_request_as_curl,
+            commands::grants::copy_code_exchange_as_curl,
             commands::device::start_device_code,
             commands::device::copy_device_value,
             commands::device::open_verification_url,

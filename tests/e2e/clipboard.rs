@@ -50,6 +50,17 @@ impl Drop for OtherCopy {
     }
 }
 
+/// Empties the clipboard (another program takes it and quits), so that the
+/// next copy is told apart from an identical earlier one.
+pub(crate) fn clear_clipboard() {
+    drop(OtherCopy::put("(cleared by the test)"));
+    let started = Instant::now();
+    while !clipboard().is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(10), "the clipboard was not emptied");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Waits until the clipboard satisfies `ready`, up to `within`.
 pub(crate) async fn clipboard_when(what: &str, within: Duration, ready: impl Fn(&str) -> bool) -> String {
     let started = Instant::now();

@@ -25,4 +25,5 @@ mod sandbox;
 mod saved_requests;
 mod stored_profile;
 mod token_checks;
+mod token_curl;
 mod workspace;

@@ -137,6 +137,7 @@ const TOKEN_CURL = {
   client_credentials: "copy_token_request_as_curl",
   password: "copy_token_request_as_curl",
   jwt_assertion: "copy_token_request_as_curl",
+  authorization_code: "copy_code_exchange_as_curl",
   device_code: "copy_device_request_as_curl",
 };
 
@@ -156,8 +157,12 @@ async function copyTokenRequestAsCurl(event) {
   }
 }
 
-/** Copy as cURL for the token request exists for client credentials,
- * password, JWT Assertion, and for Device Code's first step, the device authorization request. */
+/** Copy as cURL for the token request exists for every grant type but
+ * Implicit (whose token comes back in the redirect): Authorization Code
+ * copies the code exchange (code and PKCE verifier as placeholders, or a
+ * waiting paste sign-in's verifier with secrets), Device Code its first
+ * step, the device authorization request. The refresh request is copied
+ * beside Refresh (js/token.js). */
 function showTokenCurl() {
   const available = $("grant-type").value in TOKEN_CURL;
   $("copy-token-curl").hidden = !available;

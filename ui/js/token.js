@@ -1,6 +1,7 @@
 // Token Details: the token the core holds, shown without its value until
 // Show; Use Token attaches it to the request panel; Copy puts it on the
-// clipboard (cleared later by the core); the JWT's header and claims decoded.
+// clipboard (cleared later by the core); Refresh, and its request as cURL;
+// the JWT's header and claims decoded.
 
 import { $, el, flash, flashCopied, hideError, showError } from "./dom.js";
 import { call, newRequestId } from "./ipc.js";
@@ -26,6 +27,7 @@ export function showToken(token) {
   $("issued-at").textContent = new Date(token.issuedAt * 1000).toLocaleString();
   $("has-refresh").textContent = token.hasRefreshToken ? "Yes" : "No";
   $("refresh-token").disabled = !token.hasRefreshToken;
+  $("refresh-curl").hidden = !token.hasRefreshToken;
 
   const extra = $("extra");
   extra.replaceChildren(...Object.entries(token.extra ?? {}).flatMap(([key, value]) => [
@@ -107,6 +109,23 @@ async function refresh() {
   }
 }
 
+/** Copy as cURL beside Refresh: the refresh request Refresh would send,
+ * the refresh token masked unless "include secrets" (then cleared later). */
+async function copyRefreshAsCurl(event) {
+  const button = event.currentTarget;
+  if (!current) return;
+  try {
+    const seconds = await call("copy_refresh_request_as_curl", {
+      tokenId: current.id,
+      includeSecrets: $("refresh-curl-include-secrets").checked,
+    });
+    hideError("error");
+    flashCopied(button, seconds);
+  } catch (error) {
+    showError("error", error);
+  }
+}
+
 function formatRemaining(seconds) {
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
@@ -163,6 +182,7 @@ async function copySelectedToken(event) {
 export function wireTokenPanel() {
   $("copy-token").addEventListener("click", copySelectedToken);
   $("refresh-token").addEventListener("click", refresh);
+  $("copy-refresh-curl").addEventListener("click", copyRefreshAsCurl);
   window.__TAURI__.event.listen(TOKEN_UPDATED, ({ payload }) => {
     if (current && payload.id === current.id) showToken(payload);
   });

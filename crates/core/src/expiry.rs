@@ -82,14 +82,7 @@ pub async fn refresh(
     token: &Token,
     now: SystemTime,
 ) -> Result<Token> {
-    let Some(refresh_token) = &token.refresh_token else {
-        return Err(Error::NoRefreshToken);
-    };
-    let grant = RefreshToken {
-        client: client.clone(),
-        refresh_token: refresh_token.clone(),
-        scope: String::new(),
-    };
+    let grant = refresh_of(client, token)?;
     let mut fresh = refresh_token::request(http, &grant, now).await?;
     if fresh.scope.is_none() {
         fresh.scope = token.scope.clone();
@@ -98,6 +91,20 @@ pub async fn refresh(
         fresh.id_token = token.id_token.clone();
     }
     Ok(fresh)
+}
+
+/// The refresh request the Refresh action sends for `token`: its refresh
+/// token, no scope (the new token keeps the scope of the grant), and the
+/// client that obtained it. Copy as cURL shows the same request.
+pub fn refresh_of(client: &Client, token: &Token) -> Result<RefreshToken> {
+    let Some(refresh_token) = &token.refresh_token else {
+        return Err(Error::NoRefreshToken);
+    };
+    Ok(RefreshToken {
+        client: client.clone(),
+        refresh_token: refresh_token.clone(),
+        scope: String::new(),
+    })
 }
 
 /// Before a request is sent with `token`: `Some(new token)` when it was

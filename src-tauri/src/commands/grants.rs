@@ -2,8 +2,9 @@
 //! sign-in in its three modes, the Implicit sign-in (in-app window and paste
 //! only: its token comes back in a #fragment, which a browser never sends to
 //! the loopback listener, so the system browser is refused with
-//! `implicit_needs_window_or_paste`), Refresh, auto-refresh before Send, and Clear
-//! login session. (The password grant needs nothing here: it goes through
+//! `implicit_needs_window_or_paste`), Refresh, auto-refresh before Send, Copy
+//! as cURL of the code exchange and of the refresh request, and Clear login
+//! session. (The password grant needs nothing here: it goes through
 //! `request_token` like client credentials.) The protocol is in the core
 //! (`grants::authorization_code`, `callback`, `expiry`); these commands only
 //! bring the redirected URL to it and keep the tokens on the shelf.
@@ -29,6 +30,7 @@ use oauth_console_core::grants::SignInRequest;
 use oauth_console_core::store::profile::LoginMode;
 use oauth_console_core::store::{self, SecretKind};
 use oauth_console_core::grants::exchange::Client;
+use oauth_console_core::send::curl;
 use oauth_console_core::{expiry, Error, IpcError, Token, TokenView};
 use serde::Serialize;
 use std::process::{Command, Stdio};
@@ -183,6 +185,46 @@ pub async fn refresh_token(
         .run(request_id, async move { expiry::refresh(&http, &client, &token, SystemTime::now()).await })
         .await;
     settle(&app, &state, &token_id, &held.token, refreshed)
+}
+
+/// Copy as cURL beside Refresh: the refresh request of the held token
+/// `token_id`, as Refresh sends it (its client, no scope). The refresh token
+/// and the client's credentials are placeholders unless `include_secrets`;
+/// such a copy is cleared like a copied token. Returns the clear delay.
+#[tauri::command]
+pub async fn copy_refresh_request_as_curl(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    token_id: String,
+    include_secrets: bool,
+) -> Result<u64, IpcError> {
+    let held = state.tokens.held(&token_id).ok_or(ShellError::UnknownToken)?;
+    let grant = expiry::refresh_of(&held.client, &held.token)?;
+    let command = curl::for_refresh_token(&grant, state.http().settings(), include_secrets)?;
+    let copy = crate::clipboard::Copy::new(command, include_secrets);
+    crate::clipboard::write(&app, copy, state.clipboard_clear_seconds()).await
+}
+
+/// Copy as cURL on Authorization Code: the code-for-token request, the
+/// code a placeholder (the app exchanges a code as soon as the redirect
+/// brings it). When a paste-mode sign-in for the same client and Callback
+/// URL is waiting, it is that sign-in's exchange, with its PKCE verifier
+/// when `include_secrets`. An empty Client Secret means the profile's saved
+/// one. Returns the clear delay of a copy with secrets.
+#[tauri::command]
+pub async fn copy_code_exchange_as_curl(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    sign_ins: State<'_, SignIns>,
+    request: AuthorizationCode,
+    include_secrets: bool,
+) -> Result<u64, IpcError> {
+    let (client, _) = with_saved_secret(&app, request.client).await?;
+    let grant = AuthorizationCode { client, ..request };
+    let waiting = sign_ins.lock().as_ref().map(|waiting| waiting.pending.clone());
+    let command = curl::for_authorization_code(&grant, waiting.as_ref(), state.http().settings(), include_secrets)?;
+    let copy = crate::clipboard::Copy::new(command, include_secrets);
+    crate::clipboard::write(&app, copy, state.clipboard_clear_seconds()).await
 }
 
 /// Auto-refresh, before Send: when the attached token expires within a

@@ -97,12 +97,14 @@ pub async fn choose_ca_bundle(app: AppHandle) -> Result<Option<String>, IpcError
     Ok(Some(path.display().to_string()))
 }
 
-/// Copy as cURL for Get New Access Token (client credentials, JWT
-/// Assertion), with the app's proxy, CA bundle and timeout. An empty Client
-/// Secret means the profile's saved one, as for Get New Access Token.
-/// Secrets and the user assertion are placeholders unless `include_secrets`
-/// (then the assertion is signed now, valid for its lifetime); a client
-/// assertion is always a placeholder.
+/// Copy as cURL for Get New Access Token (client credentials, password,
+/// JWT Assertion, a refresh token), with the app's proxy, CA bundle and
+/// timeout. An empty Client Secret means the profile's saved one, as for
+/// Get New Access Token. Secrets and the user assertion are placeholders
+/// unless `include_secrets` (then the assertion is signed now, valid for its
+/// lifetime); a client assertion is always a placeholder. The device code
+/// and the authorization code have commands of their own
+/// (`copy_device_request_as_curl`, `copy_code_exchange_as_curl`).
 #[tauri::command]
 pub async fn copy_token_request_as_curl(
     app: AppHandle,
@@ -110,9 +112,6 @@ pub async fn copy_token_request_as_curl(
     request: TokenRequest,
     include_secrets: bool,
 ) -> Result<u64, IpcError> {
-    if !matches!(request, TokenRequest::ClientCredentials(_) | TokenRequest::Password(_) | TokenRequest::JwtAssertion(_)) {
-        return Err(ShellError::CurlUnavailable.into());
-    }
     let (request, _) = super::secrets::fill_saved_secrets(&app, request).await?;
     let settings = state.http().settings().clone();
     // Signing an assertion is RSA work: off the main thread, like the rest.
@@ -121,6 +120,7 @@ pub async fn copy_token_request_as_curl(
             TokenRequest::ClientCredentials(grant) => curl::for_client_credentials(grant, &settings, include_secrets)?,
             TokenRequest::Password(grant) => curl::for_password(grant, &settings, include_secrets)?,
             TokenRequest::JwtAssertion(grant) => curl::for_jwt_assertion(grant, &settings, include_secrets, std::time::SystemTime::now())?,
+            TokenRequest::RefreshToken(grant) => curl::for_refresh_token(grant, &settings, include_secrets)?,
             _ => return Err(ShellError::CurlUnavailable.into()),
         })
     })

@@ -22,9 +22,9 @@ use crate::callback::{self, LoopbackListener};
 use crate::error::{Error, Result};
 use crate::http::{endpoint_url, HttpClient};
 use crate::secret::Secret;
-use crate::grants::exchange::{oauth_client, requested_scopes, with_assertion_hints, Client, Transport};
+use crate::grants::exchange::{at_once, oauth_client, requested_scopes, with_assertion_hints, Client, Outcome, Proof, Transport};
 use crate::token::Token;
-use oauth2::{AuthUrl, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl};
+use oauth2::{AuthUrl, CsrfToken, HttpRequest, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
@@ -229,6 +229,18 @@ impl PendingAuthorization {
         }
     }
 
+    /// Whether this sign-in exchanges a code (not Implicit) as a sign-in
+    /// with `grant`'s fields would: the same token endpoint, client,
+    /// client authentication, Callback URL and PKCE method.
+    pub fn exchanges_code_for(&self, grant: &AuthorizationCode) -> bool {
+        !self.implicit
+            && self.client.token_url.trim() == grant.client.token_url.trim()
+            && self.client.client_id.trim() == grant.client.client_id.trim()
+            && self.client.client_auth == grant.client.client_auth
+            && self.redirect_uri == grant.callback_url.trim()
+            && self.method == grant.code_challenge_method
+    }
+
     pub fn view(&self) -> AuthorizationView {
         AuthorizationView {
             authorize_url: self.authorize_url.to_string(),
@@ -261,24 +273,87 @@ async fn exchange(
     code: &Secret,
     now: SystemTime,
 ) -> Result<Token> {
-    let redirect =
-        RedirectUrl::new(pending.redirect_uri.clone()).map_err(|e| Error::InvalidUrl {
-            field: "Callback URL",
-            reason: e.to_string(),
-        })?;
-    let oauth = oauth_client(&pending.client)?.set_redirect_uri(redirect);
     let transport = Transport::new(http, &pending.client, &pending.client.token_url)?;
-    let mut request = oauth.exchange_code(oauth2::AuthorizationCode::new(code.expose().to_owned()));
-    if let Some(verifier) = &pending.verifier {
-        request = request.set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_owned()));
-    }
-    for (name, value) in pending.client.assertion_params(now)? {
-        request = request.add_extra_param(name, value);
-    }
-    let outcome = request.request_async(&transport).await;
+    let outcome = send_code(&transport, &pending.code_exchange(), code, now.into()).await?;
     let mut token = with_assertion_hints(&pending.client, transport.finish(outcome, now))?;
     crate::id_token::check_sign_in(http, &mut token, &pending.client, &pending.nonce, now).await?;
     Ok(token)
+}
+
+/// What the code-for-token request sends besides the code.
+struct CodeExchange<'p> {
+    client: &'p Client,
+    /// As sent to /authorize.
+    redirect_uri: &'p str,
+    verifier: Option<&'p Secret>,
+}
+
+impl PendingAuthorization {
+    fn code_exchange(&self) -> CodeExchange<'_> {
+        CodeExchange {
+            client: &self.client,
+            redirect_uri: &self.redirect_uri,
+            verifier: self.verifier.as_ref(),
+        }
+    }
+}
+
+/// The one builder of the code-for-token request: [`finish`] sends it, Copy
+/// as cURL keeps it ([`unsent_exchange`]).
+async fn send_code(transport: &Transport, exchange: &CodeExchange<'_>, code: &Secret, proof: Proof) -> Result<Outcome> {
+    let redirect = RedirectUrl::new(exchange.redirect_uri.to_owned()).map_err(|e| Error::InvalidUrl {
+        field: "Callback URL",
+        reason: e.to_string(),
+    })?;
+    let oauth = oauth_client(exchange.client)?.set_redirect_uri(redirect);
+    let mut request = oauth.exchange_code(oauth2::AuthorizationCode::new(code.expose().to_owned()));
+    if let Some(verifier) = exchange.verifier {
+        request = request.set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_owned()));
+    }
+    for (name, value) in exchange.client.assertion_params(proof)? {
+        request = request.add_extra_param(name, value);
+    }
+    Ok(request.request_async(transport).await)
+}
+
+/// The `code` of a code-for-token request that is shown before there is a
+/// code: the app exchanges a code as soon as the redirect brings it.
+pub const CODE_PLACEHOLDER: &str = "<authorization code from the redirect>";
+/// The `code_verifier` of a code-for-token request shown without its sign-in.
+pub const VERIFIER_PLACEHOLDER: &str = "<the PKCE verifier of that sign-in>";
+
+/// Where the code-for-token request that Copy as cURL shows comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum ExchangeOf<'a> {
+    /// A sign-in under way (paste mode): its client, `redirect_uri` and PKCE
+    /// verifier.
+    SignIn(&'a PendingAuthorization),
+    /// A sign-in with these fields, not started: its PKCE verifier (none when
+    /// PKCE is off) is [`VERIFIER_PLACEHOLDER`].
+    Fields(&'a AuthorizationCode),
+}
+
+/// The code-for-token request [`finish`] sends, built and kept instead of
+/// sent (Copy as cURL), with [`CODE_PLACEHOLDER`] as the code; a client
+/// assertion is a placeholder.
+pub fn unsent_exchange(of: ExchangeOf<'_>) -> Result<HttpRequest> {
+    let placeholder = Secret::new(VERIFIER_PLACEHOLDER);
+    let (token_url, exchange) = match of {
+        ExchangeOf::SignIn(pending) => (&pending.client.token_url, pending.code_exchange()),
+        ExchangeOf::Fields(grant) => {
+            // Checked as a sign-in would check it.
+            callback::callback_url(&grant.callback_url)?;
+            let exchange = CodeExchange {
+                client: &grant.client,
+                redirect_uri: grant.callback_url.trim(),
+                verifier: (grant.code_challenge_method != CodeChallengeMethod::Off).then_some(&placeholder),
+            };
+            (&grant.client.token_url, exchange)
+        }
+    };
+    let transport = Transport::capture(token_url);
+    let outcome = at_once(send_code(&transport, &exchange, &Secret::new(CODE_PLACEHOLDER), Proof::Placeholder))?;
+    transport.captured(outcome)
 }
 
 pub(super) fn given_or_random(value: &str) -> String {

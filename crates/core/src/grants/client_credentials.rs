@@ -12,8 +12,9 @@
 
 use crate::error::Result;
 use crate::http::HttpClient;
-use crate::grants::exchange::{oauth_client, scopes, with_assertion_hints, Client, Transport};
+use crate::grants::exchange::{at_once, oauth_client, scopes, with_assertion_hints, Client, Outcome, Proof, Transport};
 use crate::token::Token;
+use oauth2::HttpRequest;
 use serde::Deserialize;
 use std::time::SystemTime;
 
@@ -27,14 +28,26 @@ pub struct ClientCredentials {
 }
 
 pub async fn request(http: &HttpClient, grant: &ClientCredentials, now: SystemTime) -> Result<Token> {
-    let oauth = oauth_client(&grant.client)?;
     let transport = Transport::new(http, &grant.client, &grant.client.token_url)?;
+    let outcome = exchange(&transport, grant, now.into()).await?;
+    with_assertion_hints(&grant.client, transport.finish(outcome, now))
+}
+
+/// The request [`request`] sends, built and kept instead of sent (Copy as
+/// cURL); a client assertion is a placeholder.
+pub fn unsent(grant: &ClientCredentials) -> Result<HttpRequest> {
+    let transport = Transport::capture(&grant.client.token_url);
+    let outcome = at_once(exchange(&transport, grant, Proof::Placeholder))?;
+    transport.captured(outcome)
+}
+
+async fn exchange(transport: &Transport, grant: &ClientCredentials, proof: Proof) -> Result<Outcome> {
+    let oauth = oauth_client(&grant.client)?;
     let mut exchange = oauth.exchange_client_credentials().add_scopes(scopes(&grant.scope));
-    for (name, value) in grant.client.assertion_params(now)? {
+    for (name, value) in grant.client.assertion_params(proof)? {
         exchange = exchange.add_extra_param(name, value);
     }
-    let outcome = exchange.request_async(&transport).await;
-    with_assertion_hints(&grant.client, transport.finish(outcome, now))
+    Ok(exchange.request_async(transport).await)
 }
 
 #[cfg(test)]

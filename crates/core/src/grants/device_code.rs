@@ -18,7 +18,9 @@
 //! [`poll`] under [`crate::cancel::InFlight`] so Cancel stops it.
 
 use crate::error::{Error, Result};
-use crate::grants::exchange::{form_request, post_form, requested_scopes, with_assertion_hints, Client, Transport};
+use crate::grants::exchange::{
+    at_once, form_request, post_form, requested_scopes, with_assertion_hints, Client, Proof, Transport, TransportFailed,
+};
 use crate::http::{endpoint_url, HttpClient};
 use crate::response::parse_token_response;
 use crate::secret::Secret;
@@ -116,22 +118,10 @@ pub(crate) fn public_client_in_body(client: &Client) -> Client {
 
 /// Step 1: asks the device endpoint for a user code.
 pub async fn start(http: &HttpClient, grant: &DeviceCode, now: SystemTime) -> Result<DeviceAuthorization> {
-    let scope = scope_of(grant);
-    let params = [("response_type", "device_code"), ("scope", scope.as_str())];
-    // The device endpoint identifies the client by client_id in the body
-    // (RFC 8628 §3.1); a secret or assertion goes along as the profile says.
-    let client = public_client_in_body(&grant.client);
-    let mut request = form_request(&client, "Device Authorization URL", &grant.device_url, &params, now)?;
-    if !String::from_utf8_lossy(request.body()).contains("client_id=") {
-        let mut body = request.body().clone();
-        body.extend_from_slice(b"&client_id=");
-        body.extend(url::form_urlencoded::byte_serialize(client.client_id.trim().as_bytes()).flat_map(str::bytes));
-        *request.body_mut() = body;
-    }
     // The media type exactly as RFC 8628 §3.1 shows it: oauthlib's device
     // endpoint refuses `;charset=UTF-8` (django-oauth-toolkit, tests/idp).
-    let transport = Transport::new(http, &client, &grant.device_url)?.with_bare_form_type();
-    let outcome = oauth2::AsyncHttpClient::call(&transport, request).await;
+    let transport = Transport::new(http, &grant.client, &grant.device_url)?.with_bare_form_type();
+    let outcome = authorize_device(&transport, grant, now.into()).await?;
     let raw = transport.finish_raw(outcome)?;
     if raw.status == 200 {
         if let Ok(answer) = serde_json::from_slice::<Answer>(&raw.body) {
@@ -160,6 +150,34 @@ pub async fn start(http: &HttpClient, grant: &DeviceCode, now: SystemTime) -> Re
             snippet: "a token instead of device_code, user_code and verification_uri".into(),
         }),
     }
+}
+
+/// The request [`start`] sends, built and kept instead of sent (Copy as
+/// cURL); a client assertion is a placeholder.
+pub fn unsent_start(grant: &DeviceCode) -> Result<oauth2::HttpRequest> {
+    let transport = Transport::capture(&grant.device_url).with_bare_form_type();
+    let outcome = at_once(authorize_device(&transport, grant, Proof::Placeholder))?;
+    transport.captured(outcome)
+}
+
+async fn authorize_device(
+    transport: &Transport,
+    grant: &DeviceCode,
+    proof: Proof,
+) -> Result<std::result::Result<oauth2::HttpResponse, TransportFailed>> {
+    let scope = scope_of(grant);
+    let params = [("response_type", "device_code"), ("scope", scope.as_str())];
+    // The device endpoint identifies the client by client_id in the body
+    // (RFC 8628 §3.1); a secret or assertion goes along as the profile says.
+    let client = public_client_in_body(&grant.client);
+    let mut request = form_request(&client, "Device Authorization URL", &grant.device_url, &params, proof)?;
+    if !String::from_utf8_lossy(request.body()).contains("client_id=") {
+        let mut body = request.body().clone();
+        body.extend_from_slice(b"&client_id=");
+        body.extend(url::form_urlencoded::byte_serialize(client.client_id.trim().as_bytes()).flat_map(str::bytes));
+        *request.body_mut() = body;
+    }
+    Ok(oauth2::AsyncHttpClient::call(transport, request).await)
 }
 
 /// The polling state: the interval (grown by `slow_down`) and the deadline.

@@ -8,7 +8,7 @@ use crate::response::{parse_token_response, RawResponse};
 use crate::assertion::Signing;
 use crate::secret::Secret;
 use crate::token::{ClientAuth, Token};
-use oauth2::basic::BasicClient;
+use oauth2::basic::{BasicClient, BasicErrorResponse, BasicTokenResponse};
 use oauth2::{AuthType, ClientId, ClientSecret, EndpointNotSet, EndpointSet, HttpRequest, HttpResponse, Scope, TokenUrl};
 use serde::Deserialize;
 use std::sync::Mutex;
@@ -47,6 +47,26 @@ pub struct Client {
 /// The `client_assertion_type` of RFC 7523 §2.2.
 pub const CLIENT_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
+/// What stands in a request's `client_assertion`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Proof {
+    /// An assertion signed at this time, for a request that is sent.
+    SignedAt(SystemTime),
+    /// [`CLIENT_ASSERTION_PLACEHOLDER`], for a request that is only shown
+    /// (Copy as cURL): nothing is signed, and no key is needed.
+    Placeholder,
+}
+
+impl From<SystemTime> for Proof {
+    fn from(now: SystemTime) -> Proof {
+        Proof::SignedAt(now)
+    }
+}
+
+/// The `client_assertion` of a request that is shown, not sent: a signed
+/// one expires within minutes, so Copy as cURL shows where it goes.
+pub const CLIENT_ASSERTION_PLACEHOLDER: &str = "<signed client assertion JWT>";
+
 impl Client {
     /// Whether the token request presents the key pair's certificate in the
     /// TLS handshake.
@@ -76,19 +96,21 @@ impl Client {
 
     /// The body parameters that authenticate the client with a fresh signed
     /// client assertion, or none when it authenticates with a secret.
-    pub(crate) fn assertion_params(&self, now: SystemTime) -> Result<Vec<(&'static str, String)>> {
+    pub(crate) fn assertion_params(&self, proof: impl Into<Proof>) -> Result<Vec<(&'static str, String)>> {
         if self.client_auth != ClientAuth::ClientAssertion {
             return Ok(Vec::new());
         }
-        let signing = self
-            .client_assertion
-            .as_ref()
-            .ok_or(Error::MissingField { field: "Private Key" })?;
-        let signed = signing.client_assertion(&self.client_id, now)?;
-        Ok(vec![
-            ("client_assertion_type", CLIENT_ASSERTION_TYPE.to_owned()),
-            ("client_assertion", signed.jwt.expose().to_owned()),
-        ])
+        let assertion = match proof.into() {
+            Proof::SignedAt(now) => {
+                let signing = self
+                    .client_assertion
+                    .as_ref()
+                    .ok_or(Error::MissingField { field: "Private Key" })?;
+                signing.client_assertion(&self.client_id, now)?.jwt.expose().to_owned()
+            }
+            Proof::Placeholder => CLIENT_ASSERTION_PLACEHOLDER.to_owned(),
+        };
+        Ok(vec![("client_assertion_type", CLIENT_ASSERTION_TYPE.to_owned()), ("client_assertion", assertion)])
     }
 }
 
@@ -119,15 +141,45 @@ pub(crate) fn oauth_client(client: &Client) -> Result<OAuthClient> {
 /// [`oauth_client`] would add it (Basic header, or `client_id` and
 /// `client_secret` in the body), read like every other exchange.
 pub(crate) async fn post_form(http: &HttpClient, client: &Client, params: &[(&str, &str)], now: SystemTime) -> Result<Token> {
-    let request = form_request(client, "Access Token URL", &client.token_url, params, now)?;
     let transport = Transport::new(http, client, &client.token_url)?;
-    let outcome = oauth2::AsyncHttpClient::call(&transport, request).await;
+    let outcome = send_form(&transport, client, params, now).await?;
     transport.finish(outcome, now)
+}
+
+/// [`post_form`]'s request, through `transport` (which may only capture it).
+pub(crate) async fn send_form(
+    transport: &Transport,
+    client: &Client,
+    params: &[(&str, &str)],
+    proof: impl Into<Proof>,
+) -> Result<std::result::Result<HttpResponse, TransportFailed>> {
+    let request = form_request(client, "Access Token URL", &client.token_url, params, proof)?;
+    Ok(oauth2::AsyncHttpClient::call(transport, request).await)
+}
+
+/// The answer to a token request that `oauth2` built.
+pub(crate) type Outcome = std::result::Result<BasicTokenResponse, oauth2::RequestTokenError<TransportFailed, BasicErrorResponse>>;
+
+/// The output of `future` when it is ready at its first poll, as every
+/// exchange through a capturing [`Transport`] is (it never waits).
+pub(crate) fn at_once<T>(future: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    let mut future = std::pin::pin!(future);
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    match future.as_mut().poll(&mut context) {
+        std::task::Poll::Ready(output) => output,
+        std::task::Poll::Pending => Err(Error::Internal("building the request waited for something".into())),
+    }
 }
 
 /// A form POST of `params` to `url` (the field `field`), authenticated as
 /// `client` is at the token endpoint.
-pub(crate) fn form_request(client: &Client, field: &'static str, url: &str, params: &[(&str, &str)], now: SystemTime) -> Result<HttpRequest> {
+pub(crate) fn form_request(
+    client: &Client,
+    field: &'static str,
+    url: &str,
+    params: &[(&str, &str)],
+    proof: impl Into<Proof>,
+) -> Result<HttpRequest> {
     let token_url = endpoint_url(field, url)?;
     let client_id = client.client_id.trim();
     if client_id.is_empty() {
@@ -156,7 +208,7 @@ pub(crate) fn form_request(client: &Client, field: &'static str, url: &str, para
             }
             ClientAuth::ClientAssertion => {
                 form.append_pair("client_id", client_id);
-                for (name, value) in client.assertion_params(now)? {
+                for (name, value) in client.assertion_params(proof)? {
                     form.append_pair(name, &value);
                 }
             }
@@ -211,11 +263,16 @@ pub const OFFLINE_ACCESS: &str = "offline_access";
 /// Sends the requests `oauth2` builds, through the app's client, and keeps the
 /// raw response so that it is read by [`parse_token_response`] whatever
 /// `oauth2` made of it (its errors drop HTML bodies and status details).
+///
+/// A capturing transport ([`Transport::capture`]) sends nothing: it keeps
+/// the request exactly as it would leave, which is what Copy as cURL shows.
 pub(crate) struct Transport {
-    http: HttpClient,
+    /// `None`: capture, do not send.
+    http: Option<HttpClient>,
     url: String,
     last: Mutex<Option<RawResponse>>,
     failure: Mutex<Option<Error>>,
+    captured: Mutex<Option<HttpRequest>>,
     /// Send the form's media type as built, without `;charset=UTF-8`.
     bare_form_type: bool,
 }
@@ -242,12 +299,33 @@ impl Transport {
 
     fn plain(http: HttpClient, url: &str) -> Self {
         Transport {
-            http,
+            http: Some(http),
+            ..Transport::capture(url)
+        }
+    }
+
+    /// A transport that keeps the request it is given instead of sending it
+    /// ([`Transport::captured`]); the exchange then fails at once.
+    pub(crate) fn capture(url: &str) -> Self {
+        Transport {
+            http: None,
             url: url.to_owned(),
             last: Mutex::new(None),
             failure: Mutex::new(None),
+            captured: Mutex::new(None),
             bare_form_type: false,
         }
+    }
+
+    /// The request a capturing transport was given, as it would have been
+    /// sent; `outcome` (the exchange's, which failed) explains a missing one.
+    pub(crate) fn captured<T, E: std::fmt::Display>(self, outcome: std::result::Result<T, E>) -> Result<HttpRequest> {
+        lock(&self.captured).take().ok_or_else(|| {
+            Error::Internal(match outcome {
+                Ok(_) => "the request was sent instead of kept".into(),
+                Err(e) => format!("the request could not be built: {e}"),
+            })
+        })
     }
 
     /// Sends `application/x-www-form-urlencoded` as it is, without the
@@ -268,17 +346,21 @@ impl Transport {
                 );
             }
         }
+        let Some(http) = &self.http else {
+            *lock(&self.captured) = Some(request);
+            return Err(TransportFailed);
+        };
         let outcome = async {
-            let classify = |e: reqwest::Error| self.http.classify(&e, &self.url);
+            let classify = |e: reqwest::Error| http.classify(&e, &self.url);
             let request = reqwest::Request::try_from(request).map_err(classify)?;
-            let mut response = self.http.reqwest().execute(request).await.map_err(classify)?;
+            let mut response = http.reqwest().execute(request).await.map_err(classify)?;
             let status = response.status();
             let headers = response.headers().clone();
             let body = crate::http::read_capped(&mut response, TOKEN_RESPONSE_LIMIT)
                 .await
-                .map_err(|failed| self.http.classify_body(&failed, &self.url))?;
+                .map_err(|failed| http.classify_body(&failed, &self.url))?;
             if body.truncated_at.is_none() {
-                self.http.body_finished();
+                http.body_finished();
             }
             Ok::<_, Error>((status, headers, body))
         }

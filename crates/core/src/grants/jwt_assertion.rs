@@ -18,7 +18,7 @@
 
 use crate::assertion::Signing;
 use crate::error::{Error, Result};
-use crate::grants::exchange::{post_form, requested_scopes, Client};
+use crate::grants::exchange::{at_once, requested_scopes, send_form, Client, Proof, Transport};
 use crate::http::HttpClient;
 use crate::jwt::DecodedJwt;
 use crate::token::Token;
@@ -59,13 +59,43 @@ pub async fn request(http: &HttpClient, grant: &JwtAssertion, now: SystemTime) -
         return Err(Error::MissingField { field: "Client ID" });
     }
     let assertion = grant.signing.user_assertion(&grant.client.client_id, &grant.username, now)?;
+    let transport = Transport::new(http, &grant.client, &grant.client.token_url)?;
+    let outcome = exchange(&transport, grant, assertion.jwt.expose(), now.into()).await?;
+    transport.finish(outcome, now).map_err(assertion_refusal)
+}
+
+/// The `assertion` of a request that is shown, not sent.
+pub const USER_ASSERTION_PLACEHOLDER: &str = "<signed user assertion JWT>";
+
+/// The request [`request`] sends, built and kept instead of sent (Copy as
+/// cURL). With `sign`, the user assertion is signed at `now` (valid for its
+/// lifetime); without, it is [`USER_ASSERTION_PLACEHOLDER`], once
+/// [`preview`] shows it could be signed. A client assertion is a placeholder.
+pub fn unsent(grant: &JwtAssertion, sign: bool, now: SystemTime) -> Result<oauth2::HttpRequest> {
+    let assertion = if sign {
+        grant.signing.user_assertion(&grant.client.client_id, &grant.username, now)?.jwt
+    } else {
+        preview(grant, now)?;
+        crate::secret::Secret::new(USER_ASSERTION_PLACEHOLDER)
+    };
+    let transport = Transport::capture(&grant.client.token_url);
+    let outcome = at_once(exchange(&transport, grant, assertion.expose(), Proof::Placeholder))?;
+    transport.captured(outcome)
+}
+
+async fn exchange(
+    transport: &Transport,
+    grant: &JwtAssertion,
+    assertion: &str,
+    proof: Proof,
+) -> Result<std::result::Result<oauth2::HttpResponse, crate::grants::exchange::TransportFailed>> {
     let scope = requested_scopes(&grant.scope, grant.request_refresh_token)
         .iter()
         .map(|s| s.as_str().to_owned())
         .collect::<Vec<_>>()
         .join(" ");
-    let params = [("grant_type", GRANT_TYPE), ("assertion", assertion.jwt.expose()), ("scope", scope.as_str())];
-    post_form(http, &grant.client, &params, now).await.map_err(assertion_refusal)
+    let params = [("grant_type", GRANT_TYPE), ("assertion", assertion), ("scope", scope.as_str())];
+    send_form(transport, &grant.client, &params, proof).await
 }
 
 /// An identity domain's refusal of an assertion, with the assertion hints.

@@ -17,9 +17,9 @@
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
 use crate::secret::Secret;
-use crate::grants::exchange::{oauth_client, requested_scopes, with_assertion_hints, Client, Transport};
+use crate::grants::exchange::{at_once, oauth_client, requested_scopes, with_assertion_hints, Client, Outcome, Proof, Transport};
 use crate::token::Token;
-use oauth2::{ResourceOwnerPassword, ResourceOwnerUsername};
+use oauth2::{HttpRequest, ResourceOwnerPassword, ResourceOwnerUsername};
 use serde::Deserialize;
 use std::time::SystemTime;
 
@@ -42,6 +42,20 @@ pub async fn request(
     grant: &PasswordCredentials,
     now: SystemTime,
 ) -> Result<Token> {
+    let transport = Transport::new(http, &grant.client, &grant.client.token_url)?;
+    let outcome = exchange(&transport, grant, now.into()).await?;
+    with_assertion_hints(&grant.client, transport.finish(outcome, now))
+}
+
+/// The request [`request`] sends, built and kept instead of sent (Copy as
+/// cURL); a client assertion is a placeholder.
+pub fn unsent(grant: &PasswordCredentials) -> Result<HttpRequest> {
+    let transport = Transport::capture(&grant.client.token_url);
+    let outcome = at_once(exchange(&transport, grant, Proof::Placeholder))?;
+    transport.captured(outcome)
+}
+
+async fn exchange(transport: &Transport, grant: &PasswordCredentials, proof: Proof) -> Result<Outcome> {
     let oauth = oauth_client(&grant.client)?;
     let username = grant.username.trim();
     if username.is_empty() {
@@ -52,15 +66,13 @@ pub async fn request(
     }
     let username = ResourceOwnerUsername::new(username.to_owned());
     let password = ResourceOwnerPassword::new(grant.password.expose().to_owned());
-    let transport = Transport::new(http, &grant.client, &grant.client.token_url)?;
     let mut exchange = oauth
         .exchange_password(&username, &password)
         .add_scopes(requested_scopes(&grant.scope, grant.request_refresh_token));
-    for (name, value) in grant.client.assertion_params(now)? {
+    for (name, value) in grant.client.assertion_params(proof)? {
         exchange = exchange.add_extra_param(name, value);
     }
-    let outcome = exchange.request_async(&transport).await;
-    with_assertion_hints(&grant.client, transport.finish(outcome, now))
+    Ok(exchange.request_async(transport).await)
 }
 
 #[cfg(test)]

@@ -19,8 +19,9 @@
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
 use crate::secret::Secret;
-use crate::grants::exchange::{oauth_client, scopes, with_assertion_hints, Client, Transport};
+use crate::grants::exchange::{at_once, oauth_client, scopes, with_assertion_hints, Client, Outcome, Proof, Transport};
 use crate::token::Token;
+use oauth2::HttpRequest;
 use serde::Deserialize;
 use std::time::SystemTime;
 
@@ -37,20 +38,9 @@ pub struct RefreshToken {
 }
 
 pub async fn request(http: &HttpClient, grant: &RefreshToken, now: SystemTime) -> Result<Token> {
-    let oauth = oauth_client(&grant.client)?;
     let sent = grant.refresh_token.expose().trim();
-    if sent.is_empty() {
-        return Err(Error::MissingField {
-            field: "Refresh Token",
-        });
-    }
-    let refresh_token = oauth2::RefreshToken::new(sent.to_owned());
     let transport = Transport::new(http, &grant.client, &grant.client.token_url)?;
-    let mut exchange = oauth.exchange_refresh_token(&refresh_token).add_scopes(scopes(&grant.scope));
-    for (name, value) in grant.client.assertion_params(now)? {
-        exchange = exchange.add_extra_param(name, value);
-    }
-    let outcome = exchange.request_async(&transport).await;
+    let outcome = exchange(&transport, grant, now.into()).await?;
     match with_assertion_hints(&grant.client, transport.finish(outcome, now)) {
         Ok(mut token) => {
             if token.refresh_token.is_none() {
@@ -63,6 +53,30 @@ pub async fn request(http: &HttpClient, grant: &RefreshToken, now: SystemTime) -
         }) if error == "invalid_grant" => Err(Error::RefreshRejected { description }),
         Err(other) => Err(other),
     }
+}
+
+/// The request [`request`] sends, built and kept instead of sent (Copy as
+/// cURL); a client assertion is a placeholder.
+pub fn unsent(grant: &RefreshToken) -> Result<HttpRequest> {
+    let transport = Transport::capture(&grant.client.token_url);
+    let outcome = at_once(exchange(&transport, grant, Proof::Placeholder))?;
+    transport.captured(outcome)
+}
+
+async fn exchange(transport: &Transport, grant: &RefreshToken, proof: Proof) -> Result<Outcome> {
+    let oauth = oauth_client(&grant.client)?;
+    let sent = grant.refresh_token.expose().trim();
+    if sent.is_empty() {
+        return Err(Error::MissingField {
+            field: "Refresh Token",
+        });
+    }
+    let refresh_token = oauth2::RefreshToken::new(sent.to_owned());
+    let mut exchange = oauth.exchange_refresh_token(&refresh_token).add_scopes(scopes(&grant.scope));
+    for (name, value) in grant.client.assertion_params(proof)? {
+        exchange = exchange.add_extra_param(name, value);
+    }
+    Ok(exchange.request_async(transport).await)
 }
 
 #[cfg(test)]

@@ -1,7 +1,11 @@
 //! "Copy as cURL": the token request and the API request as commands that
 //! work when pasted into a POSIX shell, built from the same checked request
-//! the app sends ([`super::prepare`]) and the same network settings (CA
-//! bundle, proxy, timeout).
+//! the app sends and the same network settings (CA bundle, proxy, timeout).
+//! An API request is [`super::prepare`]'s; a token request (every grant's,
+//! the device authorization, the code exchange, the refresh) is the one the
+//! grant's own exchange builds, kept by a capturing transport instead of
+//! sent (the grants' `unsent` functions), so the command cannot drift from
+//! what the app sends.
 //!
 //! Secrets are placeholders (`Bearer <access token>`, `<client secret>`)
 //! unless the caller asks to include them. curl has no trusted-host list: it
@@ -14,17 +18,20 @@
 use super::redirect::{FollowAuthorization, MAX_REDIRECTS};
 use super::response::{is_credential_header, Hop};
 use super::{is_secret_field, prepare, sent_fields, ApiRequest, RequestBody};
-use crate::error::{Error, Result};
-use crate::grants::client_credentials::ClientCredentials;
-use crate::grants::device_code::DeviceCode;
-use crate::grants::exchange::{requested_scopes, Client};
+use crate::error::Result;
+use crate::grants::authorization_code::{
+    self, AuthorizationCode, ExchangeOf, PendingAuthorization, CODE_PLACEHOLDER, VERIFIER_PLACEHOLDER,
+};
+use crate::grants::client_credentials::{self, ClientCredentials};
+use crate::grants::device_code::{self, DeviceCode};
+use crate::grants::exchange::{Client, CLIENT_ASSERTION_PLACEHOLDER};
 use crate::grants::jwt_assertion::{self, JwtAssertion};
-use crate::http::{endpoint_url, proxy_display, HttpSettings, LOOPBACK_NO_PROXY};
+use crate::grants::password::{self, PasswordCredentials};
+use crate::grants::refresh_token::{self, RefreshToken};
+use crate::http::{proxy_display, HttpSettings, LOOPBACK_NO_PROXY};
 use crate::secret::Secret;
-use crate::grants::exchange::scopes;
-use crate::token::ClientAuth;
-use base64::Engine;
 use http::Method;
+use oauth2::HttpRequest;
 
 /// The command for an API call. `observed` is the redirect chain of the last
 /// send of this request, when there is one.
@@ -114,62 +121,25 @@ pub fn for_client_credentials(
     settings: &HttpSettings,
     include_secrets: bool,
 ) -> Result<String> {
-    let scope: Vec<String> = scopes(&grant.scope).map(|s| s.to_string()).collect();
-    token_command(&grant.client, vec![("grant_type", "client_credentials".to_owned())], &scope, settings, include_secrets)
-}
-
-/// A token endpoint request as the grants send it: `params`, the client's
-/// authentication, then `scope`.
-fn token_command(
-    client: &Client,
-    params: Vec<(&'static str, String)>,
-    scope: &[String],
-    settings: &HttpSettings,
-    include_secrets: bool,
-) -> Result<String> {
-    form_command(
-        FormCommand {
-            client,
-            field: "Access Token URL",
-            url: &client.token_url,
-            content_type: "application/x-www-form-urlencoded;charset=UTF-8",
-            before: params,
-            after: (!scope.is_empty()).then(|| ("scope", scope.join(" "))).into_iter().collect(),
-            client_id_in_body: false,
-        },
-        settings,
-        include_secrets,
-    )
-}
-
-/// The scopes a grant asks for, `offline_access` added when asked.
-fn asked_scopes(scope: &str, offline_access: bool) -> Vec<String> {
-    requested_scopes(scope, offline_access).iter().map(|s| s.to_string()).collect()
+    token_command(&client_credentials::unsent(grant)?, &grant.client, settings, include_secrets)
 }
 
 /// The command for a password token request (resource owner password
 /// credentials), as Oracle's "Call the Developer APIs with a password
-/// grant" shows it; the password is a placeholder unless asked.
-pub fn for_password(
-    grant: &crate::grants::password::PasswordCredentials,
-    settings: &HttpSettings,
-    include_secrets: bool,
-) -> Result<String> {
-    if grant.username.trim().is_empty() {
-        return Err(Error::MissingField { field: "Username" });
-    }
-    let password = if include_secrets {
-        grant.password.expose().to_owned()
+/// grant" shows it; the password is a placeholder unless asked (and then
+/// it must be there, as for Get New Access Token).
+pub fn for_password(grant: &PasswordCredentials, settings: &HttpSettings, include_secrets: bool) -> Result<String> {
+    let masked;
+    let grant = if include_secrets {
+        grant
     } else {
-        "<password>".to_owned()
+        masked = PasswordCredentials {
+            password: Secret::new(placeholder("password")),
+            ..grant.clone()
+        };
+        &masked
     };
-    let params = vec![
-        ("grant_type", "password".to_owned()),
-        ("username", grant.username.trim().to_owned()),
-        ("password", password),
-    ];
-    let scope = asked_scopes(&grant.scope, grant.request_refresh_token);
-    token_command(&grant.client, params, &scope, settings, include_secrets)
+    token_command(&password::unsent(grant)?, &grant.client, settings, include_secrets)
 }
 
 /// The command for a JWT Assertion token request (RFC 7523), as Oracle's
@@ -183,112 +153,66 @@ pub fn for_jwt_assertion(
     include_secrets: bool,
     now: std::time::SystemTime,
 ) -> Result<String> {
-    let assertion = if include_secrets {
-        grant.signing.user_assertion(&grant.client.client_id, &grant.username, now)?.jwt.expose().to_owned()
-    } else {
-        jwt_assertion::preview(grant, now)?;
-        "<signed user assertion JWT>".to_owned()
-    };
-    let params = vec![("grant_type", jwt_assertion::GRANT_TYPE.to_owned()), ("assertion", assertion)];
-    let scope = asked_scopes(&grant.scope, grant.request_refresh_token);
-    token_command(&grant.client, params, &scope, settings, include_secrets)
+    token_command(&jwt_assertion::unsent(grant, include_secrets, now)?, &grant.client, settings, include_secrets)
 }
 
 /// The command for the device code's first step, the device authorization
-/// request (RFC 8628 §3.1), as [`crate::grants::device_code::start`] sends
-/// it: `client_id` always in the body, the media type without a charset.
-pub fn for_device_authorization(
-    grant: &DeviceCode,
+/// request (RFC 8628 §3.1), as [`device_code::start`] sends it: `client_id`
+/// always in the body, the media type without a charset.
+pub fn for_device_authorization(grant: &DeviceCode, settings: &HttpSettings, include_secrets: bool) -> Result<String> {
+    token_command(&device_code::unsent_start(grant)?, &grant.client, settings, include_secrets)
+}
+
+/// The command for the authorization code's exchange (RFC 6749 §4.1.3), as
+/// [`authorization_code::finish`] sends it once the redirect brought the
+/// code, which stays a placeholder ([`CODE_PLACEHOLDER`]). When `waiting`
+/// is a paste-mode sign-in for the same client and Callback URL, the command
+/// is that sign-in's exchange, with its PKCE verifier (shown when secrets
+/// are asked for); otherwise the verifier is a placeholder too.
+pub fn for_authorization_code(
+    grant: &AuthorizationCode,
+    waiting: Option<&PendingAuthorization>,
     settings: &HttpSettings,
     include_secrets: bool,
 ) -> Result<String> {
-    let client = crate::grants::device_code::public_client_in_body(&grant.client);
-    let scope = crate::grants::device_code::scope_of(grant);
-    form_command(
-        FormCommand {
-            client: &client,
-            field: "Device Authorization URL",
-            url: &grant.device_url,
-            content_type: "application/x-www-form-urlencoded",
-            before: vec![("response_type", "device_code".to_owned())],
-            after: (!scope.is_empty()).then(|| ("scope", scope)).into_iter().collect(),
-            client_id_in_body: true,
-        },
-        settings,
-        include_secrets,
-    )
-}
-
-/// A form POST authenticated as `client` is at the token endpoint.
-struct FormCommand<'a> {
-    client: &'a Client,
-    field: &'static str,
-    url: &'a str,
-    content_type: &'static str,
-    /// Form fields before the client's own, and after them.
-    before: Vec<(&'static str, String)>,
-    after: Vec<(&'static str, String)>,
-    /// `client_id` in the form also when a Basic header names the client.
-    client_id_in_body: bool,
-}
-
-fn form_command(command: FormCommand<'_>, settings: &HttpSettings, include_secrets: bool) -> Result<String> {
-    let client = command.client;
-    let url = endpoint_url(command.field, command.url)?;
-    let client_id = client.client_id.trim();
-    if client_id.is_empty() {
-        return Err(Error::MissingField { field: "Client ID" });
-    }
-    let by_assertion = client.client_auth == ClientAuth::ClientAssertion;
-    // A client assertion or certificate replaces the secret, as in the request itself.
-    let has_secret = !client.client_secret.is_empty() && client.client_auth.uses_secret();
-    let secret = if include_secrets {
-        client.client_secret.expose().to_owned()
-    } else {
-        "<client secret>".to_owned()
+    let of = match waiting {
+        Some(pending) if pending.exchanges_code_for(grant) => ExchangeOf::SignIn(pending),
+        _ => ExchangeOf::Fields(grant),
     };
-    let field = |name: &str, value: &str| format!("--data-urlencode {}", quote(&format!("{name}={value}")));
-    let mut lines = vec!["curl -i -X POST".to_owned()];
-    let basic = client.client_auth == ClientAuth::BasicHeader && has_secret;
-    if basic {
-        let credentials = if include_secrets {
-            // RFC 6749 §2.3.1, as `oauth2` sends it: each part form-encoded.
-            let encode =
-                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-            base64::engine::general_purpose::STANDARD.encode(format!(
-                "{}:{}",
-                encode(client_id),
-                encode(&secret)
-            ))
+    token_command(&authorization_code::unsent_exchange(of)?, &grant.client, settings, include_secrets)
+}
+
+/// The command for a refresh request (RFC 6749 §6), as
+/// [`refresh_token::request`] sends it ([`crate::expiry::refresh_of`] makes
+/// the Refresh action's); the refresh token is a placeholder unless asked.
+pub fn for_refresh_token(grant: &RefreshToken, settings: &HttpSettings, include_secrets: bool) -> Result<String> {
+    token_command(&refresh_token::unsent(grant)?, &grant.client, settings, include_secrets)
+}
+
+/// A request to the token (or device) endpoint, exactly as the grant built
+/// it for sending (headers in their order, then the form's fields in
+/// theirs), with the app's connection settings. Without secrets, the Basic
+/// credentials and every secret field are placeholders.
+fn token_command(request: &HttpRequest, client: &Client, settings: &HttpSettings, include_secrets: bool) -> Result<String> {
+    let mut lines = vec![format!("curl -i -X {}", quote(request.method().as_str()))];
+    for (name, value) in request.headers() {
+        let text = String::from_utf8_lossy(value.as_bytes());
+        let shown = if include_secrets || !is_credential_header(name.as_str()) {
+            text.into_owned()
+        } else if text.starts_with("Basic ") {
+            "Basic <base64 of client_id:client_secret>".to_owned()
         } else {
-            "<base64 of client_id:client_secret>".to_owned()
+            masked_credential(name.as_str(), &text)
         };
-        lines.push(format!(
-            "-H {}",
-            quote(&format!("Authorization: Basic {credentials}"))
-        ));
+        lines.push(format!("-H {}", quote(&format!("{}: {shown}", display_name(name.as_str())))));
     }
-    lines.push(format!("-H {}", quote(&format!("Content-Type: {}", command.content_type))));
-    lines.push(format!("-H {}", quote("Accept: application/json")));
-    for (name, value) in &command.before {
-        lines.push(field(name, value));
-    }
-    if !basic || command.client_id_in_body {
-        lines.push(field("client_id", client_id));
-    }
-    if !basic {
-        if has_secret {
-            lines.push(field("client_secret", &secret));
-        }
-        if by_assertion {
-            // Signed afresh for every request (it expires in minutes), so
-            // the command shows where it goes rather than a stale one.
-            lines.push(field("client_assertion_type", crate::grants::exchange::CLIENT_ASSERTION_TYPE));
-            lines.push(field("client_assertion", "<signed client assertion JWT>"));
-        }
-    }
-    for (name, value) in &command.after {
-        lines.push(field(name, value));
+    for (name, value) in url::form_urlencoded::parse(request.body()) {
+        let value = if include_secrets || !is_secret_field(&name) {
+            value.into_owned()
+        } else {
+            placeholder(&name)
+        };
+        lines.push(format!("--data-urlencode {}", quote(&format!("{}={value}", form_name(&name)))));
     }
     if client.presents_certificate() {
         // The key lives in the keychain only: curl reads both from files
@@ -297,8 +221,23 @@ fn form_command(command: FormCommand<'_>, settings: &HttpSettings, include_secre
         lines.push(format!("--key {}", quote("<private key file (PEM)>")));
     }
     lines.extend(connection_options(settings, include_secrets)?);
-    lines.push(quote(url.as_str()));
+    lines.push(quote(&request.uri().to_string()));
     Ok(lines.join(" \\\n  "))
+}
+
+/// What a token request's secret field shows without secrets.
+fn placeholder(name: &str) -> String {
+    match name {
+        "client_secret" => "<client secret>",
+        "password" => "<password>",
+        "refresh_token" => "<refresh token>",
+        "code" => CODE_PLACEHOLDER,
+        "code_verifier" => VERIFIER_PLACEHOLDER,
+        "assertion" => jwt_assertion::USER_ASSERTION_PLACEHOLDER,
+        "client_assertion" => CLIENT_ASSERTION_PLACEHOLDER,
+        other => return format!("<{other}>"),
+    }
+    .to_owned()
 }
 
 /// CA bundle, proxy and timeout, as the app's client uses them.
@@ -399,8 +338,11 @@ mod tests {
     }
 
     use super::*;
+    use crate::error::Error;
     use crate::send::redirect::Forwarding;
     use crate::grants::exchange::Client;
+    use crate::token::ClientAuth;
+    use base64::Engine;
     use std::time::Duration;
 
     fn api(json: serde_json::Value) -> ApiRequest {
@@ -766,6 +708,266 @@ mod tests {
         assert!(!command.contains("--proto-redir"), "{command}");
     }
 
+    /// A command from its lines, joined as the builders join them.
+    fn lines(lines: &[&str]) -> String {
+        lines.join(" \\\n  ")
+    }
+
+    const TOKEN_URL: &str = "https://idcs-x.identity.oraclecloud.com/oauth2/v1/token";
+    const CALLBACK: &str = "https://oic.example.com/icsapis/agent/oauth/callback";
+    /// What every token command starts with (the charset as the app sends it).
+    const HEAD: [&str; 3] = [
+        "curl -i -X POST",
+        "-H 'Accept: application/json'",
+        "-H 'Content-Type: application/x-www-form-urlencoded;charset=UTF-8'",
+    ];
+    const TAIL: [&str; 2] = ["--max-time 30", TOKEN_URL];
+    const MASKED_BASIC: &str = "-H 'Authorization: Basic <base64 of client_id:client_secret>'";
+
+    /// The Basic header with the test client's real credentials.
+    fn real_basic() -> String {
+        let credentials = base64::engine::general_purpose::STANDARD.encode("test-client:test-secret-not-real");
+        format!("-H 'Authorization: Basic {credentials}'")
+    }
+
+    fn expected(middle: &[&str]) -> String {
+        lines(&[&HEAD[..], middle, &TAIL[..]].concat())
+    }
+
+    fn code_grant(auth: ClientAuth, method: CodeChallengeMethod) -> AuthorizationCode {
+        AuthorizationCode {
+            client: grant(auth).client,
+            callback_url: CALLBACK.into(),
+            auth_url: "https://idcs-x.identity.oraclecloud.com/oauth2/v1/authorize".into(),
+            scope: "https://aud.example:443urn:opc:resource:consumer::all".into(),
+            state: String::new(),
+            nonce: String::new(),
+            code_challenge_method: method,
+            request_refresh_token: true,
+        }
+    }
+
+    use crate::grants::authorization_code::CodeChallengeMethod;
+
+    #[test]
+    fn the_authorization_code_command_is_the_code_exchange_with_placeholders_for_code_and_verifier() {
+        let grant = code_grant(ClientAuth::BasicHeader, CodeChallengeMethod::S256);
+        let command = for_authorization_code(&grant, None, &HttpSettings::default(), false).unwrap();
+        assert_eq!(
+            command,
+            expected(&[
+                MASKED_BASIC,
+                "--data-urlencode grant_type=authorization_code",
+                "--data-urlencode 'code=<authorization code from the redirect>'",
+                "--data-urlencode 'code_verifier=<the PKCE verifier of that sign-in>'",
+                "--data-urlencode redirect_uri=https://oic.example.com/icsapis/agent/oauth/callback",
+            ])
+        );
+        let with_secrets = for_authorization_code(&grant, None, &HttpSettings::default(), true).unwrap();
+        assert_eq!(with_secrets, command.replace(MASKED_BASIC, &real_basic()), "only the client's credentials are known");
+    }
+
+    #[test]
+    fn the_authorization_code_command_authenticates_the_client_in_the_body_or_with_an_assertion() {
+        let settings = HttpSettings::default();
+        let body = code_grant(ClientAuth::RequestBody, CodeChallengeMethod::Plain);
+        assert_eq!(
+            for_authorization_code(&body, None, &settings, false).unwrap(),
+            expected(&[
+                "--data-urlencode grant_type=authorization_code",
+                "--data-urlencode 'code=<authorization code from the redirect>'",
+                "--data-urlencode 'code_verifier=<the PKCE verifier of that sign-in>'",
+                "--data-urlencode client_id=test-client",
+                "--data-urlencode 'client_secret=<client secret>'",
+                "--data-urlencode redirect_uri=https://oic.example.com/icsapis/agent/oauth/callback",
+            ])
+        );
+        let shown = for_authorization_code(&body, None, &settings, true).unwrap();
+        assert!(shown.contains("\n  --data-urlencode client_secret=test-secret-not-real \\\n"), "{shown}");
+
+        let assertion = code_grant(ClientAuth::ClientAssertion, CodeChallengeMethod::Off);
+        let expected_assertion = expected(&[
+            "--data-urlencode grant_type=authorization_code",
+            "--data-urlencode 'code=<authorization code from the redirect>'",
+            "--data-urlencode client_id=test-client",
+            "--data-urlencode redirect_uri=https://oic.example.com/icsapis/agent/oauth/callback",
+            "--data-urlencode client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "--data-urlencode 'client_assertion=<signed client assertion JWT>'",
+        ]);
+        assert_eq!(for_authorization_code(&assertion, None, &settings, false).unwrap(), expected_assertion, "no secret, no verifier without PKCE");
+        assert_eq!(
+            for_authorization_code(&assertion, None, &settings, true).unwrap(),
+            expected_assertion,
+            "the client assertion is signed for each request: always a placeholder, and no key is needed"
+        );
+    }
+
+    #[test]
+    fn a_waiting_paste_sign_in_gives_its_own_verifier_only_when_secrets_are_asked_for() {
+        let grant = code_grant(ClientAuth::BasicHeader, CodeChallengeMethod::S256);
+        let pending = crate::grants::authorization_code::start(&grant).unwrap();
+        let settings = HttpSettings::default();
+        let masked = for_authorization_code(&grant, Some(&pending), &settings, false).unwrap();
+        assert_eq!(masked, for_authorization_code(&grant, None, &settings, false).unwrap());
+
+        let shown = for_authorization_code(&grant, Some(&pending), &settings, true).unwrap();
+        let verifier = shown
+            .split_whitespace()
+            .find_map(|word| word.strip_prefix("code_verifier="))
+            .expect("the sign-in's verifier, as one safe word");
+        let challenge = oauth2::PkceCodeChallenge::from_code_verifier_sha256(&oauth2::PkceCodeVerifier::new(verifier.to_owned()));
+        let authorize_url = url::Url::parse(pending.authorize_url()).unwrap();
+        let sent_challenge = authorize_url.query_pairs().find(|(k, _)| k == "code_challenge").unwrap().1;
+        assert_eq!(challenge.as_str(), sent_challenge, "the verifier of the sign-in whose authorize URL was opened");
+        assert!(shown.contains("'code=<authorization code from the redirect>'"), "the app never holds a code it has not exchanged: {shown}");
+
+        let mut other = grant.clone();
+        other.client.client_id = "another-client".into();
+        let other_command = for_authorization_code(&other, Some(&pending), &settings, true).unwrap();
+        assert!(other_command.contains("'code_verifier=<the PKCE verifier of that sign-in>'"), "another client's sign-in is not this one: {other_command}");
+        assert!(!other_command.contains(verifier), "{other_command}");
+    }
+
+    #[test]
+    fn an_authorization_code_command_without_a_callback_url_says_so() {
+        let mut grant = code_grant(ClientAuth::BasicHeader, CodeChallengeMethod::S256);
+        grant.callback_url = " ".into();
+        let err = for_authorization_code(&grant, None, &HttpSettings::default(), false).unwrap_err();
+        assert!(matches!(err, Error::MissingField { field: "Callback URL" }), "{err:?}");
+    }
+
+    fn refresh(auth: ClientAuth) -> RefreshToken {
+        RefreshToken {
+            client: grant(auth).client,
+            refresh_token: Secret::new("test-refresh-not-real"),
+            scope: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_refresh_command_masks_the_refresh_token_unless_asked_with_each_client_authentication() {
+        let settings = HttpSettings::default();
+        let basic = for_refresh_token(&refresh(ClientAuth::BasicHeader), &settings, false).unwrap();
+        assert_eq!(
+            basic,
+            expected(&[
+                MASKED_BASIC,
+                "--data-urlencode grant_type=refresh_token",
+                "--data-urlencode 'refresh_token=<refresh token>'",
+            ]),
+            "no scope: the new token keeps the grant's"
+        );
+        assert_eq!(
+            for_refresh_token(&refresh(ClientAuth::BasicHeader), &settings, true).unwrap(),
+            expected(&[
+                &real_basic(),
+                "--data-urlencode grant_type=refresh_token",
+                "--data-urlencode refresh_token=test-refresh-not-real",
+            ])
+        );
+        assert_eq!(
+            for_refresh_token(&refresh(ClientAuth::RequestBody), &settings, false).unwrap(),
+            expected(&[
+                "--data-urlencode grant_type=refresh_token",
+                "--data-urlencode 'refresh_token=<refresh token>'",
+                "--data-urlencode client_id=test-client",
+                "--data-urlencode 'client_secret=<client secret>'",
+            ])
+        );
+        assert_eq!(
+            for_refresh_token(&refresh(ClientAuth::ClientAssertion), &settings, false).unwrap(),
+            expected(&[
+                "--data-urlencode grant_type=refresh_token",
+                "--data-urlencode 'refresh_token=<refresh token>'",
+                "--data-urlencode client_id=test-client",
+                "--data-urlencode client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "--data-urlencode 'client_assertion=<signed client assertion JWT>'",
+            ])
+        );
+    }
+
+    #[test]
+    fn a_refresh_command_carries_the_proxy_and_ca_bundle_and_masks_the_proxy_password() {
+        let settings = HttpSettings {
+            timeout: Duration::from_secs(12),
+            proxy: Some("http://someone:test-proxy-pw-not-real@proxy.corp.example:8080".into()),
+            ca_bundle: Some("/etc/ssl/corp ca.pem".into()),
+            ..HttpSettings::default()
+        };
+        let command = for_refresh_token(&refresh(ClientAuth::BasicHeader), &settings, false).unwrap();
+        assert!(
+            command.ends_with(&lines(&[
+                "--cacert '/etc/ssl/corp ca.pem'",
+                "--proxy 'http://someone:<proxy password>@proxy.corp.example:8080'",
+                "--noproxy localhost,127.0.0.1,::1",
+                "--max-time 12",
+                TOKEN_URL,
+            ])),
+            "{command}"
+        );
+        assert!(!command.contains("not-real"), "{command}");
+    }
+
+    #[test]
+    fn a_refresh_command_without_a_refresh_token_says_so() {
+        let mut grant = refresh(ClientAuth::BasicHeader);
+        grant.refresh_token = Secret::new(" ");
+        let err = for_refresh_token(&grant, &HttpSettings::default(), false).unwrap_err();
+        assert!(matches!(err, Error::MissingField { field: "Refresh Token" }), "{err:?}");
+    }
+
+    fn form(body: &str) -> Vec<(String, String)> {
+        url::form_urlencoded::parse(body.as_bytes()).into_owned().collect()
+    }
+
+    const TOKEN_ANSWER: &str = r#"{"access_token":"test-access-not-real","token_type":"Bearer","expires_in":3600}"#;
+
+    #[tokio::test]
+    async fn the_refresh_command_is_what_the_refresh_sends_on_the_wire() {
+        for auth in [ClientAuth::BasicHeader, ClientAuth::RequestBody] {
+            let (base, seen) = crate::testing::serve_once(200, "application/json", TOKEN_ANSWER).await;
+            let mut grant = refresh(auth);
+            grant.client.token_url = format!("{base}/oauth2/v1/token");
+            let http = crate::http::HttpClient::new(HttpSettings::default()).unwrap();
+            refresh_token::request(&http, &grant, std::time::SystemTime::now()).await.unwrap();
+            let seen = seen.await.unwrap();
+
+            let command = for_refresh_token(&grant, &HttpSettings::default(), true).unwrap();
+            let read = properties::Read::back(&command);
+            assert_eq!(read.url, grant.client.token_url);
+            assert_eq!(read.form, form(&seen.body), "{auth:?}");
+            for name in ["authorization", "content-type", "accept"] {
+                assert_eq!(read.header(name), seen.header(name), "{name} with {auth:?}");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_authorization_code_command_is_what_the_exchange_sends_on_the_wire_but_the_code() {
+        let (base, seen) = crate::testing::serve_once(200, "application/json", TOKEN_ANSWER).await;
+        let mut grant = code_grant(ClientAuth::RequestBody, CodeChallengeMethod::S256);
+        grant.client.token_url = format!("{base}/oauth2/v1/token");
+        let pending = crate::grants::authorization_code::start(&grant).unwrap();
+        let http = crate::http::HttpClient::new(HttpSettings::default()).unwrap();
+        let redirected = format!("{CALLBACK}?code=test-code-not-real&state={}", pending.state());
+        crate::grants::authorization_code::finish(&http, &pending, &redirected, std::time::SystemTime::now()).await.unwrap();
+        let seen = seen.await.unwrap();
+
+        let command = for_authorization_code(&grant, Some(&pending), &HttpSettings::default(), true).unwrap();
+        let read = properties::Read::back(&command);
+        let with_code: Vec<(String, String)> = read
+            .form
+            .iter()
+            .map(|(name, value)| {
+                let value = if name == "code" { "test-code-not-real" } else { value };
+                (name.clone(), value.to_owned())
+            })
+            .collect();
+        assert_eq!(with_code, form(&seen.body));
+        assert_eq!(read.url, grant.client.token_url);
+        assert_eq!(read.header("content-type"), seen.header("content-type"));
+    }
+
     mod properties {
         use super::*;
         use proptest::prelude::*;
@@ -790,6 +992,39 @@ mod tests {
                 "printf ends each word with NUL"
             );
             words
+        }
+
+        /// A token command as bash reads it: the headers, the form fields
+        /// as curl's `--data-urlencode name=value` sends them, the URL.
+        pub(in super::super) struct Read {
+            pub headers: Vec<(String, String)>,
+            pub form: Vec<(String, String)>,
+            pub url: String,
+        }
+
+        impl Read {
+            pub fn back(command: &str) -> Read {
+                let words = bash_words(command);
+                let mut read = Read { headers: Vec::new(), form: Vec::new(), url: words.last().cloned().unwrap_or_default() };
+                for pair in words.windows(2) {
+                    match pair[0].as_str() {
+                        "-H" => {
+                            let (name, value) = pair[1].split_once(": ").expect("a header line");
+                            read.headers.push((name.to_ascii_lowercase(), value.to_owned()));
+                        }
+                        "--data-urlencode" => {
+                            let (name, value) = pair[1].split_once('=').expect("name=value");
+                            read.form.push((name.to_owned(), value.to_owned()));
+                        }
+                        _ => {}
+                    }
+                }
+                read
+            }
+
+            pub fn header(&self, name: &str) -> Option<&str> {
+                self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+            }
         }
 
         fn follows(words: &[String], option: &str, value: &str) -> bool {
@@ -853,6 +1088,63 @@ mod tests {
                 if !matches!(method, "GET" | "POST") {
                     prop_assert!(follows(&words, "-X", method), "{words:?}");
                 }
+            }
+
+            #[test]
+            fn bash_reads_the_refresh_and_code_commands_back_as_the_requests_built_for_sending(
+                client_id in "[!-~\u{e9}]{1,16}",
+                secret in "[!-~ \u{e9}\u{1F600}]{0,20}",
+                refresh in "[!-~\u{e9}\u{1F600}]([!-~ \u{e9}]{0,28}[!-~])?",
+                scope in "[a-z:/.]{1,12}( [a-z_]{1,12}){0,2}",
+                auth in prop::sample::select(&[ClientAuth::BasicHeader, ClientAuth::RequestBody, ClientAuth::ClientAssertion][..]),
+                method in prop::sample::select(&[CodeChallengeMethod::S256, CodeChallengeMethod::Plain, CodeChallengeMethod::Off][..]),
+            ) {
+                let client = Client {
+                    token_url: "https://idcs-x.identity.oraclecloud.com/oauth2/v1/token".into(),
+                    client_id,
+                    client_secret: Secret::new(secret.clone()),
+                    client_auth: auth,
+                    client_assertion: None,
+                    mutual_tls: false,
+                    extra_roots: Vec::new(),
+                };
+                let refresh_grant = RefreshToken { client: client.clone(), refresh_token: Secret::new(refresh.clone()), scope };
+                let code_grant = AuthorizationCode { client, code_challenge_method: method, ..code_grant(auth, method) };
+                let built = [
+                    (refresh_token::unsent(&refresh_grant).unwrap(), for_refresh_token(&refresh_grant, &HttpSettings::default(), true).unwrap()),
+                    (
+                        authorization_code::unsent_exchange(ExchangeOf::Fields(&code_grant)).unwrap(),
+                        for_authorization_code(&code_grant, None, &HttpSettings::default(), true).unwrap(),
+                    ),
+                ];
+                for (request, command) in &built {
+                    let read = Read::back(command);
+                    let sent: Vec<(String, String)> = url::form_urlencoded::parse(request.body()).into_owned().collect();
+                    prop_assert_eq!(&read.form, &sent);
+                    let headers: Vec<(String, String)> = request
+                        .headers()
+                        .iter()
+                        .map(|(name, value)| (name.as_str().to_owned(), value.to_str().unwrap().to_owned()))
+                        .collect();
+                    prop_assert_eq!(&read.headers, &headers);
+                    prop_assert_eq!(read.url, request.uri().to_string());
+                }
+
+                // Without secrets, every secret the request carries is a placeholder.
+                let masked = Read::back(&for_refresh_token(&refresh_grant, &HttpSettings::default(), false).unwrap());
+                for (name, value) in &masked.form {
+                    match name.as_str() {
+                        "refresh_token" => prop_assert_eq!(value, "<refresh token>"),
+                        "client_secret" => prop_assert_eq!(value, "<client secret>"),
+                        "client_assertion" => prop_assert_eq!(value, "<signed client assertion JWT>"),
+                        "grant_type" | "client_id" | "client_assertion_type" | "scope" => {}
+                        other => prop_assert!(false, "unexpected field {other}"),
+                    }
+                }
+                if let Some(authorization) = masked.header("authorization") {
+                    prop_assert_eq!(authorization, "Basic <base64 of client_id:client_secret>");
+                }
+                prop_assert_eq!(masked.headers.len(), built[0].0.headers().len());
             }
         }
     }
