@@ -16,6 +16,7 @@ TEST_PKGS=(
   xvfb xauth fonts-dejavu-core dbus webkit2gtk-driver libsecret-tools
   python3 python3-venv imagemagick
   xclip
+  openssl
 )
 # Every build bundles the window with esbuild, and the Tauri CLI (npm's
 # @tauri-apps/cli) makes the .deb: Node.js and npm, from Debian unless they
