@@ -82,9 +82,10 @@ cmd_install() {
 # node-oidc-provider comes with the project's npm packages (package.json).
 mtls_check() {
     command -v node >/dev/null || die "node not found (scripts/deps.sh installs it)"
-    # oidc-provider 9 hashes with crypto.hash (Node 20.12+/22; it recommends 22 LTS).
-    node -e 'process.exit(typeof require("node:crypto").hash === "function" ? 0 : 1)' \
-        || die "node $(node --version) is too old for oidc-provider 9: it needs Node.js >= 20.12 (22 LTS recommended)"
+    # oidc-provider 8 runs on Node.js 18 (Debian 12's nodejs) and later;
+    # 9 would need 20.12+, which Debian 12 does not ship.
+    node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)' \
+        || die "node $(node --version) is too old for oidc-provider 8: it needs Node.js >= 18"
     command -v openssl >/dev/null || die "openssl not found (scripts/deps.sh test installs it)"
     [[ -f "$ROOT/node_modules/oidc-provider/package.json" ]] \
         || die "node_modules/oidc-provider is missing (run scripts/node-modules.sh)"
