@@ -333,15 +333,12 @@ fn origin(listener: &TcpListener) -> Result<String> {
 fn serve_secure(
     listener: secure::SecureListener,
     router: axum::Router,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let stopped = async move {
-            let _ = stop.wait_for(|stop| *stop).await;
-        };
         let service = router.into_make_service_with_connect_info::<secure::PeerCertificate>();
         let _ = axum::serve(listener, service)
-            .with_graceful_shutdown(stopped)
+            .with_graceful_shutdown(stopped(stop))
             .await;
     })
 }
@@ -349,15 +346,16 @@ fn serve_secure(
 fn serve(
     listener: TcpListener,
     router: axum::Router,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let stopped = async move {
-            // Either a `true` was sent or the `Sandbox` (the sender) is gone.
-            let _ = stop.wait_for(|stop| *stop).await;
-        };
         let _ = axum::serve(listener, router)
-            .with_graceful_shutdown(stopped)
+            .with_graceful_shutdown(stopped(stop))
             .await;
     })
+}
+
+/// Ends when a `true` was sent or the `Sandbox` (the sender) is gone.
+async fn stopped(mut stop: watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stop| *stop).await;
 }
