@@ -6,6 +6,7 @@ use crate::AppState;
 use oauth_console_core::send::curl;
 use oauth_console_core::send::pretty::pretty_json;
 use oauth_console_core::send::{self, ApiRequest, ApiResponse, BodyKind, HeaderLine, Hop, StoppedRedirect, Timing};
+use oauth_console_core::store::Outcome;
 use oauth_console_core::{IpcError, Secret};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -84,6 +85,8 @@ fn authorization(state: &AppState, token_id: Option<&str>) -> Result<Option<Secr
 
 /// Send: the request, with the attached token, following redirects safely.
 /// A token that expires within a minute is refreshed first (auto-refresh).
+/// Every send, answered or not, is recorded in the current profile's
+/// History, without its credentials (the core takes them out).
 #[tauri::command]
 pub async fn send_request(
     app: AppHandle,
@@ -92,10 +95,37 @@ pub async fn send_request(
     request: ApiRequest,
     token_id: Option<String>,
 ) -> Result<ResponseView, IpcError> {
+    let profile_id = state.store().current().id.clone();
+    let at = super::history::now_ms();
+    let sent = send_and_keep(&app, &state, request_id, request.clone(), token_id).await;
+    let outcome = match &sent {
+        Ok(view) => Outcome {
+            status: Some(view.status),
+            reason: Some(view.reason.clone()).filter(|r| !r.is_empty()),
+            duration_ms: Some(view.timing.total.as_millis() as u64),
+            size: Some(view.size),
+            error: None,
+        },
+        Err(e) => Outcome {
+            error: Some(e.code.clone()),
+            ..Outcome::default()
+        },
+    };
+    super::history::record(&app, profile_id, request, outcome, at).await;
+    sent
+}
+
+async fn send_and_keep(
+    app: &AppHandle,
+    state: &AppState,
+    request_id: u64,
+    request: ApiRequest,
+    token_id: Option<String>,
+) -> Result<ResponseView, IpcError> {
     if let Some(id) = token_id.as_deref() {
-        super::grants::refresh_before_send(&app, &state, request_id, id).await?;
+        super::grants::refresh_before_send(app, state, request_id, id).await?;
     }
-    let authorization = authorization(&state, token_id.as_deref())?;
+    let authorization = authorization(state, token_id.as_deref())?;
     let http = state.http();
     let sent = request.clone();
     let response = state
@@ -103,7 +133,7 @@ pub async fn send_request(
         .run(request_id, async move { send::send(&http, &sent, authorization.as_ref()).await })
         .await?;
     if response.status == 401 {
-        if let Some(retried) = retry_once(&app, &state, request_id, &request, token_id.as_deref(), &response).await? {
+        if let Some(retried) = retry_once(app, state, request_id, &request, token_id.as_deref(), &response).await? {
             let (response, retry) = retried;
             let kept = state.responses.keep(response, Some(request), token_id);
             return Ok(ResponseView { retry: Some(retry), ..view(kept.id, &kept.response) });
