@@ -9,8 +9,11 @@
 //! again), the URL loses its user name and password, and query parameters
 //! named like secrets lose their values. Unlike a saved request, nothing
 //! goes to the keychain: history is a record, and a credential is typed
-//! again (or comes from Use Token) when an entry is sent again. A JSON or
-//! text body over [`BODY_LIMIT`] is left out and the entry says so.
+//! again (or comes from Use Token) when an entry is sent again. File paths
+//! (a binary file body, the file parts of a multipart body) are kept: a
+//! path is not a secret, and the file is read again when the entry is sent
+//! again. A JSON or text body over [`BODY_LIMIT`] is left out and the entry
+//! says so.
 //!
 //! Each profile has one file, `history/<profile id>.jsonl`, one entry per
 //! line, oldest first. A send appends one line (no file is rewritten per
@@ -132,13 +135,33 @@ pub fn without_credentials(request: &ApiRequest) -> ApiRequest {
             blank(row);
         }
     }
-    if let RequestBody::Form { fields } = &mut request.body {
-        for row in fields {
-            if row.is_secret() || is_credential_field(&row.name) || is_credential_value(&row.value)
-            {
-                blank(row);
+    match &mut request.body {
+        RequestBody::Form { fields } => {
+            for row in fields {
+                if row.is_secret()
+                    || is_credential_field(&row.name)
+                    || is_credential_value(&row.value)
+                {
+                    blank(row);
+                }
             }
         }
+        // A text part like a form field; a file part keeps its path (a
+        // path is not a secret) and holds no value.
+        RequestBody::Multipart { parts } => {
+            for part in parts {
+                if part.file.is_some() {
+                    part.value.clear();
+                } else if part.is_secret()
+                    || is_credential_field(&part.name)
+                    || is_credential_value(&part.value)
+                {
+                    part.value.clear();
+                    part.secret = true;
+                }
+            }
+        }
+        _ => {}
     }
     request
 }
@@ -398,7 +421,7 @@ fn append_line(path: &Path, line: &str) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::send::FollowAuthorization;
+    use crate::send::{FollowAuthorization, FormPart};
     use proptest::prelude::*;
 
     struct Dir(PathBuf);
@@ -513,7 +536,7 @@ mod tests {
         let dir = Dir::new("secrets");
         let history = History::new(dir.0.clone());
         let mut request = get(
-            "https://admin:pw-not-real@h.example/path?access_token=query-token-not-real&limit=5",
+            "https://url-user-not-real:pw-not-real@h.example/path?access_token=query-token-not-real&limit=5",
         );
         request.headers = vec![
             NameValue::new("Authorization", "Bearer bearer-token-not-real"),
@@ -533,11 +556,27 @@ mod tests {
         let entry = HistoryEntry::new(&request, ok(200), 1).unwrap();
         let id = entry.id.clone();
         history.record("p", entry).unwrap();
+        let mut locked_part = FormPart::text("note", "locked-part-not-real");
+        locked_part.secret = true;
+        let multipart = ApiRequest {
+            body: RequestBody::Multipart {
+                parts: vec![
+                    FormPart::text("password", "part-password-not-real"),
+                    locked_part,
+                    FormPart::text("type", "replace"),
+                    FormPart::file("file", "/home/admin/HELLO_WORLD_01.00.0000.iar"),
+                ],
+            },
+            ..get("https://h.example/ic/api/integration/v1/integrations/archive")
+        };
+        let multipart_entry = HistoryEntry::new(&multipart, ok(200), 2).unwrap();
+        let multipart_id = multipart_entry.id.clone();
+        history.record("p", multipart_entry).unwrap();
 
         let bytes = String::from_utf8(dir.file("p")).unwrap();
         for secret in [
             "pw-not-real",
-            "admin",
+            "url-user-not-real",
             "query-token-not-real",
             "bearer-token-not-real",
             "cookie-not-real",
@@ -546,6 +585,8 @@ mod tests {
             "locked-header-not-real",
             "client-secret-not-real",
             "locked-field-not-real",
+            "part-password-not-real",
+            "locked-part-not-real",
         ] {
             assert!(
                 !bytes.contains(secret),
@@ -557,6 +598,8 @@ mod tests {
             "application/json",
             "client_credentials",
             "h.example/path",
+            "replace",
+            "/home/admin/HELLO_WORLD_01.00.0000.iar",
         ] {
             assert!(bytes.contains(kept), "{kept} is kept: {bytes}");
         }
@@ -599,6 +642,50 @@ mod tests {
                 ("pin", "", true)
             ]
         );
+        let reopened = history.entry("p", &multipart_id).unwrap();
+        let RequestBody::Multipart { parts } = &reopened.request.body else {
+            panic!("a multipart body")
+        };
+        let parts: Vec<(&str, &str, Option<&str>, bool)> = parts
+            .iter()
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.value.as_str(),
+                    p.file.as_deref(),
+                    p.secret,
+                )
+            })
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                ("password", "", None, true),
+                ("note", "", None, true),
+                ("type", "replace", None, false),
+                (
+                    "file",
+                    "",
+                    Some("/home/admin/HELLO_WORLD_01.00.0000.iar"),
+                    false
+                ),
+            ],
+            "secret text parts come back empty and locked, the file part with its path"
+        );
+    }
+
+    #[test]
+    fn a_binary_file_body_keeps_its_path_and_content_type() {
+        let request = ApiRequest {
+            method: "PUT".into(),
+            body: RequestBody::File {
+                path: "/tmp/archive.iar".into(),
+                content_type: "application/octet-stream".into(),
+            },
+            ..get("https://h.example/upload")
+        };
+        let entry = HistoryEntry::new(&request, ok(204), 1).unwrap();
+        assert_eq!(entry.request, request);
     }
 
     #[test]
@@ -778,6 +865,7 @@ mod tests {
             query_name in prop::sample::select(FIELD_CREDENTIALS),
             path in "[a-z/]{0,12}",
             method in prop::sample::select(&["GET", "POST", "PUT", "DELETE"][..]),
+            as_multipart in any::<bool>(),
         ) {
             let dir = Dir::new("prop");
             let history = History::new(dir.0.clone());
@@ -790,7 +878,17 @@ mod tests {
                 method: method.into(),
                 url: format!("https://{user}:{password}@h.example/{path}?{query_name}={query_secret}&q=1"),
                 headers: headers.into_iter().map(|(r, _)| r).collect(),
-                body: RequestBody::Form { fields: fields.into_iter().map(|(r, _)| r).collect() },
+                body: if as_multipart {
+                    // The same rows as text parts, beside a file part.
+                    let mut parts: Vec<FormPart> = fields
+                        .into_iter()
+                        .map(|(r, _)| FormPart { enabled: r.enabled, secret: r.secret, ..FormPart::text(r.name, r.value) })
+                        .collect();
+                    parts.push(FormPart::file("file", "/tmp/x.iar"));
+                    RequestBody::Multipart { parts }
+                } else {
+                    RequestBody::Form { fields: fields.into_iter().map(|(r, _)| r).collect() }
+                },
                 ..ApiRequest::default()
             };
             history.record("p", HistoryEntry::new(&request, ok(200), 1).unwrap()).unwrap();
