@@ -48,6 +48,7 @@ const COMMANDS: &[&str] = &[
     "follow_redirect_once",
     "save_body_to_file",
     "choose_save_path",
+    "choose_body_file",
     "copy_request_as_curl",
     "history_list",
     "history_entry",

@@ -203,6 +203,7 @@ pub fn run() {
             commands::send::follow_redirect_once,
             commands::send::save_body_to_file,
             commands::send::choose_save_path,
+            commands::send::choose_body_file,
             commands::send::copy_request_as_curl,
             commands::history::history_list,
             commands::history::history_entry,

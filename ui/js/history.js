@@ -59,7 +59,8 @@ async function reopen(id) {
     const entry = await call("history_entry", { profileId, id });
     loadRequest(entry.request);
     edited();
-    const locked = [...(entry.request.headers ?? []), ...(entry.request.body?.fields ?? [])].some((r) => r.secret);
+    const body = entry.request.body ?? {};
+    const locked = [...(entry.request.headers ?? []), ...(body.fields ?? []), ...(body.parts ?? [])].some((r) => r.secret);
     const notes = [
       locked ? "type its secret values again" : null,
       entry.bodyLeftOut ? "its body was too large to keep" : null,

@@ -2,7 +2,7 @@
 //! body, answered with what arrived, so that a test (or a user trying the
 //! Body tab) sees what the app sent. No token is needed and nothing is kept.
 //!
-//! The answer: `{"method", "path", "query", "headers": [{"name", "value"}],
+//! The answer: `{"method", "path", "query", "headers": {name: value},
 //! "contentType", "size", "sha256", "parts"}`. Credential headers
 //! (Authorization, Cookie, Proxy-Authorization) are listed with the value
 //! `[not echoed]`. For `multipart/form-data`, `parts` lists each part's
@@ -26,18 +26,21 @@ pub async fn echo(request: Request) -> Response {
     let method = request.method().to_string();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().unwrap_or_default().to_owned();
-    let headers: Vec<Value> = request
-        .headers()
-        .iter()
-        .map(|(name, value)| {
-            let shown = if is_credential(name.as_str()) {
-                NOT_ECHOED.to_owned()
-            } else {
-                String::from_utf8_lossy(value.as_bytes()).into_owned()
-            };
-            json!({ "name": name.as_str(), "value": shown })
-        })
-        .collect();
+    // One line per header name (repeated ones joined), so the answer stays short.
+    let mut headers = serde_json::Map::new();
+    for (name, value) in request.headers() {
+        let shown = if is_credential(name.as_str()) {
+            NOT_ECHOED.to_owned()
+        } else {
+            String::from_utf8_lossy(value.as_bytes()).into_owned()
+        };
+        match headers.get_mut(name.as_str()) {
+            Some(Value::String(before)) => *before = format!("{before}, {shown}"),
+            _ => {
+                headers.insert(name.as_str().to_owned(), Value::String(shown));
+            }
+        }
+    }
     let content_type = request
         .headers()
         .get(CONTENT_TYPE)

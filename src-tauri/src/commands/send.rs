@@ -260,6 +260,20 @@ pub async fn choose_save_path(app: AppHandle, state: State<'_, AppState>, respon
     Ok(ask_save_path(&app, &response.url).await?.map(|path| path.display().to_string()))
 }
 
+/// "Choose file…" on the Body tab (a multipart file part, a binary file):
+/// the path picked in the open dialog, or `None` when the user cancelled.
+/// The file is not read here: the sender opens it when the request goes out.
+#[tauri::command]
+pub async fn choose_body_file(app: AppHandle) -> Result<Option<String>, IpcError> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog().file().set_title("File to send").pick_file(move |path| {
+        let _ = tx.send(path);
+    });
+    let Some(path) = rx.await.ok().flatten() else { return Ok(None) };
+    let path = path.into_path().map_err(|e| ShellError::InvalidPath(e.to_string()))?;
+    Ok(Some(path.display().to_string()))
+}
+
 /// The save dialog, with the last segment of `url` as the suggested name;
 /// `None` when the user cancelled.
 async fn ask_save_path(app: &AppHandle, url: &str) -> Result<Option<std::path::PathBuf>, ShellError> {
