@@ -351,19 +351,38 @@ async fn history_lists_the_sends_newest_first_keeps_them_across_a_restart_withou
         .unwrap();
     assert_eq!(header, serde_json::json!([["", true]]), "the credential row is back, empty and locked");
 
+    // Each profile has its own History: a new one's is empty, and the
+    // Sandbox profile's is back on switching to it.
+    app.new_profile("History elsewhere").await;
+    history_loaded(&app).await;
+    assert!(history_rows(&app).await.is_empty(), "a new profile has no history");
+    app.choose("Profile", "Sandbox").await;
+    app.profile_shown().await;
+    history_rows_when(&app, 4).await;
+
     // Clear history clears the stored one too.
     app.click("Clear history").await;
     app.text_when("history-status", "the clear", |t| t == "History cleared.").await;
     assert!(history_rows(&app).await.is_empty());
     app.close().await;
     let app = App::launch_with_config(&config).await;
-    app.client.wait().at_most(std::time::Duration::from_secs(10)).for_element(Locator::Css("#history-list[data-loaded=true]")).await.unwrap();
+    history_loaded(&app).await;
     assert!(history_rows(&app).await.is_empty(), "nothing comes back after Clear history");
     app.close().await;
 }
 
 /// A credential header typed in the history test; the secrets scan looks for it.
 const HISTORY_API_KEY: &str = "history-api-key-not-real";
+
+/// Waits until History shows the current profile's list as the core gave it.
+async fn history_loaded(app: &App) {
+    app.client
+        .wait()
+        .at_most(std::time::Duration::from_secs(10))
+        .for_element(Locator::Css("#history-list[data-loaded=true]"))
+        .await
+        .expect("History was loaded");
+}
 
 /// The History rows once there are `count` of them (the list loads from the core).
 async fn history_rows_when(app: &App, count: usize) -> Vec<String> {
