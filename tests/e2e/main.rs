@@ -6,6 +6,7 @@
 
 mod app;
 mod assertion;
+mod bodies;
 mod client_credentials;
 mod clipboard;
 mod device_code;

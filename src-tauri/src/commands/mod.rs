@@ -6,6 +6,7 @@ pub mod bench;
 pub mod device;
 pub mod discovery;
 pub mod grants;
+pub mod history;
 pub mod keys;
 pub mod login_window;
 pub mod network;
