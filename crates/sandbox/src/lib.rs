@@ -193,6 +193,7 @@ impl Sandbox {
             config.clock.clone(),
             &design_url,
             identity_state.revoked(),
+            directory.clone(),
         ));
 
         let (stop, _) = watch::channel(false);
@@ -265,7 +266,11 @@ impl Sandbox {
     pub fn sandbox_key_pair(&self) -> Result<SandboxKeyPair> {
         let pair = sandbox_key::shared().map_err(SandboxError::KeyPair)?;
         self.identity
-            .upload_certificate(&self.credentials.client_id, &pair.alias, &pair.certificate_pem)
+            .upload_certificate(
+                &self.credentials.client_id,
+                &pair.alias,
+                &pair.certificate_pem,
+            )
             .map_err(SandboxError::KeyPair)?;
         Ok(pair.clone())
     }
