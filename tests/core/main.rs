@@ -5,6 +5,7 @@
 
 mod authlib;
 mod authorization_code;
+mod bodies;
 mod client_assertion;
 mod client_credentials;
 mod device_code;

@@ -72,6 +72,9 @@ pub enum Error {
     #[error("the header \"{name}\" is not valid: {reason}")]
     InvalidHeader { name: String, reason: String },
 
+    #[error("the file {path} cannot be sent: {reason}")]
+    BodyFile { path: String, reason: String },
+
     #[error("\"{method}\" is not a valid HTTP method")]
     InvalidMethod { method: String },
 
@@ -199,6 +202,7 @@ impl Error {
             Error::InvalidTrustedHost { .. } => "invalid_trusted_host".into(),
             Error::InvalidHeader { .. } => "invalid_header".into(),
             Error::InvalidMethod { .. } => "invalid_method".into(),
+            Error::BodyFile { .. } => "body_file".into(),
             Error::OAuth { error, .. } => error.clone(),
             Error::HtmlResponse { .. } => "html_response".into(),
             Error::EmptyResponse { .. } => "empty_response".into(),

@@ -47,6 +47,7 @@ pub fn for_error(error: &Error) -> Option<String> {
         Error::InvalidTrustedHost { .. } => "Write a domain such as oraclecloud.com (it and its subdomains, over https only) or an exact host:port such as 127.0.0.1:8082.".into(),
         Error::InvalidHeader { .. } => "Header names are letters, digits and - (no spaces or colons); values are one line of visible text.".into(),
         Error::InvalidMethod { .. } => "Use a method such as GET, POST, PUT, PATCH or DELETE.".into(),
+        Error::BodyFile { .. } => "Check the file's path on the Body tab (choose the file again, or type its full path) and that you may read it; the file is read when the request is sent.".into(),
         Error::HtmlResponse { .. } => "Check the Access Token URL: for an identity domain it is https://<domain host>/oauth2/v1/token. An HTML page usually means a wrong path, a proxy sign-in page or a maintenance page.".into(),
         Error::EmptyResponse { .. } | Error::UnexpectedResponse { .. } | Error::MissingAccessToken { .. } => {
             "Check that the Access Token URL is the token endpoint (…/oauth2/v1/token) and not another page.".into()

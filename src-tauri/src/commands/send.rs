@@ -5,7 +5,7 @@ use crate::error::ShellError;
 use crate::AppState;
 use oauth_console_core::send::curl;
 use oauth_console_core::send::pretty::pretty_json;
-use oauth_console_core::send::{self, ApiRequest, ApiResponse, BodyKind, HeaderLine, Hop, StoppedRedirect, Timing};
+use oauth_console_core::send::{self, ApiRequest, ApiResponse, BodyKind, RequestBody, HeaderLine, Hop, StoppedRedirect, Timing};
 use oauth_console_core::{IpcError, Secret};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -333,6 +333,10 @@ pub async fn copy_request_as_curl(
 /// header, or a secret form field.
 fn holds_any_secret(request: &ApiRequest, with_token: bool) -> bool {
     with_token || request.headers.iter().any(|h| h.enabled && h.is_secret())
-        || matches!(&request.body, oauth_console_core::send::RequestBody::Form { fields } if fields.iter().any(|f| f.enabled && f.is_secret()))
+        || match &request.body {
+            RequestBody::Form { fields } => fields.iter().any(|f| f.enabled && f.is_secret()),
+            RequestBody::Multipart { parts } => parts.iter().any(|p| p.enabled && p.is_secret()),
+            _ => false,
+        }
 }
 

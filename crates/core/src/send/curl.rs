@@ -17,7 +17,7 @@
 
 use super::redirect::{FollowAuthorization, MAX_REDIRECTS};
 use super::response::{is_credential_header, Hop};
-use super::{is_secret_field, prepare, sent_fields, ApiRequest, RequestBody};
+use super::{is_secret_field, prepare, sent_fields, ApiRequest, FormPart, RequestBody};
 use crate::error::Result;
 use crate::grants::authorization_code::{
     self, AuthorizationCode, ExchangeOf, PendingAuthorization, CODE_PLACEHOLDER, VERIFIER_PLACEHOLDER,
@@ -75,7 +75,12 @@ pub fn for_api_request(
     }
     let mut lines = vec![first.join(" ")];
 
+    let multipart = matches!(request.body, RequestBody::Multipart { .. });
     for (name, value) in &prepared.headers {
+        // curl writes a multipart Content-Type with its own boundary.
+        if multipart && name == http::header::CONTENT_TYPE {
+            continue;
+        }
         let text = String::from_utf8_lossy(value.as_bytes());
         let shown = if include_secrets || !is_credential_header(name.as_str()) {
             text.into_owned()
@@ -105,6 +110,14 @@ pub fn for_api_request(
                         quote(&format!("{}={value}", form_name(name)))
                     ));
                 }
+            }
+            RequestBody::Multipart { parts } => {
+                for part in parts.iter().filter(|p| p.enabled && !p.name.trim().is_empty()) {
+                    lines.push(form_part(part, include_secrets));
+                }
+            }
+            RequestBody::File { path, .. } => {
+                lines.push(format!("--data-binary {}", quote(&format!("@{}", path.trim()))))
             }
             RequestBody::None => {}
         }
@@ -298,6 +311,42 @@ fn form_name(name: &str) -> String {
 
 /// One shell word: as is when it holds only safe characters, else in single
 /// quotes with each `'` written as `'\''`.
+/// A multipart part as curl's `-F` (a file, or text with a type) or
+/// `--form-string` (text, where a leading `@` or `<` stays text).
+fn form_part(part: &FormPart, include_secrets: bool) -> String {
+    let name = form_name(part.name.trim());
+    let typed = part
+        .content_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| format!(";type={t}"))
+        .unwrap_or_default();
+    if let Some(path) = &part.file {
+        return format!("-F {}", quote(&format!("{name}=@{}{typed}", form_file(path.trim()))));
+    }
+    let value = if include_secrets || !part.is_secret() {
+        part.value.clone()
+    } else {
+        format!("<{}>", part.name.trim())
+    };
+    if typed.is_empty() {
+        format!("--form-string {}", quote(&format!("{name}={value}")))
+    } else {
+        format!("-F {}", quote(&format!("{name}={}{typed}", form_file(&value))))
+    }
+}
+
+/// A file name (or a typed part's value) inside curl's `-F`: double-quoted,
+/// with `\\` and `"` escaped, when it holds `;`, `,`, `"`, a space or `\\`.
+fn form_file(path: &str) -> String {
+    if path.contains([';', ',', '"', ' ', '\\']) {
+        format!("\"{}\"", path.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        path.to_owned()
+    }
+}
+
 fn quote(word: &str) -> String {
     let safe = !word.is_empty()
         && word

@@ -9,6 +9,7 @@
 //! only through [`HttpClient`]; Cancel stops a call by dropping it (run it
 //! under [`crate::cancel::InFlight`]).
 
+mod body;
 pub mod curl;
 pub mod pretty;
 pub mod redirect;
@@ -23,6 +24,7 @@ pub use response::{ApiResponse, BodyKind, HeaderLine, Hop, ResponseBody, Size, T
 use crate::error::{Error, Result};
 use crate::http::{endpoint_url, HttpClient};
 use crate::secret::Secret;
+use body::OutBody;
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE, HOST};
 use http::{HeaderMap, Method};
 use response::{is_credential_header, reason};
@@ -170,6 +172,87 @@ pub enum RequestBody {
         #[serde(default)]
         text: String,
     },
+    /// `multipart/form-data` from the enabled parts with a name; a file
+    /// part is streamed from disk when sent.
+    Multipart {
+        #[serde(default)]
+        parts: Vec<FormPart>,
+    },
+    /// One file as the whole body, streamed from disk (never read whole
+    /// into memory), with `content_type` or `application/octet-stream`
+    /// unless a Content-Type header row says otherwise.
+    File {
+        #[serde(default)]
+        path: String,
+        #[serde(default, rename = "contentType", skip_serializing_if = "String::is_empty")]
+        content_type: String,
+    },
+}
+
+/// A part of a `multipart/form-data` body: a text value, or a file sent
+/// with its path's last component as the file name.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormPart {
+    #[serde(default)]
+    pub name: String,
+    /// A text part's value; not used by a file part.
+    #[serde(default)]
+    pub value: String,
+    /// A file part: the path of the file sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+    /// A text part the user marked secret, kept like a secret form field.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
+}
+
+impl FormPart {
+    pub fn text(name: impl Into<String>, value: impl Into<String>) -> FormPart {
+        FormPart {
+            name: name.into(),
+            value: value.into(),
+            file: None,
+            content_type: None,
+            enabled: true,
+            secret: false,
+        }
+    }
+
+    pub fn file(name: impl Into<String>, path: impl Into<String>) -> FormPart {
+        FormPart {
+            file: Some(path.into()),
+            ..FormPart::text(name, "")
+        }
+    }
+
+    /// Whether the value must be masked: a text part marked secret or named
+    /// like a secret form field. A file part's path is not a secret.
+    pub fn is_secret(&self) -> bool {
+        self.file.is_none() && (self.secret || is_secret_field(self.name.trim()))
+    }
+}
+
+impl fmt::Debug for FormPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value: &dyn fmt::Debug = if self.is_secret() {
+            &"[redacted]"
+        } else {
+            &self.value
+        };
+        f.debug_struct("FormPart")
+            .field("name", &self.name)
+            .field("value", value)
+            .field("file", &self.file)
+            .field("content_type", &self.content_type)
+            .field("enabled", &self.enabled)
+            .field("secret", &self.secret)
+            .finish()
+    }
 }
 
 impl fmt::Debug for RequestBody {
@@ -180,22 +263,30 @@ impl fmt::Debug for RequestBody {
             RequestBody::Json { text } => write!(f, "Json({} bytes)", text.len()),
             RequestBody::Form { fields } => f.debug_tuple("Form").field(fields).finish(),
             RequestBody::Text { text } => write!(f, "Text({} bytes)", text.len()),
+            RequestBody::Multipart { parts } => f.debug_tuple("Multipart").field(parts).finish(),
+            RequestBody::File { path, content_type } => f
+                .debug_struct("File")
+                .field("path", path)
+                .field("content_type", content_type)
+                .finish(),
         }
     }
 }
 
 impl RequestBody {
-    /// The bytes and the Content-Type to send; `None` for no body (blank
-    /// text, no enabled field).
-    fn encode(&self) -> Option<(Vec<u8>, &'static str)> {
-        match self {
+    /// The body and the Content-Type to send; `None` for no body (blank
+    /// text, no enabled field or part). Files are not opened here.
+    fn encode(&self) -> Result<Option<(OutBody, String)>> {
+        Ok(match self {
             RequestBody::None => None,
-            RequestBody::Json { text } if !text.trim().is_empty() => {
-                Some((text.clone().into_bytes(), "application/json"))
-            }
-            RequestBody::Text { text } if !text.is_empty() => {
-                Some((text.clone().into_bytes(), "text/plain; charset=UTF-8"))
-            }
+            RequestBody::Json { text } if !text.trim().is_empty() => Some((
+                OutBody::Bytes(text.clone().into_bytes()),
+                "application/json".into(),
+            )),
+            RequestBody::Text { text } if !text.is_empty() => Some((
+                OutBody::Bytes(text.clone().into_bytes()),
+                "text/plain; charset=UTF-8".into(),
+            )),
             RequestBody::Form { fields } => {
                 let mut form = url::form_urlencoded::Serializer::new(String::new());
                 let mut any = false;
@@ -205,13 +296,29 @@ impl RequestBody {
                 }
                 any.then(|| {
                     (
-                        form.finish().into_bytes(),
-                        "application/x-www-form-urlencoded",
+                        OutBody::Bytes(form.finish().into_bytes()),
+                        "application/x-www-form-urlencoded".into(),
                     )
                 })
             }
             RequestBody::Json { .. } | RequestBody::Text { .. } => None,
-        }
+            RequestBody::Multipart { parts } => {
+                let boundary = body::boundary(parts);
+                OutBody::multipart(parts, &boundary)?
+                    .map(|body| (body, format!("multipart/form-data; boundary={boundary}")))
+            }
+            RequestBody::File { path, content_type } => {
+                let content_type = content_type.trim();
+                Some((
+                    OutBody::file(path)?,
+                    if content_type.is_empty() {
+                        "application/octet-stream".into()
+                    } else {
+                        content_type.into()
+                    },
+                ))
+            }
+        })
     }
 }
 
@@ -230,7 +337,7 @@ pub(crate) struct Prepared {
     /// In the order the user wrote them, Authorization first; credential
     /// values are marked sensitive.
     pub headers: Vec<(HeaderName, HeaderValue)>,
-    pub body: Option<Vec<u8>>,
+    pub body: Option<OutBody>,
     pub policy: RedirectPolicy,
 }
 
@@ -288,12 +395,26 @@ pub(crate) fn prepare(request: &ApiRequest, authorization: Option<&Secret>) -> R
         }
         headers.push((name, value));
     }
-    let body = request.body.encode().map(|(bytes, content_type)| {
-        if !headers.iter().any(|(name, _)| name == CONTENT_TYPE) {
-            headers.push((CONTENT_TYPE, HeaderValue::from_static(content_type)));
+    let body = match request.body.encode()? {
+        Some((body, content_type)) => {
+            // A multipart body's boundary is ours: a typed Content-Type
+            // would not name it.
+            if matches!(request.body, RequestBody::Multipart { .. }) {
+                headers.retain(|(name, _)| name != CONTENT_TYPE);
+            }
+            if !headers.iter().any(|(name, _)| name == CONTENT_TYPE) {
+                let value =
+                    HeaderValue::from_str(&content_type).map_err(|_| Error::InvalidHeader {
+                        name: "Content-Type".into(),
+                        reason: "the file's content type has a character a header cannot carry"
+                            .into(),
+                    })?;
+                headers.push((CONTENT_TYPE, value));
+            }
+            Some(body)
         }
-        bytes
-    });
+        None => None,
+    };
     Ok(Prepared {
         method,
         url,
@@ -497,8 +618,11 @@ async fn until_final(http: &HttpClient, prepared: Prepared) -> Result<FinalHop> 
             .reqwest()
             .request(method.clone(), url.clone())
             .headers(map);
-        if let Some(bytes) = &body {
-            builder = builder.body(bytes.clone());
+        if let Some(body) = &body {
+            let (body, length) = body.open().await?;
+            builder = builder
+                .header(http::header::CONTENT_LENGTH, length)
+                .body(body);
         }
         let mut response = builder
             .send()
@@ -842,7 +966,7 @@ mod tests {
             header(&prepared, "content-type"),
             Some("application/x-www-form-urlencoded")
         );
-        assert_eq!(prepared.body.as_deref(), Some(&b"a=1+2"[..]));
+        assert_eq!(prepared.body.as_ref().and_then(|b| b.bytes()), Some(&b"a=1+2"[..]));
     }
 
     #[test]
@@ -1039,7 +1163,7 @@ mod tests {
         );
         let prepared = prepare_follow_once(&r, &same).unwrap();
         assert_eq!(
-            prepared.body.as_deref(),
+            prepared.body.as_ref().and_then(|b| b.bytes()),
             Some(&b"{\"a\":1}"[..]),
             "307/308 keep the body"
         );

@@ -44,7 +44,18 @@ pub fn is_credential_field(name: &str) -> bool {
 /// A credential row of a profile, with the vault account of its value.
 pub(crate) struct Row<'a> {
     pub account: String,
-    pub row: &'a mut NameValue,
+    pub value: &'a mut String,
+    pub secret: &'a mut bool,
+}
+
+impl<'a> Row<'a> {
+    fn of(account: String, row: &'a mut NameValue) -> Row<'a> {
+        Row {
+            account,
+            value: &mut row.value,
+            secret: &mut row.secret,
+        }
+    }
 }
 
 /// Every credential row of the profile's request panel and saved requests.
@@ -72,21 +83,34 @@ pub(crate) fn rows(profile: &mut Profile) -> Vec<Row<'_>> {
         };
         for row in request.headers.iter_mut() {
             if !row.name.trim().is_empty() && (row.secret || is_credential_header(&row.name)) {
-                out.push(Row {
-                    account: account("header", &row.name),
-                    row,
-                });
+                out.push(Row::of(account("header", &row.name), row));
             }
         }
-        if let RequestBody::Form { fields } = &mut request.body {
-            for row in fields.iter_mut() {
-                if !row.name.trim().is_empty() && (row.secret || is_credential_field(&row.name)) {
-                    out.push(Row {
-                        account: account("field", &row.name),
-                        row,
-                    });
+        match &mut request.body {
+            RequestBody::Form { fields } => {
+                for row in fields.iter_mut() {
+                    if !row.name.trim().is_empty() && (row.secret || is_credential_field(&row.name)) {
+                        out.push(Row::of(account("field", &row.name), row));
+                    }
                 }
             }
+            // A text part is kept like a form field (the same account); a
+            // file part's path is not a secret.
+            RequestBody::Multipart { parts } => {
+                for part in parts.iter_mut() {
+                    if part.file.is_none()
+                        && !part.name.trim().is_empty()
+                        && (part.secret || is_credential_field(&part.name))
+                    {
+                        out.push(Row {
+                            account: account("field", &part.name),
+                            value: &mut part.value,
+                            secret: &mut part.secret,
+                        });
+                    }
+                }
+            }
+            _ => {}
         }
     }
     out
@@ -103,10 +127,10 @@ pub(crate) fn accounts(profile: &Profile) -> BTreeSet<String> {
 /// left empty keeps what the vault holds for it.
 pub(crate) fn take_values(profile: &mut Profile) -> Vec<(String, crate::Secret)> {
     let mut taken = Vec::new();
-    for Row { account, row } in rows(profile) {
-        row.secret = true;
-        if !row.value.is_empty() {
-            taken.push((account, crate::Secret::new(std::mem::take(&mut row.value))));
+    for Row { account, value, secret } in rows(profile) {
+        *secret = true;
+        if !value.is_empty() {
+            taken.push((account, crate::Secret::new(std::mem::take(value))));
         }
     }
     taken
@@ -171,5 +195,30 @@ mod tests {
                 "p/request/panel/header/cookie~2"
             ]
         );
+    }
+
+    #[test]
+    fn a_secret_text_part_of_a_multipart_body_is_taken_out_and_a_file_path_stays() {
+        use crate::send::FormPart;
+        let mut profile = Profile {
+            id: "p".into(),
+            ..Profile::default()
+        };
+        let mut locked = FormPart::text("note", "test-note-not-real");
+        locked.secret = true;
+        profile.request.body = RequestBody::Multipart {
+            parts: vec![
+                FormPart::text("password", "test-pw-not-real"),
+                locked,
+                FormPart::text("type", "replace"),
+                FormPart::file("password_file", "/tmp/x.iar"),
+            ],
+        };
+        let taken = take_values(&mut profile);
+        let accounts: Vec<&str> = taken.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(accounts, ["p/request/panel/field/password", "p/request/panel/field/note"]);
+        let file = serde_json::to_string(&profile.request).unwrap();
+        assert!(!file.contains("test-pw-not-real") && !file.contains("test-note-not-real"), "{file}");
+        assert!(file.contains("/tmp/x.iar") && file.contains("replace"), "{file}");
     }
 }

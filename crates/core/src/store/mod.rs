@@ -136,10 +136,10 @@ pub fn move_password(vault: &Vault, id: &str, remember: bool) -> Result<Removal>
 /// vault (see [`ProfileStore::profile_with_secrets`]), for a profile copied
 /// out of the store: keychain calls only, hold no store lock across this.
 pub fn with_secrets(vault: &Vault, mut profile: Profile) -> Result<Profile> {
-    for credentials::Row { account, row } in credentials::rows(&mut profile) {
-        if row.value.is_empty() {
-            if let Some(value) = vault.get_account(&account)? {
-                row.value = value.expose().to_owned();
+    for credentials::Row { account, value, .. } in credentials::rows(&mut profile) {
+        if value.is_empty() {
+            if let Some(kept) = vault.get_account(&account)? {
+                *value = kept.expose().to_owned();
             }
         }
     }

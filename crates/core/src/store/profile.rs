@@ -722,17 +722,17 @@ mod tests {
                 "followAuthorization": "sometimes",
                 "savedRequests": [{
                     "id": "s1",
-                    "name": "Upload",
+                    "name": "Query",
                     "method": "POST",
                     "url": "https://api.example/upload",
-                    "body": {"kind": "multipart", "parts": []}
+                    "body": {"kind": "graphql", "query": "{ integrations }"}
                 }]
             }]
         });
         upgrade(&mut file);
         let data: AppData = serde_json::from_value(file).expect("the file still loads");
         let saved = &data.profiles[0].saved_requests[0];
-        assert_eq!(saved.name, "Upload");
+        assert_eq!(saved.name, "Query");
         assert_eq!(saved.request.url, "https://api.example/upload");
         assert_eq!(saved.request.body, RequestBody::None);
         assert_eq!(
