@@ -15,9 +15,12 @@
 //! `invalid_grant` hint says so.
 
 use crate::error::{Error, Result};
+use crate::grants::exchange::{
+    at_once, oauth_client, requested_scopes, with_assertion_hints, Client, Outcome, Proof,
+    Transport,
+};
 use crate::http::HttpClient;
 use crate::secret::Secret;
-use crate::grants::exchange::{at_once, oauth_client, requested_scopes, with_assertion_hints, Client, Outcome, Proof, Transport};
 use crate::token::Token;
 use oauth2::{HttpRequest, ResourceOwnerPassword, ResourceOwnerUsername};
 use serde::Deserialize;
@@ -55,7 +58,11 @@ pub fn unsent(grant: &PasswordCredentials) -> Result<HttpRequest> {
     transport.captured(outcome)
 }
 
-async fn exchange(transport: &Transport, grant: &PasswordCredentials, proof: Proof) -> Result<Outcome> {
+async fn exchange(
+    transport: &Transport,
+    grant: &PasswordCredentials,
+    proof: Proof,
+) -> Result<Outcome> {
     let oauth = oauth_client(&grant.client)?;
     let username = grant.username.trim();
     if username.is_empty() {
@@ -78,9 +85,9 @@ async fn exchange(transport: &Transport, grant: &PasswordCredentials, proof: Pro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grants::TokenRequest;
     use crate::http::HttpSettings;
     use crate::testing::serve_once;
-    use crate::grants::TokenRequest;
     use crate::token::ClientAuth;
     use base64::Engine;
 
