@@ -273,6 +273,20 @@ pub fn request(target: &Target, action: &AdminAction) -> ApiRequest {
     }
 }
 
+/// Where the panels send their calls once a list came back through the
+/// runtime URL's redirect: the design-time origin that answered (`final_url`
+/// is the response's URL after redirects), when it differs from `base_url`'s.
+/// A 302 turns a POST or PUT into a GET, so activate, import, test,
+/// resubmit and abort must go to the design-time URL itself.
+pub fn design_base(base_url: &str, final_url: &str) -> Option<String> {
+    let base = url::Url::parse(base_url.trim()).ok()?;
+    let answered = url::Url::parse(final_url).ok()?;
+    if !super::is_developer_api(answered.path()) || answered.origin() == base.origin() {
+        return None;
+    }
+    Some(answered.origin().ascii_serialization())
+}
+
 /// A page of a collection as Oracle returns it (`items`, `hasMore`,
 /// `totalResults`, `offset`, `limit`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

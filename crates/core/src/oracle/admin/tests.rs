@@ -214,6 +214,33 @@ fn actions_read_from_the_windows_json() {
 }
 
 #[test]
+fn writes_go_to_the_design_time_origin_the_runtime_url_redirected_to() {
+    let runtime = "https://oic-prod-abc.integration.us-phoenix-1.ocp.oraclecloud.com";
+    let design = "https://design.integration.us-phoenix-1.ocp.oraclecloud.com";
+    assert_eq!(
+        design_base(
+            runtime,
+            &format!("{design}/ic/api/integration/v1/integrations?limit=1")
+        ),
+        Some(design.to_owned())
+    );
+    assert_eq!(
+        design_base(
+            design,
+            &format!("{design}/ic/api/integration/v1/integrations")
+        ),
+        None,
+        "no redirect"
+    );
+    assert_eq!(
+        design_base(runtime, "https://login.example.com/signin"),
+        None,
+        "not the Developer API"
+    );
+    assert_eq!(design_base("not a url", design), None);
+}
+
+#[test]
 fn search_text_becomes_name_contains_and_typed_filters_go_as_typed() {
     assert_eq!(search_q("hello"), "{name:/hello/}");
     assert_eq!(search_q(" a/b "), "{name:/ab/}");
