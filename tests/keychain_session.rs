@@ -12,31 +12,17 @@ pub const SEE: &str = "see tests/README.md, 'The keychain session'";
 /// within 5 s (found or not found); otherwise why it does not.
 pub fn not_answering() -> Option<String> {
     let output = Command::new("timeout")
-        .args([
-            "5",
-            "secret-tool",
-            "lookup",
-            "service",
-            "oc-test-probe",
-            "probe",
-            "health",
-        ])
+        .args(["5", "secret-tool", "lookup", "service", "oc-test-probe", "probe", "health"])
         .output();
     let output = match output {
         Ok(output) => output,
-        Err(e) => {
-            return Some(format!(
-                "secret-tool (package libsecret-tools) could not run: {e}"
-            ))
-        }
+        Err(e) => return Some(format!("secret-tool (package libsecret-tools) could not run: {e}")),
     };
     let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
     match output.status.code() {
         Some(0) => None,
         Some(1) if stderr.is_empty() => None,
-        Some(124) => {
-            Some("a lookup took over 5 s (a locked keyring waiting for a password prompt?)".into())
-        }
+        Some(124) => Some("a lookup took over 5 s (a locked keyring waiting for a password prompt?)".into()),
         _ => Some(format!("a lookup failed: {stderr}")),
     }
 }
@@ -82,10 +68,6 @@ pub fn explain(what: &str) -> String {
 
 fn lost(reason: &str) -> String {
     let log = daemon_log();
-    let log = if log.is_empty() {
-        String::new()
-    } else {
-        format!("\nkeyring daemon log:\n{log}")
-    };
+    let log = if log.is_empty() { String::new() } else { format!("\nkeyring daemon log:\n{log}") };
     format!("Secret Service not answering: {reason}; {SEE}{log}")
 }

@@ -34,20 +34,11 @@ fn other_pair() -> &'static KeyPair {
 async fn register(client_id: &str, kid: &str, pair: &KeyPair) {
     let response = reqwest::Client::new()
         .post(idp::var("OC_IDP_AUTHLIB_CERTIFICATES_URL"))
-        .form(&[
-            ("client_id", client_id),
-            ("kid", kid),
-            ("certificate", pair.certificate.pem()),
-        ])
+        .form(&[("client_id", client_id), ("kid", kid), ("certificate", pair.certificate.pem())])
         .send()
         .await
         .expect("the test identity server answers");
-    assert_eq!(
-        response.status(),
-        201,
-        "registration refused: {}",
-        response.text().await.unwrap_or_default()
-    );
+    assert_eq!(response.status(), 201, "registration refused: {}", response.text().await.unwrap_or_default());
 }
 
 /// The app's signing settings with Authlib's audience: its token URL.
@@ -80,11 +71,7 @@ fn user_grant(client_id: &str, client_secret: &str, signing: Signing) -> JwtAsse
 async fn jwt_client_grant(kid: &str, signing: Signing) -> JwtAssertion {
     let client_id = idp::var("OC_IDP_AUTHLIB_JWT_CLIENT_ID");
     register(&client_id, kid, key_pair()).await;
-    user_grant(
-        &client_id,
-        &idp::var("OC_IDP_AUTHLIB_JWT_CLIENT_SECRET"),
-        signing,
-    )
+    user_grant(&client_id, &idp::var("OC_IDP_AUTHLIB_JWT_CLIENT_SECRET"), signing)
 }
 
 /// Client credentials authenticated by a client assertion only (the client
@@ -112,11 +99,7 @@ async fn send(request: TokenRequest, now: SystemTime) -> oauth_console_core::Res
 }
 
 async fn refusal(request: TokenRequest, now: SystemTime) -> IpcError {
-    IpcError::from(
-        send(request, now)
-            .await
-            .expect_err("Authlib refuses the request"),
-    )
+    IpcError::from(send(request, now).await.expect_err("Authlib refuses the request"))
 }
 
 fn an_hour_ago() -> SystemTime {
@@ -128,30 +111,20 @@ async fn a_user_assertion_for_the_authlib_token_url_gets_a_bearer_token() {
     let g = jwt_client_grant("jwt-ok", authlib_signing(key_pair(), "jwt-ok")).await;
     let shown = preview(&g, SystemTime::now()).unwrap();
     assert_eq!(shown.header["kid"], "jwt-ok");
-    assert_eq!(
-        shown.claims["iss"],
-        idp::var("OC_IDP_AUTHLIB_JWT_CLIENT_ID")
-    );
+    assert_eq!(shown.claims["iss"], idp::var("OC_IDP_AUTHLIB_JWT_CLIENT_ID"));
     assert_eq!(shown.claims["aud"], token_url());
-    let token = send(TokenRequest::JwtAssertion(g), SystemTime::now())
-        .await
-        .expect("Authlib accepts the user assertion");
+    let token = send(TokenRequest::JwtAssertion(g), SystemTime::now()).await.expect("Authlib accepts the user assertion");
     assert!(!token.access_token.is_empty());
     assert_eq!(token.token_type, "Bearer");
     assert_eq!(token.expires_in, Some(3600));
     assert_eq!(token.scope.as_deref(), Some(idp::scope().as_str()));
-    assert!(
-        token.refresh_token.is_none(),
-        "Authlib's JWT bearer grant issues no refresh token"
-    );
+    assert!(token.refresh_token.is_none(), "Authlib's JWT bearer grant issues no refresh token");
 }
 
 #[tokio::test]
 async fn client_credentials_with_a_client_assertion_get_a_token_from_authlib() {
     let request = assertion_client_credentials("cc-ok", authlib_signing(key_pair(), "cc-ok")).await;
-    let token = send(request, SystemTime::now())
-        .await
-        .expect("Authlib authenticates the client by its assertion");
+    let token = send(request, SystemTime::now()).await.expect("Authlib authenticates the client by its assertion");
     assert!(!token.access_token.is_empty());
     assert_eq!(token.token_type, "Bearer");
     assert_eq!(token.scope.as_deref(), Some(idp::scope().as_str()));
@@ -161,11 +134,7 @@ async fn client_credentials_with_a_client_assertion_get_a_token_from_authlib() {
 async fn a_user_assertion_signed_with_a_key_that_is_not_the_registered_one_is_invalid_grant() {
     // The app checks key and certificate belong together: sign with the
     // other pair under the key id registered for the first.
-    let g = jwt_client_grant(
-        "jwt-other-key",
-        authlib_signing(other_pair(), "jwt-other-key"),
-    )
-    .await;
+    let g = jwt_client_grant("jwt-other-key", authlib_signing(other_pair(), "jwt-other-key")).await;
     let ipc = refusal(TokenRequest::JwtAssertion(g), SystemTime::now()).await;
     assert_eq!(ipc.code, "invalid_grant", "{}", ipc.message);
     // Authlib gives no error_description for a bad signature: the general
@@ -175,18 +144,10 @@ async fn a_user_assertion_signed_with_a_key_that_is_not_the_registered_one_is_in
 
 #[tokio::test]
 async fn a_user_assertion_under_a_key_id_never_registered_is_invalid_grant_naming_the_kid() {
-    let g = jwt_client_grant(
-        "jwt-registered",
-        authlib_signing(key_pair(), "jwt-never-registered"),
-    )
-    .await;
+    let g = jwt_client_grant("jwt-registered", authlib_signing(key_pair(), "jwt-never-registered")).await;
     let ipc = refusal(TokenRequest::JwtAssertion(g), SystemTime::now()).await;
     assert_eq!(ipc.code, "invalid_grant");
-    assert!(
-        ipc.message.contains("jwt-never-registered"),
-        "{}",
-        ipc.message
-    );
+    assert!(ipc.message.contains("jwt-never-registered"), "{}", ipc.message);
     assert!(ipc.hint.unwrap().contains("Alias"));
 }
 
@@ -212,11 +173,7 @@ async fn a_user_assertion_for_the_default_oracle_audience_is_invalid_grant_at_au
 
 #[tokio::test]
 async fn a_user_assertion_for_an_unknown_user_is_invalid_grant() {
-    let mut g = jwt_client_grant(
-        "jwt-unknown-user",
-        authlib_signing(key_pair(), "jwt-unknown-user"),
-    )
-    .await;
+    let mut g = jwt_client_grant("jwt-unknown-user", authlib_signing(key_pair(), "jwt-unknown-user")).await;
     g.username = "no-such-user".into();
     let ipc = refusal(TokenRequest::JwtAssertion(g), SystemTime::now()).await;
     assert_eq!(ipc.code, "invalid_grant");
@@ -227,11 +184,7 @@ async fn a_user_assertion_for_an_unknown_user_is_invalid_grant() {
 async fn a_user_assertion_from_a_client_without_the_jwt_bearer_grant_is_unauthorized_client() {
     let client_id = idp::var("OC_IDP_AUTHLIB_CC_CLIENT_ID");
     register(&client_id, "cc-only", key_pair()).await;
-    let g = user_grant(
-        &client_id,
-        &idp::var("OC_IDP_AUTHLIB_CC_CLIENT_SECRET"),
-        authlib_signing(key_pair(), "cc-only"),
-    );
+    let g = user_grant(&client_id, &idp::var("OC_IDP_AUTHLIB_CC_CLIENT_SECRET"), authlib_signing(key_pair(), "cc-only"));
     let ipc = refusal(TokenRequest::JwtAssertion(g), SystemTime::now()).await;
     assert_eq!(ipc.code, "unauthorized_client", "{}", ipc.message);
     assert!(ipc.hint.unwrap().contains("JWT Assertion"));
@@ -239,42 +192,26 @@ async fn a_user_assertion_from_a_client_without_the_jwt_bearer_grant_is_unauthor
 
 #[tokio::test]
 async fn a_client_assertion_signed_with_a_key_that_is_not_the_registered_one_is_invalid_client() {
-    let request = assertion_client_credentials(
-        "cc-other-key",
-        authlib_signing(other_pair(), "cc-other-key"),
-    )
-    .await;
+    let request = assertion_client_credentials("cc-other-key", authlib_signing(other_pair(), "cc-other-key")).await;
     let ipc = refusal(request, SystemTime::now()).await;
     assert_eq!(ipc.code, "invalid_client", "{}", ipc.message);
     // No error_description from Authlib: the general assertion hint, not the secret's.
     let hint = ipc.hint.unwrap();
-    assert!(
-        hint.contains("Alias") && !hint.contains("Client Secret"),
-        "{hint}"
-    );
+    assert!(hint.contains("Alias") && !hint.contains("Client Secret"), "{hint}");
 }
 
 #[tokio::test]
 async fn a_client_assertion_under_a_key_id_never_registered_is_invalid_client_naming_the_kid() {
-    let request = assertion_client_credentials(
-        "cc-registered",
-        authlib_signing(key_pair(), "cc-never-registered"),
-    )
-    .await;
+    let request = assertion_client_credentials("cc-registered", authlib_signing(key_pair(), "cc-never-registered")).await;
     let ipc = refusal(request, SystemTime::now()).await;
     assert_eq!(ipc.code, "invalid_client");
-    assert!(
-        ipc.message.contains("cc-never-registered"),
-        "{}",
-        ipc.message
-    );
+    assert!(ipc.message.contains("cc-never-registered"), "{}", ipc.message);
     assert!(ipc.hint.unwrap().contains("Alias"));
 }
 
 #[tokio::test]
 async fn an_expired_client_assertion_is_invalid_client_with_the_clock_hint() {
-    let request =
-        assertion_client_credentials("cc-expired", authlib_signing(key_pair(), "cc-expired")).await;
+    let request = assertion_client_credentials("cc-expired", authlib_signing(key_pair(), "cc-expired")).await;
     let ipc = refusal(request, an_hour_ago()).await;
     assert_eq!(ipc.code, "invalid_client");
     assert!(ipc.message.contains("expired"), "{}", ipc.message);

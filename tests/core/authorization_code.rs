@@ -10,8 +10,8 @@ use oauth_console_core::grants::authorization_code::{
     finish, sign_in_with_system_browser, start, AuthorizationCode, CodeChallengeMethod,
     PendingAuthorization,
 };
-use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::http::{HttpClient, HttpSettings};
+use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::{ClientAuth, Error, IpcError, Secret};
 use oauth_console_sandbox::Sandbox;
 use std::collections::HashMap;
@@ -162,17 +162,8 @@ impl Browser {
     ) -> String {
         let to_login = Self::location(&self.send(self.http.get(verification_uri)).await);
         let login_page = self.send(self.http.get(to_login.clone())).await;
-        assert_eq!(
-            login_page.status(),
-            200,
-            "DOT's device page asks for a sign-in first"
-        );
-        let next = to_login
-            .query_pairs()
-            .find(|(k, _)| k == "next")
-            .unwrap()
-            .1
-            .into_owned();
+        assert_eq!(login_page.status(), 200, "DOT's device page asks for a sign-in first");
+        let next = to_login.query_pairs().find(|(k, _)| k == "next").unwrap().1.into_owned();
         let csrf = self.cookies.lock().unwrap()["csrftoken"].clone();
         let form = [
             ("csrfmiddlewaretoken", csrf.as_str()),
@@ -180,48 +171,23 @@ impl Browser {
             ("password", password),
             ("next", next.as_str()),
         ];
-        let signed_in = self
-            .send(
-                self.http
-                    .post(to_login.join("/accounts/login/").unwrap())
-                    .form(&form),
-            )
-            .await;
+        let signed_in = self.send(self.http.post(to_login.join("/accounts/login/").unwrap()).form(&form)).await;
         let code_page_url = Self::location(&signed_in);
         let code_page = self.send(self.http.get(code_page_url.clone())).await;
-        assert_eq!(
-            code_page.status(),
-            200,
-            "signed in, the device page asks for the code"
-        );
+        assert_eq!(code_page.status(), 200, "signed in, the device page asks for the code");
         // The sign-in rotated the CSRF cookie.
         let csrf = self.cookies.lock().unwrap()["csrftoken"].clone();
         let entered = self
-            .send(self.http.post(code_page_url).form(&[
-                ("csrfmiddlewaretoken", csrf.as_str()),
-                ("user_code", user_code),
-            ]))
+            .send(self.http.post(code_page_url).form(&[("csrfmiddlewaretoken", csrf.as_str()), ("user_code", user_code)]))
             .await;
         let confirm = Self::location(&entered);
         let confirm_page = self.send(self.http.get(confirm.clone())).await;
-        assert_eq!(
-            confirm_page.status(),
-            200,
-            "DOT asks to accept or deny the device"
-        );
+        assert_eq!(confirm_page.status(), 200, "DOT asks to accept or deny the device");
         let decided = self
-            .send(
-                self.http
-                    .post(confirm)
-                    .form(&[("csrfmiddlewaretoken", csrf.as_str()), ("action", action)]),
-            )
+            .send(self.http.post(confirm).form(&[("csrfmiddlewaretoken", csrf.as_str()), ("action", action)]))
             .await;
         let status_page = Self::location(&decided);
-        self.send(self.http.get(status_page))
-            .await
-            .text()
-            .await
-            .unwrap()
+        self.send(self.http.get(status_page)).await.text().await.unwrap()
     }
 
     /// Follows the last redirect, to the loopback listener, and returns the

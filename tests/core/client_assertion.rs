@@ -47,9 +47,7 @@ async fn client_credentials_with_a_client_assertion_get_a_client_token() {
     }))
     .await
     .expect("the sandbox accepts the client assertion");
-    let claims = oauth_console_core::jwt::decode(token.access_token.expose())
-        .unwrap()
-        .claims;
+    let claims = oauth_console_core::jwt::decode(token.access_token.expose()).unwrap().claims;
     assert_eq!(claims["sub_type"], "client");
     assert_eq!(claims["client_id"], sandbox.credentials().client_id);
 }
@@ -97,10 +95,7 @@ async fn a_client_assertion_under_an_alias_not_uploaded_is_invalid_client_with_t
     assert_eq!(ipc.code, "invalid_client");
     assert!(ipc.message.contains("not-uploaded"), "{}", ipc.message);
     let hint = ipc.hint.unwrap();
-    assert!(
-        hint.contains("Alias"),
-        "the hint is about the certificate, not the secret: {hint}"
-    );
+    assert!(hint.contains("Alias"), "the hint is about the certificate, not the secret: {hint}");
     assert!(!hint.contains("Client Secret"), "{hint}");
 }
 

@@ -8,9 +8,7 @@
 
 use crate::authorization_code::Browser;
 use crate::idp;
-use oauth_console_core::grants::device_code::{
-    poll, poll_once, start, DeviceAuthorization, DeviceCode,
-};
+use oauth_console_core::grants::device_code::{poll, poll_once, start, DeviceAuthorization, DeviceCode};
 use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::http::{HttpClient, HttpSettings};
 use oauth_console_core::{ClientAuth, Error, IpcError, Secret};
@@ -51,23 +49,11 @@ fn grant(sandbox: &Sandbox) -> DeviceCode {
 
 /// What a user does in a browser: open the Verification URL, type the
 /// code, sign in, and press Allow (or Deny).
-async fn user_decides(
-    authorization: &DeviceAuthorization,
-    username: &str,
-    password: &str,
-    action: &str,
-) -> String {
+async fn user_decides(authorization: &DeviceAuthorization, username: &str, password: &str, action: &str) -> String {
     let browser = reqwest::Client::new();
-    let page = browser
-        .get(&authorization.verification_uri)
-        .send()
-        .await
-        .unwrap();
+    let page = browser.get(&authorization.verification_uri).send().await.unwrap();
     assert_eq!(page.status(), 200);
-    assert!(
-        page.text().await.unwrap().contains("name=\"user_code\""),
-        "the page asks for the code"
-    );
+    assert!(page.text().await.unwrap().contains("name=\"user_code\""), "the page asks for the code");
     let answer = browser
         .post(&authorization.verification_uri)
         .form(&[
@@ -97,53 +83,30 @@ async fn the_user_enters_the_code_and_polling_ends_with_the_users_token() {
     let (sandbox, now) = sandbox().await;
     let g = grant(&sandbox);
     let authorization = start(&http(), &g, read(&now)).await.expect("a user code");
-    assert_eq!(
-        authorization.user_code.len(),
-        9,
-        "XXXX-XXXX: {}",
-        authorization.user_code
-    );
-    assert!(authorization
-        .verification_uri
-        .starts_with(&sandbox.identity_url()));
+    assert_eq!(authorization.user_code.len(), 9, "XXXX-XXXX: {}", authorization.user_code);
+    assert!(authorization.verification_uri.starts_with(&sandbox.identity_url()));
     assert_eq!(authorization.interval, 5);
 
     let pauses = AtomicU32::new(0);
     let c = sandbox.credentials().clone();
-    let token = poll(
-        &http(),
-        &g,
-        &authorization,
-        || *now.lock().unwrap(),
-        |wait| {
-            *now.lock().unwrap() += wait;
-            let n = pauses.fetch_add(1, Ordering::SeqCst);
-            let (authorization, c) = (authorization.clone(), c.clone());
-            async move {
-                // Two polls find the code pending, then the user approves.
-                if n == 2 {
-                    let page =
-                        user_decides(&authorization, &c.username, &c.password, "approve").await;
-                    assert!(page.contains("Device connected"), "{page}");
-                }
+    let token = poll(&http(), &g, &authorization, || *now.lock().unwrap(), |wait| {
+        *now.lock().unwrap() += wait;
+        let n = pauses.fetch_add(1, Ordering::SeqCst);
+        let (authorization, c) = (authorization.clone(), c.clone());
+        async move {
+            // Two polls find the code pending, then the user approves.
+            if n == 2 {
+                let page = user_decides(&authorization, &c.username, &c.password, "approve").await;
+                assert!(page.contains("Device connected"), "{page}");
             }
-        },
-    )
+        }
+    })
     .await
     .expect("the approved device gets a token");
-    assert_eq!(
-        pauses.load(Ordering::SeqCst),
-        3,
-        "polled at the interval until approved"
-    );
-    let claims = oauth_console_core::jwt::decode(token.access_token.expose())
-        .unwrap()
-        .claims;
+    assert_eq!(pauses.load(Ordering::SeqCst), 3, "polled at the interval until approved");
+    let claims = oauth_console_core::jwt::decode(token.access_token.expose()).unwrap().claims;
     assert_eq!(claims["sub"], sandbox.credentials().username);
-    assert!(
-        token.refresh_token.is_some(),
-        "offline_access gives a refresh token"
-    );
+    assert!(token.refresh_token.is_some(), "offline_access gives a refresh token");
 }
 
 #[tokio::test]
@@ -153,37 +116,27 @@ async fn polling_faster_than_the_interval_gets_slow_down_and_the_app_adds_five_s
     let authorization = start(&http(), &g, read(&now)).await.unwrap();
     let waits = Mutex::new(Vec::new());
     let c = sandbox.credentials().clone();
-    poll(
-        &http(),
-        &g,
-        &authorization,
-        || *now.lock().unwrap(),
-        |wait| {
-            let n = {
-                let mut waits = waits.lock().unwrap();
-                waits.push(wait);
-                waits.len()
-            };
-            // The first two pauses move the clock only 1 s: the sandbox sees
-            // polls too close together.
-            *now.lock().unwrap() += if n <= 2 { Duration::from_secs(1) } else { wait };
-            let (authorization, c) = (authorization.clone(), c.clone());
-            async move {
-                if n == 3 {
-                    user_decides(&authorization, &c.username, &c.password, "approve").await;
-                }
+    poll(&http(), &g, &authorization, || *now.lock().unwrap(), |wait| {
+        let n = {
+            let mut waits = waits.lock().unwrap();
+            waits.push(wait);
+            waits.len()
+        };
+        // The first two pauses move the clock only 1 s: the sandbox sees
+        // polls too close together.
+        *now.lock().unwrap() += if n <= 2 { Duration::from_secs(1) } else { wait };
+        let (authorization, c) = (authorization.clone(), c.clone());
+        async move {
+            if n == 3 {
+                user_decides(&authorization, &c.username, &c.password, "approve").await;
             }
-        },
-    )
+        }
+    })
     .await
     .expect("a token after slowing down");
     let waits = waits.lock().unwrap().clone();
     assert_eq!(waits[0], Duration::from_secs(5));
-    assert_eq!(
-        waits[1],
-        Duration::from_secs(5),
-        "the first poll was only pending"
-    );
+    assert_eq!(waits[1], Duration::from_secs(5), "the first poll was only pending");
     assert_eq!(waits[2], Duration::from_secs(10), "slow_down adds 5 s");
 }
 
@@ -194,16 +147,10 @@ async fn a_denied_device_ends_with_access_denied() {
     let authorization = start(&http(), &g, read(&now)).await.unwrap();
     let page = user_decides(&authorization, "", "", "deny").await;
     assert!(page.contains("Access denied"), "{page}");
-    let err = poll(
-        &http(),
-        &g,
-        &authorization,
-        || *now.lock().unwrap(),
-        |wait| {
-            *now.lock().unwrap() += wait;
-            async {}
-        },
-    )
+    let err = poll(&http(), &g, &authorization, || *now.lock().unwrap(), |wait| {
+        *now.lock().unwrap() += wait;
+        async {}
+    })
     .await
     .unwrap_err();
     let ipc = IpcError::from(err);
@@ -216,16 +163,10 @@ async fn a_code_nobody_enters_expires() {
     let (sandbox, now) = sandbox().await;
     let g = grant(&sandbox);
     let authorization = start(&http(), &g, read(&now)).await.unwrap();
-    let err = poll(
-        &http(),
-        &g,
-        &authorization,
-        || *now.lock().unwrap(),
-        |wait| {
-            *now.lock().unwrap() += wait;
-            async {}
-        },
-    )
+    let err = poll(&http(), &g, &authorization, || *now.lock().unwrap(), |wait| {
+        *now.lock().unwrap() += wait;
+        async {}
+    })
     .await
     .unwrap_err();
     assert!(matches!(err, Error::DeviceCodeExpired), "{err:?}");
@@ -247,18 +188,9 @@ async fn a_wrong_password_on_the_device_page_does_not_approve() {
     let (sandbox, now) = sandbox().await;
     let g = grant(&sandbox);
     let authorization = start(&http(), &g, read(&now)).await.unwrap();
-    let page = user_decides(
-        &authorization,
-        &sandbox.credentials().username,
-        "wrong-password",
-        "approve",
-    )
-    .await;
+    let page = user_decides(&authorization, &sandbox.credentials().username, "wrong-password", "approve").await;
     assert!(page.contains("incorrect"), "{page}");
-    let err =
-        oauth_console_core::grants::device_code::poll_once(&http(), &g, &authorization, read(&now))
-            .await
-            .unwrap_err();
+    let err = oauth_console_core::grants::device_code::poll_once(&http(), &g, &authorization, read(&now)).await.unwrap_err();
     assert_eq!(err.code(), "authorization_pending");
 }
 
@@ -285,23 +217,11 @@ fn idp_grant() -> DeviceCode {
 #[tokio::test]
 async fn at_django_oauth_toolkit_the_user_accepts_the_code_and_polling_ends_with_a_token() {
     let g = idp_grant();
-    let authorization = start(&http(), &g, SystemTime::now())
-        .await
-        .expect("DOT hands out a user code");
-    assert!(
-        authorization.verification_uri.starts_with(&idp::base()),
-        "{}",
-        authorization.verification_uri
-    );
+    let authorization = start(&http(), &g, SystemTime::now()).await.expect("DOT hands out a user code");
+    assert!(authorization.verification_uri.starts_with(&idp::base()), "{}", authorization.verification_uri);
     assert_eq!(authorization.interval, 5, "DOT's DEVICE_FLOW_INTERVAL");
-    let complete = authorization
-        .verification_uri_complete
-        .clone()
-        .unwrap_or_default();
-    assert!(
-        complete.ends_with(&format!("user_code={}", authorization.user_code)),
-        "{complete}"
-    );
+    let complete = authorization.verification_uri_complete.clone().unwrap_or_default();
+    assert!(complete.ends_with(&format!("user_code={}", authorization.user_code)), "{complete}");
 
     let pauses = AtomicU32::new(0);
     let browser = Browser::new();
@@ -326,31 +246,17 @@ async fn at_django_oauth_toolkit_the_user_accepts_the_code_and_polling_ends_with
     })
     .await
     .expect("the accepted device gets a token");
-    assert_eq!(
-        pauses.load(Ordering::SeqCst),
-        2,
-        "pending once, then the token"
-    );
+    assert_eq!(pauses.load(Ordering::SeqCst), 2, "pending once, then the token");
     assert!(!token.access_token.expose().is_empty());
-    assert_eq!(
-        token.scope.as_deref().map(|s| s.contains("offline_access")),
-        Some(true),
-        "{:?}",
-        token.scope
-    );
-    assert!(
-        token.refresh_token.is_some(),
-        "offline_access gives a refresh token"
-    );
+    assert_eq!(token.scope.as_deref().map(|s| s.contains("offline_access")), Some(true), "{:?}", token.scope);
+    assert!(token.refresh_token.is_some(), "offline_access gives a refresh token");
 }
 
 #[tokio::test]
 async fn at_django_oauth_toolkit_a_denied_device_ends_with_access_denied() {
     let g = idp_grant();
     let authorization = start(&http(), &g, SystemTime::now()).await.unwrap();
-    let pending = poll_once(&http(), &g, &authorization, SystemTime::now())
-        .await
-        .unwrap_err();
+    let pending = poll_once(&http(), &g, &authorization, SystemTime::now()).await.unwrap_err();
     assert_eq!(pending.code(), "authorization_pending");
     Browser::new()
         .decide_device_at_idp(
@@ -361,9 +267,7 @@ async fn at_django_oauth_toolkit_a_denied_device_ends_with_access_denied() {
             "deny",
         )
         .await;
-    let err = poll(&http(), &g, &authorization, SystemTime::now, |_| async {})
-        .await
-        .unwrap_err();
+    let err = poll(&http(), &g, &authorization, SystemTime::now, |_| async {}).await.unwrap_err();
     let ipc = IpcError::from(err);
     assert_eq!(ipc.code, "access_denied");
     assert!(ipc.hint.unwrap().contains("Verification URL"));

@@ -4,9 +4,7 @@
 //! the sign-in with what was wrong; a key rotation is followed.
 
 use crate::authorization_code::Browser;
-use oauth_console_core::grants::authorization_code::{
-    self, finish, AuthorizationCode, CodeChallengeMethod,
-};
+use oauth_console_core::grants::authorization_code::{self, finish, AuthorizationCode, CodeChallengeMethod};
 use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::grants::implicit::{self, Implicit};
 use oauth_console_core::http::{HttpClient, HttpSettings};
@@ -33,10 +31,7 @@ fn client(sandbox: &Sandbox) -> Client {
 
 async fn fault(sandbox: &Sandbox, mode: &str) {
     let answer = reqwest::Client::new()
-        .post(format!(
-            "{}/sandbox/v1/id-token-fault",
-            sandbox.identity_url()
-        ))
+        .post(format!("{}/sandbox/v1/id-token-fault", sandbox.identity_url()))
         .form(&[("mode", mode)])
         .send()
         .await
@@ -45,9 +40,7 @@ async fn fault(sandbox: &Sandbox, mode: &str) {
 }
 
 /// An implicit sign-in with openid: the result of checking its ID token.
-async fn implicit_sign_in(
-    sandbox: &Sandbox,
-) -> oauth_console_core::Result<oauth_console_core::Token> {
+async fn implicit_sign_in(sandbox: &Sandbox) -> oauth_console_core::Result<oauth_console_core::Token> {
     let c = sandbox.credentials().clone();
     let grant = Implicit {
         client: client(sandbox),
@@ -58,9 +51,7 @@ async fn implicit_sign_in(
         nonce: String::new(),
     };
     let pending = implicit::start(&grant).unwrap();
-    let redirected = Browser::new()
-        .sign_in_at_sandbox(pending.authorize_url(), &c.username, Some(&c.password))
-        .await;
+    let redirected = Browser::new().sign_in_at_sandbox(pending.authorize_url(), &c.username, Some(&c.password)).await;
     finish(&http(), &pending, redirected.as_str(), SystemTime::now()).await
 }
 
@@ -79,12 +70,8 @@ async fn an_authorization_code_sign_in_verifies_the_id_token_with_the_published_
         request_refresh_token: false,
     };
     let pending = authorization_code::start(&grant).unwrap();
-    let redirected = Browser::new()
-        .sign_in_at_sandbox(pending.authorize_url(), &c.username, Some(&c.password))
-        .await;
-    let token = finish(&http(), &pending, redirected.as_str(), SystemTime::now())
-        .await
-        .unwrap();
+    let redirected = Browser::new().sign_in_at_sandbox(pending.authorize_url(), &c.username, Some(&c.password)).await;
+    let token = finish(&http(), &pending, redirected.as_str(), SystemTime::now()).await.unwrap();
     assert_eq!(
         token.id_token_check.as_deref(),
         Some("Signature verified with key sandbox-id-1 (ES256); issuer, audience, expiry and nonce checked.")
@@ -95,22 +82,11 @@ async fn an_authorization_code_sign_in_verifies_the_id_token_with_the_published_
 #[tokio::test]
 async fn a_wrong_nonce_a_foreign_key_or_another_audience_fails_the_sign_in_with_the_reason() {
     let sandbox = Sandbox::start().await.unwrap();
-    assert!(implicit_sign_in(&sandbox)
-        .await
-        .unwrap()
-        .id_token_check
-        .unwrap()
-        .starts_with("Signature verified"));
+    assert!(implicit_sign_in(&sandbox).await.unwrap().id_token_check.unwrap().starts_with("Signature verified"));
     for (mode, said) in [
-        (
-            "wrong_nonce",
-            "its nonce differs from the one sent with this sign-in",
-        ),
+        ("wrong_nonce", "its nonce differs from the one sent with this sign-in"),
         ("wrong_key", "its signature does not match key sandbox-id-1"),
-        (
-            "wrong_audience",
-            "its audience is another-client, which does not include the Client ID",
-        ),
+        ("wrong_audience", "its audience is another-client, which does not include the Client ID"),
     ] {
         fault(&sandbox, mode).await;
         let err = implicit_sign_in(&sandbox).await.expect_err(mode);
@@ -128,31 +104,18 @@ async fn a_rotated_key_is_fetched_once_and_verifies() {
     assert!(first.id_token_check.unwrap().contains("sandbox-id-1"));
     fault(&sandbox, "rotate").await;
     let second = implicit_sign_in(&sandbox).await.unwrap();
-    assert!(
-        second.id_token_check.unwrap().contains("key sandbox-id-2"),
-        "the JWKS was fetched again for the new kid"
-    );
+    assert!(second.id_token_check.unwrap().contains("key sandbox-id-2"), "the JWKS was fetched again for the new kid");
 }
 
 #[tokio::test]
-async fn verify_signature_accepts_a_jwt_signed_with_the_published_keys_and_says_why_an_hs256_one_is_not(
-) {
+async fn verify_signature_accepts_a_jwt_signed_with_the_published_keys_and_says_why_an_hs256_one_is_not() {
     let sandbox = Sandbox::start().await.unwrap();
     let token = implicit_sign_in(&sandbox).await.unwrap();
     let signed = token.id_token.as_ref().unwrap().expose().to_owned();
-    let said = oauth_console_core::id_token::verify_access_token(
-        &http(),
-        &sandbox.token_url(),
-        "",
-        &signed,
-        SystemTime::now(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        said,
-        "Signature verified with key sandbox-id-1 (ES256); issuer and expiry checked."
-    );
+    let said = oauth_console_core::id_token::verify_access_token(&http(), &sandbox.token_url(), "", &signed, SystemTime::now())
+        .await
+        .unwrap();
+    assert_eq!(said, "Signature verified with key sandbox-id-1 (ES256); issuer and expiry checked.");
     // The sandbox's access tokens are HS256 (a shared secret): not checkable.
     let err = oauth_console_core::id_token::verify_access_token(
         &http(),

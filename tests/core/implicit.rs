@@ -43,53 +43,25 @@ async fn an_implicit_sign_in_at_the_sandbox_gives_a_token_from_the_fragment_that
     let credentials = sandbox.credentials().clone();
     let pending = start(&grant(&sandbox, &credentials.client_id)).unwrap();
     let redirected = Browser::new()
-        .sign_in_at_sandbox(
-            pending.authorize_url(),
-            &credentials.username,
-            Some(&credentials.password),
-        )
+        .sign_in_at_sandbox(pending.authorize_url(), &credentials.username, Some(&credentials.password))
         .await;
-    assert!(
-        redirected
-            .fragment()
-            .is_some_and(|f| f.contains("access_token=")),
-        "the token is in the fragment"
-    );
+    assert!(redirected.fragment().is_some_and(|f| f.contains("access_token=")), "the token is in the fragment");
     assert_eq!(redirected.query(), None);
 
-    let token = finish(&http(), &pending, redirected.as_str(), SystemTime::now())
-        .await
-        .unwrap();
+    let token = finish(&http(), &pending, redirected.as_str(), SystemTime::now()).await.unwrap();
     assert_eq!(token.token_type, "Bearer");
     assert!(token.expires_in.is_some());
-    assert!(
-        token.refresh_token.is_none(),
-        "Implicit gives no refresh token"
-    );
-    assert!(
-        token.id_token.is_some(),
-        "openid in the scope: id_token token was asked for"
-    );
-    assert!(
-        token.warnings.is_empty(),
-        "the ID token carries the nonce sent: {:?}",
-        token.warnings
-    );
+    assert!(token.refresh_token.is_none(), "Implicit gives no refresh token");
+    assert!(token.id_token.is_some(), "openid in the scope: id_token token was asked for");
+    assert!(token.warnings.is_empty(), "the ID token carries the nonce sent: {:?}", token.warnings);
 
     let api = reqwest::Client::new()
-        .get(format!(
-            "{}/ic/api/integration/v1/connections",
-            sandbox.design_url()
-        ))
+        .get(format!("{}/ic/api/integration/v1/connections", sandbox.design_url()))
         .bearer_auth(token.access_token.expose())
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        api.status(),
-        200,
-        "the token is accepted by the sandbox OIC"
-    );
+    assert_eq!(api.status(), 200, "the token is accepted by the sandbox OIC");
 }
 
 #[tokio::test]
@@ -98,23 +70,12 @@ async fn an_implicit_redirect_with_another_state_is_refused() {
     let credentials = sandbox.credentials().clone();
     let pending = start(&grant(&sandbox, &credentials.client_id)).unwrap();
     let redirected = Browser::new()
-        .sign_in_at_sandbox(
-            pending.authorize_url(),
-            &credentials.username,
-            Some(&credentials.password),
-        )
+        .sign_in_at_sandbox(pending.authorize_url(), &credentials.username, Some(&credentials.password))
         .await;
-    let forged = redirected
-        .as_str()
-        .replace(&format!("state={}", pending.state()), "state=forged");
+    let forged = redirected.as_str().replace(&format!("state={}", pending.state()), "state=forged");
     assert_ne!(forged, redirected.as_str());
-    let err = finish(&http(), &pending, &forged, SystemTime::now())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, Error::StateMismatch { missing: false }),
-        "{err:?}"
-    );
+    let err = finish(&http(), &pending, &forged, SystemTime::now()).await.unwrap_err();
+    assert!(matches!(err, Error::StateMismatch { missing: false }), "{err:?}");
 }
 
 #[tokio::test]
@@ -132,9 +93,7 @@ async fn a_client_not_allowed_implicit_gets_unauthorized_client_with_a_hint() {
         .unwrap();
     assert_eq!(answer.status(), 302, "the refusal goes back to the client");
     let location = answer.headers()["location"].to_str().unwrap().to_owned();
-    let err = finish(&http(), &pending, &location, SystemTime::now())
-        .await
-        .unwrap_err();
+    let err = finish(&http(), &pending, &location, SystemTime::now()).await.unwrap_err();
     let ipc = IpcError::from(err);
     assert_eq!(ipc.code, "unauthorized_client");
     assert!(ipc.message.contains("implicit"), "{}", ipc.message);

@@ -16,13 +16,8 @@ fn http() -> HttpClient {
 }
 
 async fn token_for(client: &Client, scope: &str) -> Token {
-    let request = TokenRequest::ClientCredentials(ClientCredentials {
-        client: client.clone(),
-        scope: scope.to_owned(),
-    });
-    request_token(&http(), &request, SystemTime::now())
-        .await
-        .expect("a token")
+    let request = TokenRequest::ClientCredentials(ClientCredentials { client: client.clone(), scope: scope.to_owned() });
+    request_token(&http(), &request, SystemTime::now()).await.expect("a token")
 }
 
 fn sandbox_client(sandbox: &Sandbox) -> Client {
@@ -44,71 +39,31 @@ async fn the_sandbox_says_a_fresh_token_is_active_and_inactive_once_revoked() {
     let client = sandbox_client(&sandbox);
     let token = token_for(&client, &sandbox.credentials().scope_all).await;
     let base = sandbox.identity_url();
-    let (introspect_url, revoke_url) = (
-        format!("{base}/oauth2/v1/introspect"),
-        format!("{base}/oauth2/v1/revoke"),
-    );
+    let (introspect_url, revoke_url) = (format!("{base}/oauth2/v1/introspect"), format!("{base}/oauth2/v1/revoke"));
 
-    let found = introspect(
-        &http(),
-        &client,
-        &introspect_url,
-        &token.access_token,
-        TokenKind::AccessToken,
-        SystemTime::now(),
-    )
-    .await
-    .unwrap();
+    let found = introspect(&http(), &client, &introspect_url, &token.access_token, TokenKind::AccessToken, SystemTime::now())
+        .await
+        .unwrap();
     assert!(found.active);
     assert_eq!(found.client_id.as_deref(), Some(client.client_id.as_str()));
     // As OCI IAM does: the audience in `aud`, the scope without it.
-    assert_eq!(
-        found.scope.as_deref(),
-        Some("urn:opc:resource:consumer::all")
-    );
+    assert_eq!(found.scope.as_deref(), Some("urn:opc:resource:consumer::all"));
     assert_eq!(found.aud, [sandbox.credentials().audience.clone()]);
-    assert!(
-        found.expires_in.is_some_and(|s| s > 0 && s <= 3600),
-        "{found:?}"
-    );
+    assert!(found.expires_in.is_some_and(|s| s > 0 && s <= 3600), "{found:?}");
 
-    revoke(
-        &http(),
-        &client,
-        &revoke_url,
-        &token.access_token,
-        TokenKind::AccessToken,
-        SystemTime::now(),
-    )
-    .await
-    .unwrap();
-    let after = introspect(
-        &http(),
-        &client,
-        &introspect_url,
-        &token.access_token,
-        TokenKind::AccessToken,
-        SystemTime::now(),
-    )
-    .await
-    .unwrap();
+    revoke(&http(), &client, &revoke_url, &token.access_token, TokenKind::AccessToken, SystemTime::now())
+        .await
+        .unwrap();
+    let after = introspect(&http(), &client, &introspect_url, &token.access_token, TokenKind::AccessToken, SystemTime::now())
+        .await
+        .unwrap();
     assert!(!after.active, "revoked: {after:?}");
 
     // A client with the wrong secret is refused, not told anything.
-    let wrong = Client {
-        client_secret: Secret::new("not-the-secret"),
-        ..client
-    };
-    let err = introspect(
-        &http(),
-        &wrong,
-        &introspect_url,
-        &token.access_token,
-        TokenKind::AccessToken,
-        SystemTime::now(),
-    )
-    .await
-    .unwrap_err();
+    let wrong = Client { client_secret: Secret::new("not-the-secret"), ..client };
+    let err = introspect(&http(), &wrong, &introspect_url, &token.access_token, TokenKind::AccessToken, SystemTime::now())
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "invalid_client");
 }
 
@@ -129,47 +84,20 @@ async fn at_django_oauth_toolkit_a_token_is_active_until_it_is_revoked() {
     let client = idp_client();
     let token = token_for(&client, &idp::scope()).await;
     let base = idp::base();
-    let (introspect_url, revoke_url) = (
-        format!("{base}/o/introspect/"),
-        format!("{base}/o/revoke_token/"),
-    );
+    let (introspect_url, revoke_url) = (format!("{base}/o/introspect/"), format!("{base}/o/revoke_token/"));
 
-    let found = introspect(
-        &http(),
-        &client,
-        &introspect_url,
-        &token.access_token,
-        TokenKind::AccessToken,
-        SystemTime::now(),
-    )
-    .await
-    .expect("django-oauth-toolkit answers the client that got the token");
+    let found = introspect(&http(), &client, &introspect_url, &token.access_token, TokenKind::AccessToken, SystemTime::now())
+        .await
+        .expect("django-oauth-toolkit answers the client that got the token");
     assert!(found.active, "{found:?}");
     assert_eq!(found.scope.as_deref(), Some(idp::scope().as_str()));
-    assert!(
-        found.expires_in.is_some_and(|s| s > 3000 && s <= 3600),
-        "{found:?}"
-    );
+    assert!(found.expires_in.is_some_and(|s| s > 3000 && s <= 3600), "{found:?}");
 
-    revoke(
-        &http(),
-        &client,
-        &revoke_url,
-        &token.access_token,
-        TokenKind::AccessToken,
-        SystemTime::now(),
-    )
-    .await
-    .expect("django-oauth-toolkit revokes it");
-    let after = introspect(
-        &http(),
-        &client,
-        &introspect_url,
-        &token.access_token,
-        TokenKind::AccessToken,
-        SystemTime::now(),
-    )
-    .await
-    .unwrap();
+    revoke(&http(), &client, &revoke_url, &token.access_token, TokenKind::AccessToken, SystemTime::now())
+        .await
+        .expect("django-oauth-toolkit revokes it");
+    let after = introspect(&http(), &client, &introspect_url, &token.access_token, TokenKind::AccessToken, SystemTime::now())
+        .await
+        .unwrap();
     assert!(!after.active, "revoked: {after:?}");
 }

@@ -22,15 +22,8 @@ use std::time::SystemTime;
 /// The certificate's DER, from its PEM.
 fn der(pair: &KeyPair) -> Vec<u8> {
     use base64::Engine;
-    let body: String = pair
-        .certificate
-        .pem()
-        .lines()
-        .filter(|line| !line.starts_with("-----"))
-        .collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(body)
-        .expect("PEM body is base64")
+    let body: String = pair.certificate.pem().lines().filter(|line| !line.starts_with("-----")).collect();
+    base64::engine::general_purpose::STANDARD.decode(body).expect("PEM body is base64")
 }
 
 /// The certificate's public key as a JWK with the certificate in `x5c`:
@@ -39,8 +32,7 @@ fn jwk(pair: &KeyPair) -> Value {
     use base64::Engine;
     use rsa::pkcs1::DecodeRsaPublicKey;
     use rsa::traits::PublicKeyParts;
-    let key = rsa::RsaPublicKey::from_pkcs1_der(pair.certificate.rsa_public_key())
-        .expect("an RSA public key");
+    let key = rsa::RsaPublicKey::from_pkcs1_der(pair.certificate.rsa_public_key()).expect("an RSA public key");
     let b64url = |bytes: Vec<u8>| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     json!({
         "kty": "RSA",
@@ -78,14 +70,8 @@ async fn register(pair: &KeyPair) -> String {
     let body = response.text().await.unwrap_or_default();
     assert_eq!(status, 201, "registration refused: {body}");
     let registered: Value = serde_json::from_str(&body).expect("a JSON registration answer");
-    assert_eq!(
-        registered["token_endpoint_auth_method"],
-        "self_signed_tls_client_auth"
-    );
-    registered["client_id"]
-        .as_str()
-        .expect("a client_id")
-        .to_owned()
+    assert_eq!(registered["token_endpoint_auth_method"], "self_signed_tls_client_auth");
+    registered["client_id"].as_str().expect("a client_id").to_owned()
 }
 
 /// The app's client: TLS Client Authentication with `pair` as the profile's
@@ -117,12 +103,7 @@ async fn token(client: Client) -> oauth_console_core::Result<Token> {
         client,
         scope: idp::var("OC_IDP_MTLS_SCOPE"),
     };
-    request_token(
-        &http(),
-        &TokenRequest::ClientCredentials(grant),
-        SystemTime::now(),
-    )
-    .await
+    request_token(&http(), &TokenRequest::ClientCredentials(grant), SystemTime::now()).await
 }
 
 fn generated(name: &str) -> KeyPair {
@@ -130,19 +111,13 @@ fn generated(name: &str) -> KeyPair {
 }
 
 #[tokio::test]
-async fn a_registered_certificate_presented_in_the_handshake_gets_an_access_token_from_oidc_provider(
-) {
+async fn a_registered_certificate_presented_in_the_handshake_gets_an_access_token_from_oidc_provider() {
     let pair = generated("mtls registered");
     let client_id = register(&pair).await;
-    let token = token(client(&client_id, &pair))
-        .await
-        .expect("oidc-provider accepts the registered certificate");
+    let token = token(client(&client_id, &pair)).await.expect("oidc-provider accepts the registered certificate");
     assert!(!token.access_token.is_empty());
     assert_eq!(token.token_type, "Bearer");
-    assert_eq!(
-        token.scope.as_deref(),
-        Some(idp::var("OC_IDP_MTLS_SCOPE").as_str())
-    );
+    assert_eq!(token.scope.as_deref(), Some(idp::var("OC_IDP_MTLS_SCOPE").as_str()));
 }
 
 #[tokio::test]
@@ -150,9 +125,7 @@ async fn a_certificate_other_than_the_registered_one_is_refused_as_invalid_clien
     let registered = generated("mtls registered");
     let client_id = register(&registered).await;
     let stranger = generated("mtls stranger");
-    let error = token(client(&client_id, &stranger))
-        .await
-        .expect_err("oidc-provider refuses another certificate");
+    let error = token(client(&client_id, &stranger)).await.expect_err("oidc-provider refuses another certificate");
     let ipc = IpcError::from(error);
     assert_eq!(ipc.code, "invalid_client", "{}", ipc.message);
 }
@@ -178,12 +151,6 @@ async fn the_access_token_is_bound_to_the_certificate_thumbprint_presented() {
     assert_eq!(found.client_id.as_deref(), Some(client_id.as_str()));
     // RFC 8705 §3.1: cnf.x5t#S256, the base64url SHA-256 of the certificate's DER.
     use base64::Engine;
-    let thumbprint = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(ring::digest::digest(&ring::digest::SHA256, &der(&pair)));
-    assert_eq!(
-        found.fields["cnf"]["x5t#S256"],
-        thumbprint.as_str(),
-        "{:?}",
-        found.fields
-    );
+    let thumbprint = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(ring::digest::digest(&ring::digest::SHA256, &der(&pair)));
+    assert_eq!(found.fields["cnf"]["x5t#S256"], thumbprint.as_str(), "{:?}", found.fields);
 }

@@ -8,14 +8,12 @@
 //! across the runtime host's redirect, and that without them it is dropped.
 
 use oauth_console_core::grants::client_credentials::ClientCredentials;
-use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::http::{HttpClient, HttpSettings};
 use oauth_console_core::oracle::{
     self, ApiRefusal, Derived, OracleInputs, RedirectChoice, ScopeKind,
 };
-use oauth_console_core::send::{
-    send, ApiRequest, ApiResponse, FollowAuthorization, Forwarding, RequestBody,
-};
+use oauth_console_core::send::{send, ApiRequest, ApiResponse, FollowAuthorization, Forwarding, RequestBody};
+use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::{request_token, ClientAuth, Error, IpcError, Secret, Token, TokenRequest};
 use oauth_console_sandbox::Sandbox;
 use serde_json::Value;
@@ -69,11 +67,7 @@ async fn send_quick(
 ) -> ApiResponse {
     let design = Url::parse(&sandbox.design_url()).unwrap();
     let mut trusted_hosts = profile.trusted_hosts.clone();
-    trusted_hosts.push(format!(
-        "{}:{}",
-        design.host_str().unwrap(),
-        design.port().unwrap()
-    ));
+    trusted_hosts.push(format!("{}:{}", design.host_str().unwrap(), design.port().unwrap()));
     let request = ApiRequest {
         method: "GET".into(),
         url: url.to_owned(),
@@ -84,9 +78,7 @@ async fn send_quick(
     };
     let http = HttpClient::new(HttpSettings::default()).expect("the HTTP client builds");
     let bearer = Secret::new(format!("Bearer {}", token.access_token.expose()));
-    send(&http, &request, Some(&bearer))
-        .await
-        .expect("the sandbox answers")
+    send(&http, &request, Some(&bearer)).await.expect("the sandbox answers")
 }
 
 fn json(response: &ApiResponse) -> Value {
@@ -139,14 +131,7 @@ async fn a_profile_derived_from_the_sandbox_lists_connections_through_the_runtim
         "{}",
         list.url
     );
-    let answer = send_quick(
-        &sandbox,
-        &profile,
-        &list.url,
-        &token,
-        FollowAuthorization::Trusted,
-    )
-    .await;
+    let answer = send_quick(&sandbox, &profile, &list.url, &token, FollowAuthorization::Trusted).await;
     let body = json(&answer);
     assert_eq!(answer.status, 200, "{:?} {body}", answer.hops);
     assert_eq!(
@@ -187,8 +172,7 @@ async fn every_quick_request_answers_from_the_sandbox() {
     let get = |url: String| {
         let (sandbox, profile, token) = (&sandbox, &profile, &token);
         async move {
-            let answer =
-                send_quick(sandbox, profile, &url, token, FollowAuthorization::Trusted).await;
+            let answer = send_quick(sandbox, profile, &url, token, FollowAuthorization::Trusted).await;
             (answer.status, json(&answer))
         }
     };
@@ -231,14 +215,7 @@ async fn the_developer_apis_only_scope_also_lists_connections() {
         .await
         .expect("the /ic/api/ scope is granted");
     let url = oracle::quick_requests(&profile)[0].url.clone();
-    let answer = send_quick(
-        &sandbox,
-        &profile,
-        &url,
-        &token,
-        FollowAuthorization::Trusted,
-    )
-    .await;
+    let answer = send_quick(&sandbox, &profile, &url, &token, FollowAuthorization::Trusted).await;
     let body = json(&answer);
     assert_eq!(answer.status, 200, "{body}");
     assert!(body["items"].is_array());
@@ -255,17 +232,11 @@ async fn a_dropped_authorization_on_the_runtime_redirect_gets_401_and_a_hint_abo
     // runtime host's own origin, so the design-time host never sees it.
     let answer = send_quick(&sandbox, &profile, &url, &token, FollowAuthorization::Off).await;
     assert_eq!(
-        answer.status,
-        401,
+        answer.status, 401,
         "the design-time host wants the bearer token: {}",
         json(&answer)
     );
-    assert_eq!(
-        answer.hops[1].authorization,
-        Forwarding::Off,
-        "{:?}",
-        answer.hops
-    );
+    assert_eq!(answer.hops[1].authorization, Forwarding::Off, "{:?}", answer.hops);
     let www_authenticate = answer
         .headers
         .iter()
@@ -277,10 +248,7 @@ async fn a_dropped_authorization_on_the_runtime_redirect_gets_401_and_a_hint_abo
             status: answer.status,
             url,
             sent_authorization: true,
-            authorization_dropped_on_redirect: answer
-                .hops
-                .iter()
-                .any(|hop| !hop.authorization_forwarded),
+            authorization_dropped_on_redirect: answer.hops.iter().any(|hop| !hop.authorization_forwarded),
             token_scope: token.scope.clone(),
             www_authenticate,
         },

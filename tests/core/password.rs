@@ -2,9 +2,9 @@
 //! (django-oauth-toolkit) and the built-in sandbox.
 
 use crate::idp;
-use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::grants::password::PasswordCredentials;
 use oauth_console_core::http::{HttpClient, HttpSettings};
+use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::{request_token, ClientAuth, Error, IpcError, Secret, Token, TokenRequest};
 use oauth_console_sandbox::Sandbox;
 use std::time::SystemTime;

@@ -7,9 +7,9 @@
 use crate::idp;
 use oauth_console_core::cancel::InFlight;
 use oauth_console_core::grants::client_credentials::ClientCredentials;
-use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::http::{HttpClient, HttpSettings};
 use oauth_console_core::send::{self, curl, ApiRequest, BodyKind, FollowAuthorization, Forwarding};
+use oauth_console_core::grants::exchange::Client;
 use oauth_console_core::{request_token, ClientAuth, Error, IpcError, Secret, TokenRequest};
 use oauth_console_sandbox::Sandbox;
 use servers::{reply, run_curl, Server, TestCa};

@@ -230,21 +230,12 @@ const WINDOW_CHOICES: &[(&str, &[&str])] = &[
     ("kind", &["generic", "oracle", "sandbox"]),
     (
         "grantType",
-        &[
-            "client_credentials",
-            "password",
-            "authorization_code",
-            "device_code",
-            "jwt_assertion",
-        ],
+        &["client_credentials", "password", "authorization_code", "device_code", "jwt_assertion"],
     ),
     ("keyIdKind", &["alias", "x5t"]),
     ("loginMode", &["window", "browser", "paste"]),
     ("codeChallengeMethod", &["S256", "plain", "off"]),
-    (
-        "clientAuth",
-        &["basic_header", "request_body", "client_assertion"],
-    ),
+    ("clientAuth", &["basic_header", "request_body", "client_assertion"]),
     ("scopeKind", &["all", "api"]),
     (
         "method",
@@ -497,47 +488,25 @@ fn a_profile_edit_planned_before_other_changes_keeps_them_and_leaves_nothing_beh
     update.write_secrets(&vault).unwrap();
     // Meanwhile (the lock was free), a token was saved to the profile.
     let meta = store
-        .save_token(
-            &vault,
-            &id,
-            &token(NOW, Some(60), "fake-access-3", None),
-            None,
-        )
+        .save_token(&vault, &id, &token(NOW, Some(60), "fake-access-3", None), None)
         .unwrap();
     store.commit_update(&vault, update).unwrap();
     let stored = store.profile(&id).unwrap();
     assert_eq!(stored.tokens.len(), 1, "the token saved meanwhile is kept");
     assert_eq!(stored.tokens[0].id, meta.id);
     let account = format!("{id}/request/panel/header/x-api-key");
-    assert_eq!(
-        keychain
-            .0
-            .get(&account)
-            .unwrap()
-            .map(|s| s.expose().to_owned()),
-        Some("fake-planned-key".into())
-    );
-    assert!(
-        !file_text(&dir).contains("fake-planned-key"),
-        "the value stays out of the file"
-    );
+    assert_eq!(keychain.0.get(&account).unwrap().map(|s| s.expose().to_owned()), Some("fake-planned-key".into()));
+    assert!(!file_text(&dir).contains("fake-planned-key"), "the value stays out of the file");
 
     // Planned, written, and the profile deleted before the last step.
     edited.request.headers = vec![NameValue::new("X-Other-Token", "fake-orphan-key")];
     let update = store.plan_update(edited).unwrap();
     update.write_secrets(&vault).unwrap();
     store.delete_profile(&vault, &id).unwrap();
-    assert!(matches!(
-        store.commit_update(&vault, update),
-        Err(Error::NotFound { .. })
-    ));
+    assert!(matches!(store.commit_update(&vault, update), Err(Error::NotFound { .. })));
     vault.retry_pending();
     let orphan = format!("{id}/request/panel/header/x-other-token");
-    assert_eq!(
-        keychain.0.get(&orphan).unwrap(),
-        None,
-        "no credential of a deleted profile is left in the keychain"
-    );
+    assert_eq!(keychain.0.get(&orphan).unwrap(), None, "no credential of a deleted profile is left in the keychain");
 }
 
 #[test]
@@ -1152,30 +1121,16 @@ fn a_deleted_token_reads_as_gone_at_once_and_its_values_leave_the_keychain_in_a_
     let mut store = open(&dir);
     let id = store.current().id.clone();
     let saved = store
-        .save_token(
-            &vault,
-            &id,
-            &token(NOW, Some(3600), "fake-access-1", Some("fake-refresh-1")),
-            None,
-        )
+        .save_token(&vault, &id, &token(NOW, Some(3600), "fake-access-1", Some("fake-refresh-1")), None)
         .unwrap();
     let access = token_account(&id, &saved.id, SecretKind::AccessToken);
     let refresh = token_account(&id, &saved.id, SecretKind::RefreshToken);
 
     // The step under the store's lock: no keychain call.
     let queued = store.remove_token(&vault, &id, &saved.id).unwrap();
-    assert!(
-        queued.contains(&access) && queued.contains(&refresh),
-        "{queued:?}"
-    );
-    assert!(
-        store.tokens(&id, now()).unwrap().is_empty(),
-        "gone from the list"
-    );
-    assert!(
-        keychain.get(&access).unwrap().is_some(),
-        "still in the keychain until the next step"
-    );
+    assert!(queued.contains(&access) && queued.contains(&refresh), "{queued:?}");
+    assert!(store.tokens(&id, now()).unwrap().is_empty(), "gone from the list");
+    assert!(keychain.get(&access).unwrap().is_some(), "still in the keychain until the next step");
     let reopened = open(&dir);
     assert!(
         reopened.pending_deletions().contains(&access),
@@ -1187,10 +1142,7 @@ fn a_deleted_token_reads_as_gone_at_once_and_its_values_leave_the_keychain_in_a_
     assert_eq!(keychain.get(&access).unwrap(), None);
     assert_eq!(keychain.get(&refresh).unwrap(), None);
     store.record_pending(&vault).unwrap();
-    assert!(
-        open(&dir).pending_deletions().is_empty(),
-        "nothing left to delete at the next start"
-    );
+    assert!(open(&dir).pending_deletions().is_empty(), "nothing left to delete at the next start");
 }
 
 #[test]
@@ -1201,42 +1153,21 @@ fn a_token_deleted_while_its_refresh_was_being_written_stays_deleted_and_the_new
     let mut store = open(&dir);
     let id = store.current().id.clone();
     let saved = store
-        .save_token(
-            &vault,
-            &id,
-            &token(
-                NOW - 60,
-                Some(3600),
-                "fake-access-1",
-                Some("fake-refresh-1"),
-            ),
-            None,
-        )
+        .save_token(&vault, &id, &token(NOW - 60, Some(3600), "fake-access-1", Some("fake-refresh-1")), None)
         .unwrap();
     let fresh = token(NOW, Some(3600), "fake-access-2", Some("fake-refresh-2"));
 
     let before = store.token_meta_of(&id, &saved.id).unwrap();
-    let after =
-        oauth_console_core::store::tokens::write_replacement(&vault, &id, &before, &fresh).unwrap();
+    let after = oauth_console_core::store::tokens::write_replacement(&vault, &id, &before, &fresh).unwrap();
     // Meanwhile, Manage Tokens' Delete.
     store.delete_token(&vault, &id, &saved.id).unwrap();
     let committed = store.commit_replacement(&vault, &id, after);
 
-    assert!(
-        matches!(committed, Err(Error::NotFound { .. })),
-        "{committed:?}"
-    );
-    assert!(
-        store.tokens(&id, now()).unwrap().is_empty(),
-        "not brought back"
-    );
+    assert!(matches!(committed, Err(Error::NotFound { .. })), "{committed:?}");
+    assert!(store.tokens(&id, now()).unwrap().is_empty(), "not brought back");
     vault.retry_pending();
     let access = token_account(&id, &saved.id, SecretKind::AccessToken);
-    assert_eq!(
-        keychain.get(&access).unwrap(),
-        None,
-        "the values written for it are removed"
-    );
+    assert_eq!(keychain.get(&access).unwrap(), None, "the values written for it are removed");
 }
 
 #[test]
@@ -1248,13 +1179,7 @@ fn a_deleted_profile_is_gone_from_the_file_before_its_secrets_leave_the_keychain
     let first = store.current().id.clone();
     let doomed = store.create_profile("Doomed").unwrap().id.clone();
     store
-        .put_secret(
-            &vault,
-            &doomed,
-            SecretKind::ClientSecret,
-            &Secret::new("fake-client-secret"),
-            "",
-        )
+        .put_secret(&vault, &doomed, SecretKind::ClientSecret, &Secret::new("fake-client-secret"), "")
         .unwrap();
     let account = profile_account(&doomed, SecretKind::ClientSecret);
     assert!(keychain.get(&account).unwrap().is_some());
@@ -1262,11 +1187,7 @@ fn a_deleted_profile_is_gone_from_the_file_before_its_secrets_leave_the_keychain
     let queued = store.remove_profile(&vault, &doomed).unwrap();
     assert!(queued.contains(&account), "{queued:?}");
     assert!(store.profile(&doomed).is_err(), "gone from the store");
-    assert_eq!(
-        store.current().id,
-        first,
-        "the profile next to it is current"
-    );
+    assert_eq!(store.current().id, first, "the profile next to it is current");
     assert_eq!(
         vault.get(&doomed, SecretKind::ClientSecret).unwrap(),
         None,

@@ -30,16 +30,8 @@ fn grant(sandbox: &Sandbox, client_auth: ClientAuth, pair: Option<&KeyPair>) -> 
     }
 }
 
-async fn send(
-    http: &HttpClient,
-    grant: ClientCredentials,
-) -> oauth_console_core::Result<oauth_console_core::Token> {
-    request_token(
-        http,
-        &TokenRequest::ClientCredentials(grant),
-        SystemTime::now(),
-    )
-    .await
+async fn send(http: &HttpClient, grant: ClientCredentials) -> oauth_console_core::Result<oauth_console_core::Token> {
+    request_token(http, &TokenRequest::ClientCredentials(grant), SystemTime::now()).await
 }
 
 fn http() -> HttpClient {
@@ -49,14 +41,7 @@ fn http() -> HttpClient {
 async fn started_with_certificate() -> Sandbox {
     let sandbox = Sandbox::start().await.unwrap();
     let c = sandbox.credentials().clone();
-    upload(
-        &sandbox,
-        &c.client_id,
-        &c.client_secret,
-        "tls-key",
-        key_pair(),
-    )
-    .await;
+    upload(&sandbox, &c.client_id, &c.client_secret, "tls-key", key_pair()).await;
     sandbox
 }
 
@@ -66,9 +51,7 @@ async fn an_uploaded_client_certificate_in_the_handshake_gets_a_token_without_a_
     let mut g = grant(&sandbox, ClientAuth::TlsClientAuth, Some(key_pair()));
     // Proof that no secret is what authenticated: the sandbox would refuse this one.
     g.client.client_secret = Secret::new("not-the-secret");
-    let token = send(&http(), g)
-        .await
-        .expect("the secure endpoint accepts the uploaded certificate");
+    let token = send(&http(), g).await.expect("the secure endpoint accepts the uploaded certificate");
     assert!(!token.access_token.expose().is_empty());
 }
 
@@ -76,27 +59,16 @@ async fn an_uploaded_client_certificate_in_the_handshake_gets_a_token_without_a_
 async fn a_client_certificate_never_uploaded_is_refused_as_invalid_client() {
     let sandbox = started_with_certificate().await;
     let stranger = KeyPair::generate("not uploaded", 1).unwrap();
-    let error = send(
-        &http(),
-        grant(&sandbox, ClientAuth::TlsClientAuth, Some(&stranger)),
-    )
-    .await
-    .unwrap_err();
+    let error = send(&http(), grant(&sandbox, ClientAuth::TlsClientAuth, Some(&stranger))).await.unwrap_err();
     let ipc = IpcError::from(error);
     assert_eq!(ipc.code, "invalid_client", "{}", ipc.message);
-    assert!(
-        ipc.message.contains("not one uploaded"),
-        "the server's reason is shown: {}",
-        ipc.message
-    );
+    assert!(ipc.message.contains("not one uploaded"), "the server's reason is shown: {}", ipc.message);
 }
 
 #[tokio::test]
 async fn tls_client_authentication_without_a_key_pair_names_the_missing_field_before_sending() {
     let sandbox = Sandbox::start().await.unwrap();
-    let error = send(&http(), grant(&sandbox, ClientAuth::TlsClientAuth, None))
-        .await
-        .unwrap_err();
+    let error = send(&http(), grant(&sandbox, ClientAuth::TlsClientAuth, None)).await.unwrap_err();
     assert_eq!(IpcError::from(error).code, "missing_field");
 }
 
@@ -105,26 +77,18 @@ async fn a_secret_without_a_certificate_at_the_secure_endpoint_is_told_the_endpo
     let sandbox = Sandbox::start().await.unwrap();
     // The sandbox's CA trusted through the CA bundle setting, so that the
     // handshake gets as far as the server's request for a certificate.
-    let bundle = std::env::temp_dir().join(format!(
-        "oauth-console-sandbox-ca-{}.pem",
-        std::process::id()
-    ));
+    let bundle = std::env::temp_dir().join(format!("oauth-console-sandbox-ca-{}.pem", std::process::id()));
     std::fs::write(&bundle, sandbox.tls_ca_pem()).unwrap();
     let settings = HttpSettings {
         ca_bundle: Some(bundle.clone()),
         ..HttpSettings::default()
     };
     let http = HttpClient::new(settings).unwrap();
-    let error = send(&http, grant(&sandbox, ClientAuth::BasicHeader, None))
-        .await
-        .unwrap_err();
+    let error = send(&http, grant(&sandbox, ClientAuth::BasicHeader, None)).await.unwrap_err();
     std::fs::remove_file(&bundle).unwrap();
     let ipc = IpcError::from(error);
     assert_eq!(ipc.code, "client_certificate_refused", "{}", ipc.message);
-    assert!(ipc
-        .hint
-        .unwrap_or_default()
-        .contains("TLS client certificate"));
+    assert!(ipc.hint.unwrap_or_default().contains("TLS client certificate"));
 }
 
 #[tokio::test]
@@ -132,9 +96,7 @@ async fn send_client_certificate_presents_it_beside_a_secret() {
     let sandbox = started_with_certificate().await;
     let mut g = grant(&sandbox, ClientAuth::BasicHeader, Some(key_pair()));
     g.client.mutual_tls = true;
-    send(&http(), g)
-        .await
-        .expect("Basic authenticates, the certificate is presented in the handshake");
+    send(&http(), g).await.expect("Basic authenticates, the certificate is presented in the handshake");
 }
 
 #[tokio::test]
@@ -148,18 +110,12 @@ async fn a_key_that_does_not_belong_to_the_certificate_fails_before_anything_is_
     let error = send(&http(), g).await.unwrap_err();
     let ipc = IpcError::from(error);
     assert_eq!(ipc.code, "key_certificate_mismatch", "{}", ipc.message);
-    assert!(
-        !ipc.message.contains("PRIVATE KEY"),
-        "no key material in the message"
-    );
+    assert!(!ipc.message.contains("PRIVATE KEY"), "no key material in the message");
 }
 
 #[tokio::test]
 async fn discover_finds_the_secure_token_endpoint_in_idcs_configuration() {
     let sandbox = Sandbox::start().await.unwrap();
     let found = discover(&http(), &sandbox.identity_url()).await.unwrap();
-    assert_eq!(
-        found.secure_token_endpoint.as_deref(),
-        Some(sandbox.secure_token_url().as_str())
-    );
+    assert_eq!(found.secure_token_endpoint.as_deref(), Some(sandbox.secure_token_url().as_str()));
 }

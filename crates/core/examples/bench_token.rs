@@ -83,17 +83,9 @@ async fn main() {
             command.arg("--next");
         }
         command
-            .args([
-                "--output",
-                "/dev/null",
-                "--write-out",
-                "%{http_code} %{time_total} %{num_connects}\\n",
-            ])
+            .args(["--output", "/dev/null", "--write-out", "%{http_code} %{time_total} %{num_connects}\\n"])
             .args(["--user", &basic])
-            .args([
-                "--header",
-                "Content-Type: application/x-www-form-urlencoded;charset=UTF-8",
-            ])
+            .args(["--header", "Content-Type: application/x-www-form-urlencoded;charset=UTF-8"])
             .args(["--header", "Accept: application/json"])
             .args(["--data-urlencode", "grant_type=client_credentials"])
             .args(["--data-urlencode", &scope])
@@ -113,10 +105,7 @@ async fn main() {
         .map(|line| {
             let mut words = line.split_whitespace();
             let status = words.next().unwrap_or_default().to_owned();
-            let seconds = words
-                .next()
-                .and_then(|w| w.parse().ok())
-                .unwrap_or(f64::NAN);
+            let seconds = words.next().and_then(|w| w.parse().ok()).unwrap_or(f64::NAN);
             let connects = words.next().and_then(|w| w.parse().ok()).unwrap_or(0);
             (status, seconds, connects)
         })

@@ -89,15 +89,8 @@ impl Signing {
             }
             KeyIdKind::X5t => header["x5t"] = certificate.x5t().into(),
         }
-        let issued = now
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        let lifetime = if self.lifetime_secs == 0 {
-            DEFAULT_LIFETIME_SECS
-        } else {
-            self.lifetime_secs
-        };
+        let issued = now.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let lifetime = if self.lifetime_secs == 0 { DEFAULT_LIFETIME_SECS } else { self.lifetime_secs };
         let audience = match self.audience.trim() {
             "" => ORACLE_AUDIENCE,
             typed => typed,
@@ -116,22 +109,13 @@ impl Signing {
     /// Signs `layout` with the private key, after checking that the key
     /// belongs to the certificate.
     pub fn sign(&self, layout: DecodedJwt) -> Result<SignedAssertion> {
-        let pair = crate::keys::KeyPair::import(self.private_key.expose(), &self.certificate)
-            .map_err(Error::Key)?;
+        let pair = crate::keys::KeyPair::import(self.private_key.expose(), &self.certificate).map_err(Error::Key)?;
         let jwt = sign_jws(&pair.private_key, &layout.header, &layout.claims)?;
-        Ok(SignedAssertion {
-            jwt,
-            decoded: layout,
-        })
+        Ok(SignedAssertion { jwt, decoded: layout })
     }
 
     /// A user assertion (JWT Assertion grant): `sub` = the user name.
-    pub fn user_assertion(
-        &self,
-        client_id: &str,
-        username: &str,
-        now: SystemTime,
-    ) -> Result<SignedAssertion> {
+    pub fn user_assertion(&self, client_id: &str, username: &str, now: SystemTime) -> Result<SignedAssertion> {
         let username = username.trim();
         if username.is_empty() {
             return Err(Error::MissingField { field: "Username" });
@@ -149,19 +133,13 @@ impl Signing {
 fn sign_jws(key: &PrivateKey, header: &Value, claims: &Value) -> Result<Secret> {
     let encode = |value: &Value| URL_SAFE_NO_PAD.encode(value.to_string());
     let signing_input = format!("{}.{}", encode(header), encode(claims));
-    let signature = key
-        .sign_rs256(signing_input.as_bytes())
-        .map_err(Error::Key)?;
-    Ok(Secret::new(format!(
-        "{signing_input}.{}",
-        URL_SAFE_NO_PAD.encode(signature)
-    )))
+    let signature = key.sign_rs256(signing_input.as_bytes()).map_err(Error::Key)?;
+    Ok(Secret::new(format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature))))
 }
 
 fn random_jti() -> Result<String> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| Error::Internal(format!("the random source failed: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("the random source failed: {e}")))?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
@@ -190,43 +168,25 @@ mod tests {
 
     #[test]
     fn a_user_assertion_has_the_claims_oracle_requires() {
-        let signed = signing(KeyIdKind::Alias)
-            .user_assertion(" my-client ", " jane.doe ", at(1_700_000_000))
-            .unwrap();
+        let signed = signing(KeyIdKind::Alias).user_assertion(" my-client ", " jane.doe ", at(1_700_000_000)).unwrap();
         let DecodedJwt { header, claims } = &signed.decoded;
-        assert_eq!(
-            header,
-            &json!({"alg": "RS256", "typ": "JWT", "kid": "my-alias"})
-        );
+        assert_eq!(header, &json!({"alg": "RS256", "typ": "JWT", "kid": "my-alias"}));
         assert_eq!(claims["sub"], "jane.doe");
         assert_eq!(claims["iss"], "my-client");
         assert_eq!(claims["aud"], ORACLE_AUDIENCE);
         assert_eq!(claims["iat"], 1_700_000_000u64);
         assert_eq!(claims["exp"], 1_700_000_300u64, "five minutes by default");
         assert_eq!(claims["jti"].as_str().unwrap().len(), 22);
-        assert_eq!(
-            crate::jwt::decode(signed.jwt.expose()).as_ref(),
-            Some(&signed.decoded),
-            "what is shown is what is sent"
-        );
+        assert_eq!(crate::jwt::decode(signed.jwt.expose()).as_ref(), Some(&signed.decoded), "what is shown is what is sent");
     }
 
     #[test]
     fn the_signature_verifies_with_the_certificate_key() {
-        let signed = signing(KeyIdKind::Alias)
-            .client_assertion("my-client", at(1_700_000_000))
-            .unwrap();
+        let signed = signing(KeyIdKind::Alias).client_assertion("my-client", at(1_700_000_000)).unwrap();
         let jwt = signed.jwt.expose();
         let (input, signature) = jwt.rsplit_once('.').unwrap();
-        let key = UnparsedPublicKey::new(
-            &RSA_PKCS1_2048_8192_SHA256,
-            test_pair().certificate.rsa_public_key(),
-        );
-        key.verify(
-            input.as_bytes(),
-            &URL_SAFE_NO_PAD.decode(signature).unwrap(),
-        )
-        .expect("RS256 verifies");
+        let key = UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, test_pair().certificate.rsa_public_key());
+        key.verify(input.as_bytes(), &URL_SAFE_NO_PAD.decode(signature).unwrap()).expect("RS256 verifies");
         assert_eq!(signed.decoded.claims["sub"], "my-client");
         assert_eq!(signed.decoded.claims["iss"], "my-client");
     }
@@ -240,10 +200,7 @@ mod tests {
         let layout = s.layout("c", "u", at(10)).unwrap();
         assert_eq!(layout.header["x5t"], test_pair().certificate.x5t());
         assert!(layout.header.get("kid").is_none(), "x5t or kid, not both");
-        assert_eq!(
-            layout.claims["aud"],
-            "https://idcs-x.identity.oraclecloud.com/oauth2/v1/token"
-        );
+        assert_eq!(layout.claims["aud"], "https://idcs-x.identity.oraclecloud.com/oauth2/v1/token");
         assert_eq!(layout.claims["exp"], 70);
     }
 
@@ -259,22 +216,14 @@ mod tests {
     fn an_empty_alias_or_username_is_reported_before_signing() {
         let mut s = signing(KeyIdKind::Alias);
         s.key_id = " ".into();
-        assert!(matches!(
-            s.layout("c", "u", at(10)),
-            Err(Error::MissingField { field: "Key ID" })
-        ));
+        assert!(matches!(s.layout("c", "u", at(10)), Err(Error::MissingField { field: "Key ID" })));
         let s = signing(KeyIdKind::Alias);
-        assert!(matches!(
-            s.user_assertion("c", "  ", at(10)),
-            Err(Error::MissingField { field: "Username" })
-        ));
+        assert!(matches!(s.user_assertion("c", "  ", at(10)), Err(Error::MissingField { field: "Username" })));
     }
 
     #[test]
     fn debug_of_a_signed_assertion_hides_the_jwt() {
-        let signed = signing(KeyIdKind::Alias)
-            .client_assertion("c", at(10))
-            .unwrap();
+        let signed = signing(KeyIdKind::Alias).client_assertion("c", at(10)).unwrap();
         assert!(!format!("{signed:?}").contains(signed.jwt.expose()));
     }
 }

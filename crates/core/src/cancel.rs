@@ -43,9 +43,7 @@ impl InFlight {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, AbortHandle>> {
-        self.running
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.running.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -73,10 +71,7 @@ mod tests {
         assert!(in_flight.cancel(7));
         let result = task.await.unwrap();
         assert!(matches!(result, Err(Error::Cancelled)), "got {result:?}");
-        assert!(
-            !in_flight.cancel(7),
-            "a finished request is no longer cancellable"
-        );
+        assert!(!in_flight.cancel(7), "a finished request is no longer cancellable");
     }
 
     #[tokio::test]

@@ -100,12 +100,7 @@ pub fn parse(body: &[u8], from: &Url) -> Result<Discovered> {
         object
             .get(key)
             .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
             .unwrap_or_default()
     };
     Ok(Discovered {
@@ -137,9 +132,7 @@ fn issuer_matches(issuer: &str, from: &Url) -> bool {
     }
     // An issuer with a path: the document lives under it (RFC 8414 §3).
     if let Ok(issuer_url) = Url::parse(issuer) {
-        let base = from
-            .as_str()
-            .trim_end_matches("/.well-known/openid-configuration");
+        let base = from.as_str().trim_end_matches("/.well-known/openid-configuration");
         if issuer_url.origin() == from.origin() && base.trim_end_matches('/') == trimmed {
             return true;
         }
@@ -154,9 +147,7 @@ pub(crate) fn is_oci_iam_domain(url: &Url) -> bool {
     url.scheme() == "https"
         && url.host_str().is_some_and(|host| {
             let host = host.to_ascii_lowercase();
-            host.starts_with("idcs-")
-                && host.contains(".identity.")
-                && host.contains(".oraclecloud.")
+            host.starts_with("idcs-") && host.contains(".identity.") && host.contains(".oraclecloud.")
         })
 }
 
@@ -175,9 +166,7 @@ pub fn secure_token_endpoint(body: &[u8]) -> Option<String> {
     }
     let doc: Value = serde_json::from_slice(body).ok()?;
     let found = find(&doc)?;
-    http::endpoint_url("Secure token endpoint", found)
-        .ok()
-        .map(|u| u.to_string())
+    http::endpoint_url("Secure token endpoint", found).ok().map(|u| u.to_string())
 }
 
 /// Fetches and reads the discovery document for `input` (see
@@ -188,10 +177,7 @@ pub async fn discover(client: &HttpClient, input: &str) -> Result<Discovered> {
     let body = fetch(client, &url).await?;
     let mut discovered = parse(&body, &url)?;
     let mut idcs = url.clone();
-    idcs.set_path(
-        &url.path()
-            .replace("openid-configuration", "idcs-configuration"),
-    );
+    idcs.set_path(&url.path().replace("openid-configuration", "idcs-configuration"));
     if let Ok(body) = fetch(client, &idcs).await {
         discovered.secure_token_endpoint = secure_token_endpoint(&body);
     }
@@ -216,10 +202,7 @@ pub async fn secure_token_url(client: &HttpClient, token_url: &str) -> Result<St
 async fn fetch(client: &HttpClient, url: &Url) -> Result<Vec<u8>> {
     http::get_document(client, url, DOCUMENT_CAP)
         .await?
-        .map_err(|reason| Error::DiscoveryRefused {
-            url: url.to_string(),
-            reason,
-        })
+        .map_err(|reason| Error::DiscoveryRefused { url: url.to_string(), reason })
 }
 
 #[cfg(test)]
@@ -230,8 +213,7 @@ mod tests {
         Url::parse(url).unwrap()
     }
 
-    const DOMAIN: &str =
-        "https://idcs-0123456789abcdef.identity.oraclecloud.com/.well-known/openid-configuration";
+    const DOMAIN: &str = "https://idcs-0123456789abcdef.identity.oraclecloud.com/.well-known/openid-configuration";
 
     #[test]
     fn the_document_url_comes_from_a_domain_url_a_token_url_or_itself() {
@@ -243,10 +225,7 @@ mod tests {
         ] {
             assert_eq!(document_url(input).unwrap().as_str(), expect, "{input}");
         }
-        assert!(matches!(
-            document_url("http://idcs-x.example.com"),
-            Err(Error::InsecureUrl { .. })
-        ));
+        assert!(matches!(document_url("http://idcs-x.example.com"), Err(Error::InsecureUrl { .. })));
     }
 
     #[test]
@@ -269,15 +248,8 @@ mod tests {
     #[test]
     fn oracles_issuer_is_refused_from_any_other_host() {
         let body = br#"{"issuer": "https://identity.oraclecloud.com/"}"#;
-        let err = parse(
-            body,
-            &from("https://login.example.com/.well-known/openid-configuration"),
-        )
-        .unwrap_err();
-        assert!(
-            err.to_string().contains("not https://login.example.com"),
-            "{err}"
-        );
+        let err = parse(body, &from("https://login.example.com/.well-known/openid-configuration")).unwrap_err();
+        assert!(err.to_string().contains("not https://login.example.com"), "{err}");
         assert_eq!(err.code(), "discovery_refused");
     }
 
@@ -288,9 +260,7 @@ mod tests {
         assert!(reason(b"<!DOCTYPE html><html>Sign in</html>").contains("web page"));
         assert!(reason(b"not json").contains("not JSON"));
         assert!(reason(b"[1, 2]").contains("not an object"));
-        assert!(
-            reason(b"{\"token_endpoint\": \"https://login.example.com/t\"}").contains("no issuer")
-        );
+        assert!(reason(b"{\"token_endpoint\": \"https://login.example.com/t\"}").contains("no issuer"));
         assert!(reason(br#"{"issuer": "https://login.example.com", "token_endpoint": "http://login.example.com/t"}"#)
             .contains("token_endpoint is not an https URL"));
     }
@@ -298,16 +268,8 @@ mod tests {
     #[test]
     fn an_issuer_with_a_path_matches_the_document_under_it() {
         let body = br#"{"issuer": "https://login.example.com/tenant/a"}"#;
-        parse(
-            body,
-            &from("https://login.example.com/tenant/a/.well-known/openid-configuration"),
-        )
-        .unwrap();
-        assert!(parse(
-            body,
-            &from("https://login.example.com/.well-known/openid-configuration")
-        )
-        .is_err());
+        parse(body, &from("https://login.example.com/tenant/a/.well-known/openid-configuration")).unwrap();
+        assert!(parse(body, &from("https://login.example.com/.well-known/openid-configuration")).is_err());
     }
 
     #[test]
@@ -318,10 +280,7 @@ mod tests {
             Some("https://idcs-x.identity.oraclecloud.com/oauth2/v1/token")
         );
         assert_eq!(secure_token_endpoint(b"{}"), None);
-        assert_eq!(
-            secure_token_endpoint(br#"{"secure_token_endpoint": "http://evil.example/t"}"#),
-            None
-        );
+        assert_eq!(secure_token_endpoint(br#"{"secure_token_endpoint": "http://evil.example/t"}"#), None);
     }
 
     mod properties {

@@ -53,23 +53,17 @@ pub enum Error {
 
     /// The server's TLS alert says it wants a client certificate, or does
     /// not accept the one presented.
-    #[error(
-        "{host} asked for a client certificate or refused the one presented (TLS alert {alert})"
-    )]
+    #[error("{host} asked for a client certificate or refused the one presented (TLS alert {alert})")]
     ClientCertificateRefused { host: String, alert: String },
 
     /// The key pair could not be made a TLS client certificate.
     #[error("the client certificate cannot be used for mutual TLS: {reason}")]
     ClientCertificate { reason: String },
 
-    #[error(
-        "stopped after {limit} redirects: the server kept redirecting (the next one was to {url})"
-    )]
+    #[error("stopped after {limit} redirects: the server kept redirecting (the next one was to {url})")]
     TooManyRedirects { limit: usize, url: String },
 
-    #[error(
-        "redirect loop: the server sent the request back to {url}, which was already requested"
-    )]
+    #[error("redirect loop: the server sent the request back to {url}, which was already requested")]
     RedirectLoop { url: String },
 
     #[error("the trusted host \"{entry}\" is not valid: {reason}")]
@@ -111,10 +105,7 @@ pub enum Error {
     StateMismatch { missing: bool },
 
     #[error("{}", authorization_message(.error, .description.as_deref()))]
-    AuthorizationFailed {
-        error: String,
-        description: Option<String>,
-    },
+    AuthorizationFailed { error: String, description: Option<String> },
 
     #[error("no sign-in came back to {callback_url} within {seconds} s; OAuth Console stopped listening")]
     CallbackTimeout { callback_url: String, seconds: u64 },
@@ -129,11 +120,7 @@ pub enum Error {
     RefreshRejected { description: Option<String> },
 
     #[error("could not {action} {path}: {detail}")]
-    Storage {
-        action: &'static str,
-        path: String,
-        detail: String,
-    },
+    Storage { action: &'static str, path: String, detail: String },
 
     #[error("no {what} with the id {id}")]
     NotFound { what: &'static str, id: String },
@@ -145,11 +132,7 @@ pub enum Error {
     Keychain { detail: String },
 
     #[error("the saved {what} was saved for {saved_for}, and the Access Token URL now points at {now}, so it was not sent")]
-    SecretForOtherOrigin {
-        what: &'static str,
-        saved_for: String,
-        now: String,
-    },
+    SecretForOtherOrigin { what: &'static str, saved_for: String, now: String },
 
     #[error("only a client secret or a password can be saved this way")]
     NotASavedSecret,
@@ -327,11 +310,7 @@ mod tests {
         });
         assert_eq!(ipc.code, "invalid_client");
         assert!(ipc.message.contains("invalid_client"), "{}", ipc.message);
-        assert!(
-            ipc.message.contains("Client authentication failed."),
-            "{}",
-            ipc.message
-        );
+        assert!(ipc.message.contains("Client authentication failed."), "{}", ipc.message);
         let hint = ipc.hint.expect("invalid_client has a hint");
         assert!(hint.contains("activated"), "{hint}");
     }

@@ -8,10 +8,10 @@
 //! server did not send again (scope, ID token).
 
 use crate::error::{Error, Result};
-use crate::grants::exchange::Client;
 use crate::grants::refresh_token::{self, RefreshToken};
 use crate::http::HttpClient;
 use crate::response::unix_seconds;
+use crate::grants::exchange::Client;
 use crate::token::Token;
 use std::time::{Duration, SystemTime};
 

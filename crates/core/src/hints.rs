@@ -162,9 +162,7 @@ fn for_oauth_code(code: &str) -> Option<String> {
 /// An example of a good value for the URL field `field`.
 fn url_example(field: &str) -> &'static str {
     match field {
-        "URL" => {
-            "https://oic-1234abcd.integration.ocp.oraclecloud.com/ic/api/integration/v1/connections"
-        }
+        "URL" => "https://oic-1234abcd.integration.ocp.oraclecloud.com/ic/api/integration/v1/connections",
         "Auth URL" => "https://idcs-1234abcd.identity.oraclecloud.com/oauth2/v1/authorize",
         "Callback URL" | "Redirected URL" => "http://127.0.0.1:53682/callback",
         "Proxy" => "http://proxy.example.com:8080",
@@ -178,44 +176,17 @@ mod tests {
 
     #[test]
     fn a_missing_signing_key_says_how_to_get_one() {
-        let hint = for_error(&Error::MissingField {
-            field: "Private Key",
-        })
-        .unwrap();
-        assert!(
-            hint.contains("Import") && hint.contains("Generate"),
-            "{hint}"
-        );
-        assert_eq!(
-            for_error(&Error::MissingField { field: "Username" }).unwrap(),
-            "Fill in Username."
-        );
+        let hint = for_error(&Error::MissingField { field: "Private Key" }).unwrap();
+        assert!(hint.contains("Import") && hint.contains("Generate"), "{hint}");
+        assert_eq!(for_error(&Error::MissingField { field: "Username" }).unwrap(), "Fill in Username.");
     }
 
     #[test]
     fn a_bad_url_gets_an_example_for_its_own_field() {
-        let hint = |field| {
-            for_error(&Error::InvalidUrl {
-                field,
-                reason: "x".into(),
-            })
-            .unwrap()
-        };
-        assert!(
-            hint("URL").contains("/ic/api/integration/v1/connections"),
-            "{}",
-            hint("URL")
-        );
-        assert!(
-            hint("Access Token URL").contains("/oauth2/v1/token"),
-            "{}",
-            hint("Access Token URL")
-        );
-        assert!(
-            hint("Auth URL").contains("/oauth2/v1/authorize"),
-            "{}",
-            hint("Auth URL")
-        );
+        let hint = |field| for_error(&Error::InvalidUrl { field, reason: "x".into() }).unwrap();
+        assert!(hint("URL").contains("/ic/api/integration/v1/connections"), "{}", hint("URL"));
+        assert!(hint("Access Token URL").contains("/oauth2/v1/token"), "{}", hint("Access Token URL"));
+        assert!(hint("Auth URL").contains("/oauth2/v1/authorize"), "{}", hint("Auth URL"));
     }
 
     #[test]
@@ -235,21 +206,16 @@ mod tests {
 
     #[test]
     fn an_assertion_refusal_names_the_likely_cause_in_the_console_words() {
-        assert!(
-            for_assertion("invalid_grant", "no certificate with the alias 'x'").contains("Alias")
-        );
-        assert!(for_assertion("invalid_grant", "the aud claim is wrong")
-            .contains("https://identity.oraclecloud.com/"));
+        assert!(for_assertion("invalid_grant", "no certificate with the alias 'x'").contains("Alias"));
+        assert!(for_assertion("invalid_grant", "the aud claim is wrong").contains("https://identity.oraclecloud.com/"));
         assert!(for_assertion("invalid_grant", "the assertion expired").contains("clock"));
         assert!(for_assertion("unauthorized_client", "").contains("client configuration"));
     }
 
     #[test]
     fn unknown_codes_still_read_as_a_refusal() {
-        assert_eq!(
-            plain_words("something_new"),
-            "The server refused the token request"
-        );
+        assert_eq!(plain_words("something_new"), "The server refused the token request");
         assert!(for_oauth_code("something_new").is_none());
     }
 }
+

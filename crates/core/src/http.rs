@@ -177,7 +177,9 @@ pub(crate) async fn read_capped(
 ) -> std::result::Result<CappedBody, BodyFailed> {
     let cap_len = usize::try_from(cap).unwrap_or(usize::MAX);
     let announced = response.content_length();
-    let expected = announced.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+    let expected = announced
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0);
     let mut bytes = Vec::with_capacity(expected.min(cap_len).min(8 * MEGABYTE as usize));
     loop {
         let chunk = match response.chunk().await {
@@ -459,46 +461,23 @@ impl HttpClient {
     /// with `private_key` (PEM) when a server asks for a client certificate
     /// (mutual TLS), and trusting `extra_roots` (PEM certificates) besides
     /// the usual roots. A new connection pool: the identity is per client.
-    pub fn with_client_certificate(
-        &self,
-        certificate: &str,
-        private_key: &Secret,
-        extra_roots: &[String],
-    ) -> Result<Self> {
+    pub fn with_client_certificate(&self, certificate: &str, private_key: &Secret, extra_roots: &[String]) -> Result<Self> {
         let mut pem = private_key.expose().trim().to_owned();
         pem.push('\n');
         pem.push_str(certificate.trim());
         pem.push('\n');
-        let identity =
-            reqwest::Identity::from_pem(pem.as_bytes()).map_err(|e| Error::ClientCertificate {
-                // reqwest's message names the PEM part it could not read, never its content.
-                reason: last_cause(&e),
-            })?;
+        let identity = reqwest::Identity::from_pem(pem.as_bytes()).map_err(|e| Error::ClientCertificate {
+            // reqwest's message names the PEM part it could not read, never its content.
+            reason: last_cause(&e),
+        })?;
         let mut roots = Vec::new();
         for root in extra_roots {
-            roots.push(
-                reqwest::Certificate::from_pem(root.as_bytes()).map_err(|e| {
-                    Error::Internal(format!(
-                        "a built-in CA certificate is not valid: {}",
-                        last_cause(&e)
-                    ))
-                })?,
-            );
+            roots.push(reqwest::Certificate::from_pem(root.as_bytes()).map_err(|e| Error::Internal(format!("a built-in CA certificate is not valid: {}", last_cause(&e))))?);
         }
-        HttpClient::build(
-            self.settings.clone(),
-            self.system_proxy.clone(),
-            &roots,
-            Some(identity),
-        )
+        HttpClient::build(self.settings.clone(), self.system_proxy.clone(), &roots, Some(identity))
     }
 
-    fn build(
-        settings: HttpSettings,
-        system_proxy: SystemProxy,
-        extra_roots: &[reqwest::Certificate],
-        identity: Option<reqwest::Identity>,
-    ) -> Result<Self> {
+    fn build(settings: HttpSettings, system_proxy: SystemProxy, extra_roots: &[reqwest::Certificate], identity: Option<reqwest::Identity>) -> Result<Self> {
         let proxy = settings.proxy_url()?;
         let released = Arc::new(Mutex::new(None));
         let mut builder = reqwest::Client::builder()
@@ -604,18 +583,8 @@ impl HttpClient {
         let cause = Cause::of(error);
         if let Cause::Tls(rustls::Error::AlertReceived(alert)) = &cause {
             use rustls::AlertDescription as A;
-            if matches!(
-                alert,
-                A::CertificateRequired
-                    | A::BadCertificate
-                    | A::UnknownCA
-                    | A::CertificateUnknown
-                    | A::UnsupportedCertificate
-            ) {
-                return Error::ClientCertificateRefused {
-                    host,
-                    alert: format!("{alert:?}"),
-                };
+            if matches!(alert, A::CertificateRequired | A::BadCertificate | A::UnknownCA | A::CertificateUnknown | A::UnsupportedCertificate) {
+                return Error::ClientCertificateRefused { host, alert: format!("{alert:?}") };
             }
         }
         if let Cause::Tls(tls) = &cause {

@@ -107,30 +107,21 @@ pub struct Verified {
     pub claims: Map<String, Value>,
 }
 
-fn part(
-    token: &str,
-) -> std::result::Result<(Map<String, Value>, Map<String, Value>, Vec<u8>, &str), Refusal> {
+fn part(token: &str) -> std::result::Result<(Map<String, Value>, Map<String, Value>, Vec<u8>, &str), Refusal> {
     let mut parts = token.split('.');
-    let (Some(h), Some(c), Some(s), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(h), Some(c), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(Refusal::Malformed("three dot-separated parts"));
     };
-    let object =
-        |text: &str, what: &'static str| -> std::result::Result<Map<String, Value>, Refusal> {
-            let bytes = URL_SAFE_NO_PAD
-                .decode(text)
-                .map_err(|_| Refusal::Malformed(what))?;
-            match serde_json::from_slice(&bytes) {
-                Ok(Value::Object(map)) => Ok(map),
-                _ => Err(Refusal::Malformed(what)),
-            }
-        };
+    let object = |text: &str, what: &'static str| -> std::result::Result<Map<String, Value>, Refusal> {
+        let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| Refusal::Malformed(what))?;
+        match serde_json::from_slice(&bytes) {
+            Ok(Value::Object(map)) => Ok(map),
+            _ => Err(Refusal::Malformed(what)),
+        }
+    };
     let header = object(h, "its header is not base64url JSON")?;
     let claims = object(c, "its claims are not base64url JSON")?;
-    let signature = URL_SAFE_NO_PAD
-        .decode(s)
-        .map_err(|_| Refusal::Malformed("its signature is not base64url"))?;
+    let signature = URL_SAFE_NO_PAD.decode(s).map_err(|_| Refusal::Malformed("its signature is not base64url"))?;
     Ok((header, claims, signature, &token[..h.len() + 1 + c.len()]))
 }
 
@@ -139,11 +130,7 @@ fn key_for<'a>(jwks: &'a Jwks, kid: Option<&str>, alg: &str) -> Option<&'a Jwk> 
     let kty = if alg == "RS256" { "RSA" } else { "EC" };
     let usable = |k: &&Jwk| k.kty == kty && k.use_.as_deref().is_none_or(|u| u == "sig");
     match kid {
-        Some(kid) => jwks
-            .keys
-            .iter()
-            .filter(usable)
-            .find(|k| k.kid.as_deref() == Some(kid)),
+        Some(kid) => jwks.keys.iter().filter(usable).find(|k| k.kid.as_deref() == Some(kid)),
         // Without a kid: only when exactly one key could have signed it.
         None => {
             let mut candidates = jwks.keys.iter().filter(usable);
@@ -162,21 +149,13 @@ fn check_signature(key: &Jwk, alg: &str, signed: &str, signature: &[u8]) -> bool
     let decode = |v: &Option<String>| v.as_deref().and_then(|v| URL_SAFE_NO_PAD.decode(v).ok());
     match alg {
         "RS256" => {
-            let (Some(n), Some(e)) = (decode(&key.n), decode(&key.e)) else {
-                return false;
-            };
+            let (Some(n), Some(e)) = (decode(&key.n), decode(&key.e)) else { return false };
             signature::RsaPublicKeyComponents { n: &n, e: &e }
-                .verify(
-                    &signature::RSA_PKCS1_2048_8192_SHA256,
-                    signed.as_bytes(),
-                    signature,
-                )
+                .verify(&signature::RSA_PKCS1_2048_8192_SHA256, signed.as_bytes(), signature)
                 .is_ok()
         }
         "ES256" => {
-            let (Some(x), Some(y)) = (decode(&key.x), decode(&key.y)) else {
-                return false;
-            };
+            let (Some(x), Some(y)) = (decode(&key.x), decode(&key.y)) else { return false };
             if key.crv.as_deref() != Some("P-256") || x.len() != 32 || y.len() != 32 {
                 return false;
             }
@@ -194,30 +173,19 @@ fn check_signature(key: &Jwk, alg: &str, signed: &str, signature: &[u8]) -> bool
 /// Verifies `token` against `jwks` and `expect` (see the module).
 pub fn verify(token: &str, jwks: &Jwks, expect: &Expect) -> std::result::Result<Verified, Refusal> {
     let (header, claims, signature, signed) = part(token.trim())?;
-    let alg = header
-        .get("alg")
-        .and_then(Value::as_str)
-        .unwrap_or("none")
-        .to_owned();
+    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("none").to_owned();
     if alg != "RS256" && alg != "ES256" {
         return Err(Refusal::Algorithm(alg));
     }
     let kid = header.get("kid").and_then(Value::as_str);
-    let key =
-        key_for(jwks, kid, &alg).ok_or_else(|| Refusal::UnknownKey(kid.map(str::to_owned)))?;
+    let key = key_for(jwks, kid, &alg).ok_or_else(|| Refusal::UnknownKey(kid.map(str::to_owned)))?;
     let kid = key.kid.clone().unwrap_or_else(|| "(no kid)".into());
     if !check_signature(key, &alg, signed, &signature) {
         return Err(Refusal::Signature(kid));
     }
-    let issuer = claims
-        .get("iss")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let issuer = claims.get("iss").and_then(Value::as_str).unwrap_or_default();
     if issuer.trim_end_matches('/') != expect.issuer.trim_end_matches('/') {
-        return Err(Refusal::Issuer {
-            found: issuer.to_owned(),
-            expected: expect.issuer.clone(),
-        });
+        return Err(Refusal::Issuer { found: issuer.to_owned(), expected: expect.issuer.clone() });
     }
     let audiences: Vec<&str> = match claims.get("aud") {
         Some(Value::String(one)) => vec![one.as_str()],
@@ -226,26 +194,17 @@ pub fn verify(token: &str, jwks: &Jwks, expect: &Expect) -> std::result::Result<
     };
     if let Some(client_id) = &expect.audience {
         if !audiences.contains(&client_id.as_str()) {
-            return Err(Refusal::Audience {
-                found: audiences.join(", "),
-                client_id: client_id.clone(),
-            });
+            return Err(Refusal::Audience { found: audiences.join(", "), client_id: client_id.clone() });
         }
     }
     let number = |key: &str| claims.get(key).and_then(Value::as_u64);
     let exp = number("exp").ok_or(Refusal::Malformed("it has no exp"))?;
     if expect.now > exp.saturating_add(SKEW_SECS) {
-        return Err(Refusal::Expired {
-            exp,
-            now: expect.now,
-        });
+        return Err(Refusal::Expired { exp, now: expect.now });
     }
     if let Some(iat) = number("iat") {
         if iat > expect.now.saturating_add(SKEW_SECS) {
-            return Err(Refusal::IssuedInFuture {
-                iat,
-                now: expect.now,
-            });
+            return Err(Refusal::IssuedInFuture { iat, now: expect.now });
         }
     }
     if let Some(sent) = &expect.nonce {
@@ -273,9 +232,7 @@ pub fn jwks_url(typed: &str, token_url: &str) -> Option<String> {
 /// The issuer an ID token from the domain of `token_url` must name: Oracle's
 /// one issuer for OCI IAM hosts, else the token URL's origin.
 pub fn expected_issuer(token_url: &str) -> String {
-    let Ok(url) = Url::parse(token_url.trim()) else {
-        return String::new();
-    };
+    let Ok(url) = Url::parse(token_url.trim()) else { return String::new() };
     if crate::discovery::is_oci_iam_domain(&url) {
         OCI_IAM_ISSUER.to_owned()
     } else {
@@ -300,12 +257,7 @@ impl JwksCache {
         token: &str,
         expect: &Expect,
     ) -> Result<std::result::Result<Verified, Refusal>> {
-        let cached = self
-            .sets
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(url)
-            .cloned();
+        let cached = self.sets.lock().unwrap_or_else(|p| p.into_inner()).get(url).cloned();
         let fresh = cached.is_none();
         let jwks = match cached {
             Some(jwks) => jwks,
@@ -322,10 +274,7 @@ impl JwksCache {
 
     async fn fetch(&self, http: &HttpClient, url: &str) -> Result<Jwks> {
         let jwks = fetch_jwks(http, url).await?;
-        self.sets
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(url.to_owned(), jwks.clone());
+        self.sets.lock().unwrap_or_else(|p| p.into_inner()).insert(url.to_owned(), jwks.clone());
         Ok(jwks)
     }
 }
@@ -348,9 +297,7 @@ pub async fn check_sign_in(
     nonce: &str,
     now: std::time::SystemTime,
 ) -> Result<()> {
-    let Some(id_token) = token.id_token.clone() else {
-        return Ok(());
-    };
+    let Some(id_token) = token.id_token.clone() else { return Ok(()) };
     let unchecked = |token: &mut crate::token::Token, why: String| {
         token.id_token_check = Some(format!("Not verified: {why}"));
         if let Some(warning) = nonce_warning(id_token.expose(), nonce) {
@@ -358,21 +305,14 @@ pub async fn check_sign_in(
         }
     };
     let Some(url) = jwks_url("", &client.token_url) else {
-        unchecked(
-            token,
-            "no JWKS URL is known for this server (OCI IAM's is <domain>/admin/v1/SigningCert/jwk)"
-                .into(),
-        );
+        unchecked(token, "no JWKS URL is known for this server (OCI IAM's is <domain>/admin/v1/SigningCert/jwk)".into());
         return Ok(());
     };
     let expect = Expect {
         issuer: expected_issuer(&client.token_url),
         audience: Some(client.client_id.trim().to_owned()),
         nonce: Some(nonce.to_owned()),
-        now: now
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0),
+        now: now.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
     };
     match cache().verify(http, &url, id_token.expose(), &expect).await {
         Ok(Ok(verified)) => {
@@ -382,9 +322,7 @@ pub async fn check_sign_in(
             ));
             Ok(())
         }
-        Ok(Err(refusal)) => Err(Error::IdTokenRefused {
-            reason: refusal.to_string(),
-        }),
+        Ok(Err(refusal)) => Err(Error::IdTokenRefused { reason: refusal.to_string() }),
         Err(error) => {
             unchecked(token, error.to_string());
             Ok(())
@@ -412,19 +350,14 @@ pub async fn verify_access_token(
         issuer: expected_issuer(token_url),
         audience: None,
         nonce: None,
-        now: now
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0),
+        now: now.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
     };
     match cache().verify(http, &url, access_token, &expect).await? {
         Ok(verified) => Ok(format!(
             "Signature verified with key {} ({}); issuer and expiry checked.",
             verified.kid, verified.alg
         )),
-        Err(refusal) => Err(Error::TokenSignatureRefused {
-            reason: refusal.to_string(),
-        }),
+        Err(refusal) => Err(Error::TokenSignatureRefused { reason: refusal.to_string() }),
     }
 }
 
@@ -444,13 +377,8 @@ pub fn nonce_warning(id_token: &str, nonce: &str) -> Option<String> {
 /// Fetches a JWKS (at most 1 MB).
 pub async fn fetch_jwks(client: &HttpClient, url: &str) -> Result<Jwks> {
     let parsed = http::endpoint_url("JWKS URL", url)?;
-    let refuse = |reason: String| Error::JwksUnavailable {
-        url: url.to_owned(),
-        reason,
-    };
-    let body = http::get_document(client, &parsed, 1024 * 1024)
-        .await?
-        .map_err(refuse)?;
+    let refuse = |reason: String| Error::JwksUnavailable { url: url.to_owned(), reason };
+    let body = http::get_document(client, &parsed, 1024 * 1024).await?.map_err(refuse)?;
     serde_json::from_slice(&body).map_err(|_| refuse("its answer is not a JSON Web Key Set".into()))
 }
 
@@ -465,8 +393,7 @@ mod tests {
     fn es256_key(kid: &str) -> (EcdsaKeyPair, Jwk) {
         let rng = SystemRandom::new();
         let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
-        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng)
-            .unwrap();
+        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng).unwrap();
         let point = pair.public_key().as_ref();
         let jwk = Jwk {
             kty: "EC".into(),
@@ -503,13 +430,7 @@ mod tests {
             URL_SAFE_NO_PAD.encode(claims.to_string())
         );
         let mut signature = vec![0u8; pair.public().modulus_len()];
-        pair.sign(
-            &ring::signature::RSA_PKCS1_SHA256,
-            &SystemRandom::new(),
-            signed.as_bytes(),
-            &mut signature,
-        )
-        .unwrap();
+        pair.sign(&ring::signature::RSA_PKCS1_SHA256, &SystemRandom::new(), signed.as_bytes(), &mut signature).unwrap();
         let jwk = Jwk {
             kty: "RSA".into(),
             kid: Some(kid.into()),
@@ -517,10 +438,7 @@ mod tests {
             e: Some(URL_SAFE_NO_PAD.encode(key.e().to_bytes_be())),
             ..Jwk::default()
         };
-        (
-            format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature)),
-            jwk,
-        )
+        (format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature)), jwk)
     }
 
     fn claims() -> Value {
@@ -528,12 +446,7 @@ mod tests {
     }
 
     fn expect() -> Expect {
-        Expect {
-            issuer: OCI_IAM_ISSUER.into(),
-            audience: Some("client-1".into()),
-            nonce: Some("n-1".into()),
-            now: 2000,
-        }
+        Expect { issuer: OCI_IAM_ISSUER.into(), audience: Some("client-1".into()), nonce: Some("n-1".into()), now: 2000 }
     }
 
     #[test]
@@ -541,18 +454,8 @@ mod tests {
         let (pair, jwk) = es256_key("k1");
         let (_, other) = es256_key("k0");
         let token = sign_es256(&pair, "k1", &claims());
-        let verified = verify(
-            &token,
-            &Jwks {
-                keys: vec![other, jwk],
-            },
-            &expect(),
-        )
-        .unwrap();
-        assert_eq!(
-            (verified.kid.as_str(), verified.alg.as_str()),
-            ("k1", "ES256")
-        );
+        let verified = verify(&token, &Jwks { keys: vec![other, jwk] }, &expect()).unwrap();
+        assert_eq!((verified.kid.as_str(), verified.alg.as_str()), ("k1", "ES256"));
     }
 
     #[test]
@@ -564,10 +467,7 @@ mod tests {
         let mut forged = claims();
         forged["sub"] = "admin".into();
         parts[1] = URL_SAFE_NO_PAD.encode(forged.to_string());
-        assert_eq!(
-            verify(&parts.join("."), &jwks, &expect()),
-            Err(Refusal::Signature("rsa-1".into()))
-        );
+        assert_eq!(verify(&parts.join("."), &jwks, &expect()), Err(Refusal::Signature("rsa-1".into())));
     }
 
     #[test]
@@ -579,39 +479,16 @@ mod tests {
             c[key] = value;
             verify(&sign_es256(&pair, "k1", &c), &jwks, &expect()).unwrap_err()
         };
-        assert!(matches!(
-            with("iss", "https://evil.example".into()),
-            Refusal::Issuer { .. }
-        ));
-        assert!(matches!(
-            with("aud", "another-client".into()),
-            Refusal::Audience { .. }
-        ));
+        assert!(matches!(with("iss", "https://evil.example".into()), Refusal::Issuer { .. }));
+        assert!(matches!(with("aud", "another-client".into()), Refusal::Audience { .. }));
         assert!(matches!(with("exp", 1000.into()), Refusal::Expired { .. }));
-        assert!(matches!(
-            with("iat", 9999.into()),
-            Refusal::IssuedInFuture { .. }
-        ));
-        assert_eq!(
-            with("nonce", "n-2".into()),
-            Refusal::Nonce { missing: false }
-        );
+        assert!(matches!(with("iat", 9999.into()), Refusal::IssuedInFuture { .. }));
+        assert_eq!(with("nonce", "n-2".into()), Refusal::Nonce { missing: false });
         let mut no_nonce = claims();
         no_nonce.as_object_mut().unwrap().remove("nonce");
-        assert_eq!(
-            verify(&sign_es256(&pair, "k1", &no_nonce), &jwks, &expect()).unwrap_err(),
-            Refusal::Nonce { missing: true }
-        );
+        assert_eq!(verify(&sign_es256(&pair, "k1", &no_nonce), &jwks, &expect()).unwrap_err(), Refusal::Nonce { missing: true });
         // Within the clock skew, an expiry just passed is accepted.
-        assert!(verify(
-            &sign_es256(&pair, "k1", &claims()),
-            &jwks,
-            &Expect {
-                now: 4600 + SKEW_SECS,
-                ..expect()
-            }
-        )
-        .is_ok());
+        assert!(verify(&sign_es256(&pair, "k1", &claims()), &jwks, &Expect { now: 4600 + SKEW_SECS, ..expect() }).is_ok());
     }
 
     #[test]
@@ -619,29 +496,10 @@ mod tests {
         let (pair, _) = es256_key("k1");
         let (_, stranger) = es256_key("k1");
         let token = sign_es256(&pair, "k1", &claims());
-        assert_eq!(
-            verify(
-                &token,
-                &Jwks {
-                    keys: vec![stranger]
-                },
-                &expect()
-            ),
-            Err(Refusal::Signature("k1".into()))
-        );
-        assert_eq!(
-            verify(&token, &Jwks::default(), &expect()),
-            Err(Refusal::UnknownKey(Some("k1".into())))
-        );
-        let none = format!(
-            "{}.{}.",
-            URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#),
-            URL_SAFE_NO_PAD.encode(claims().to_string())
-        );
-        assert_eq!(
-            verify(&none, &Jwks::default(), &expect()),
-            Err(Refusal::Algorithm("none".into()))
-        );
+        assert_eq!(verify(&token, &Jwks { keys: vec![stranger] }, &expect()), Err(Refusal::Signature("k1".into())));
+        assert_eq!(verify(&token, &Jwks::default(), &expect()), Err(Refusal::UnknownKey(Some("k1".into()))));
+        let none = format!("{}.{}.", URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#), URL_SAFE_NO_PAD.encode(claims().to_string()));
+        assert_eq!(verify(&none, &Jwks::default(), &expect()), Err(Refusal::Algorithm("none".into())));
     }
 
     #[test]
@@ -650,38 +508,19 @@ mod tests {
         let mut c = claims();
         c["aud"] = "https://oic.example:443".into();
         c.as_object_mut().unwrap().remove("nonce");
-        let access = Expect {
-            audience: None,
-            nonce: None,
-            ..expect()
-        };
-        assert!(verify(
-            &sign_es256(&pair, "k1", &c),
-            &Jwks { keys: vec![jwk] },
-            &access
-        )
-        .is_ok());
+        let access = Expect { audience: None, nonce: None, ..expect() };
+        assert!(verify(&sign_es256(&pair, "k1", &c), &Jwks { keys: vec![jwk] }, &access).is_ok());
     }
 
     #[test]
     fn the_jwks_url_and_the_issuer_follow_oci_iam_or_the_server() {
         assert_eq!(
-            jwks_url(
-                "",
-                "https://idcs-x.identity.oraclecloud.com/oauth2/v1/token"
-            )
-            .as_deref(),
+            jwks_url("", "https://idcs-x.identity.oraclecloud.com/oauth2/v1/token").as_deref(),
             Some("https://idcs-x.identity.oraclecloud.com/admin/v1/SigningCert/jwk")
         );
         assert_eq!(jwks_url("", "https://login.example/o/token/"), None);
-        assert_eq!(
-            expected_issuer("https://idcs-x.identity.oraclecloud.com/oauth2/v1/token"),
-            OCI_IAM_ISSUER
-        );
-        assert_eq!(
-            expected_issuer("http://127.0.0.1:4000/oauth2/v1/token"),
-            "http://127.0.0.1:4000"
-        );
+        assert_eq!(expected_issuer("https://idcs-x.identity.oraclecloud.com/oauth2/v1/token"), OCI_IAM_ISSUER);
+        assert_eq!(expected_issuer("http://127.0.0.1:4000/oauth2/v1/token"), "http://127.0.0.1:4000");
     }
 
     mod properties {

@@ -39,9 +39,7 @@ pub fn introspection_url(typed: &str, token_url: &str) -> Result<String> {
         .trim()
         .strip_suffix("/oauth2/v1/token")
         .map(|domain| format!("{domain}/oauth2/v1/introspect"))
-        .ok_or(Error::MissingField {
-            field: "Introspection URL",
-        })
+        .ok_or(Error::MissingField { field: "Introspection URL" })
 }
 
 /// What the introspection endpoint said about a token.
@@ -73,14 +71,8 @@ const SECRET_FIELDS: &[&str] = &["access_token", "refresh_token", "id_token", "t
 pub fn parse_introspection(raw: &RawResponse, now: SystemTime) -> Result<Introspection> {
     let json = serde_json::from_slice::<Value>(&raw.body).ok();
     let fields = match json {
-        Some(Value::Object(fields))
-            if (200..300).contains(&raw.status) && fields.contains_key("active") =>
-        {
-            fields
-        }
-        Some(Value::Object(fields))
-            if (200..300).contains(&raw.status) && !fields.contains_key("error") =>
-        {
+        Some(Value::Object(fields)) if (200..300).contains(&raw.status) && fields.contains_key("active") => fields,
+        Some(Value::Object(fields)) if (200..300).contains(&raw.status) && !fields.contains_key("error") => {
             return Err(Error::UnexpectedResponse {
                 status: raw.status,
                 content_type: "JSON".into(),
@@ -107,21 +99,11 @@ pub fn parse_introspection(raw: &RawResponse, now: SystemTime) -> Result<Introsp
         _ => false,
     };
     let text = |key: &str| fields.get(key).and_then(Value::as_str).map(str::to_owned);
-    let expires_at = fields.get("exp").and_then(|v| {
-        v.as_u64()
-            .or_else(|| v.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
-    });
-    let now_secs = now
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let expires_at = fields.get("exp").and_then(|v| v.as_u64().or_else(|| v.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)));
+    let now_secs = now.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let aud = match fields.get("aud") {
         Some(Value::String(one)) => vec![one.clone()],
-        Some(Value::Array(many)) => many
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect(),
+        Some(Value::Array(many)) => many.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
         _ => Vec::new(),
     };
     let mut shown = fields.clone();
@@ -225,20 +207,9 @@ mod tests {
 
     #[test]
     fn the_introspection_url_is_the_typed_one_or_beside_oracles_token_endpoint() {
-        assert_eq!(
-            introspection_url(" https://x/i ", "https://d/oauth2/v1/token").unwrap(),
-            "https://x/i"
-        );
-        assert_eq!(
-            introspection_url("", "https://d/oauth2/v1/token").unwrap(),
-            "https://d/oauth2/v1/introspect"
-        );
-        assert_eq!(
-            introspection_url("", "https://d/o/token/")
-                .unwrap_err()
-                .code(),
-            "missing_field"
-        );
+        assert_eq!(introspection_url(" https://x/i ", "https://d/oauth2/v1/token").unwrap(), "https://x/i");
+        assert_eq!(introspection_url("", "https://d/oauth2/v1/token").unwrap(), "https://d/oauth2/v1/introspect");
+        assert_eq!(introspection_url("", "https://d/o/token/").unwrap_err().code(), "missing_field");
     }
 
     #[test]
@@ -250,46 +221,25 @@ mod tests {
 
     #[test]
     fn a_token_value_in_the_answer_is_not_shown() {
-        let found = parse_introspection(
-            &raw(200, r#"{"active": true, "token": "abc.def.ghi"}"#),
-            at(0),
-        )
-        .unwrap();
+        let found = parse_introspection(&raw(200, r#"{"active": true, "token": "abc.def.ghi"}"#), at(0)).unwrap();
         assert_eq!(found.fields["token"], "[redacted]");
     }
 
     #[test]
     fn an_oauth_error_a_page_and_json_without_active_are_errors() {
-        let err =
-            parse_introspection(&raw(401, r#"{"error": "invalid_client"}"#), at(0)).unwrap_err();
+        let err = parse_introspection(&raw(401, r#"{"error": "invalid_client"}"#), at(0)).unwrap_err();
         assert_eq!(err.code(), "invalid_client");
-        let page = RawResponse {
-            status: 200,
-            content_type: Some("text/html".into()),
-            body: b"<html><title>Sign In</title></html>".to_vec(),
-        };
-        assert_eq!(
-            parse_introspection(&page, at(0)).unwrap_err().code(),
-            "html_response"
-        );
-        assert_eq!(
-            parse_introspection(&raw(200, r#"{"sub": "x"}"#), at(0))
-                .unwrap_err()
-                .code(),
-            "unexpected_response"
-        );
+        let page = RawResponse { status: 200, content_type: Some("text/html".into()), body: b"<html><title>Sign In</title></html>".to_vec() };
+        assert_eq!(parse_introspection(&page, at(0)).unwrap_err().code(), "html_response");
+        assert_eq!(parse_introspection(&raw(200, r#"{"sub": "x"}"#), at(0)).unwrap_err().code(), "unexpected_response");
     }
 
     #[test]
     fn revocation_is_done_on_200_and_says_why_otherwise() {
         revocation_outcome(&raw(200, ""), at(0)).unwrap();
-        let err = revocation_outcome(&raw(400, r#"{"error": "unsupported_token_type"}"#), at(0))
-            .unwrap_err();
+        let err = revocation_outcome(&raw(400, r#"{"error": "unsupported_token_type"}"#), at(0)).unwrap_err();
         assert_eq!(err.code(), "unsupported_token_type");
-        assert_eq!(
-            revocation_outcome(&raw(503, ""), at(0)).unwrap_err().code(),
-            "empty_response"
-        );
+        assert_eq!(revocation_outcome(&raw(503, ""), at(0)).unwrap_err().code(), "empty_response");
     }
 
     mod properties {

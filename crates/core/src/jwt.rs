@@ -44,9 +44,7 @@ mod tests {
         let token = format!(
             "{}.{}.c2ln",
             encode(&json!({"alg": "RS256", "kid": "k1"})),
-            encode(
-                &json!({"sub": "svc", "exp": 1_900_000_000, "scope": "urn:opc:resource:consumer::all"})
-            )
+            encode(&json!({"sub": "svc", "exp": 1_900_000_000, "scope": "urn:opc:resource:consumer::all"}))
         );
         let decoded = decode(&token).expect("a well-formed JWT");
         assert_eq!(decoded.header["kid"], "k1");
@@ -57,10 +55,7 @@ mod tests {
     fn opaque_tokens_and_garbage_are_not_jwts() {
         assert_eq!(decode("AQAgY2MzNjVlOTVhOTRh"), None);
         assert_eq!(decode("a.b.c"), None);
-        assert_eq!(
-            decode(&format!("{}.{}.s", encode(&json!([1])), encode(&json!({})))),
-            None
-        );
+        assert_eq!(decode(&format!("{}.{}.s", encode(&json!([1])), encode(&json!({})))), None);
         assert_eq!(decode("e30.e30.e30.e30.e30"), None, "a JWE has five parts");
     }
 }

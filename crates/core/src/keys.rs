@@ -24,14 +24,8 @@ pub enum KeyError {
     #[error("the {what} is not PEM text: {detail}")]
     NotPem { what: &'static str, detail: String },
     #[error("the {what} PEM holds a \"{found}\" block, not {expected}")]
-    WrongPemBlock {
-        what: &'static str,
-        found: String,
-        expected: &'static str,
-    },
-    #[error(
-        "the private key is encrypted (ENCRYPTED PRIVATE KEY); OAuth Console needs it unencrypted"
-    )]
+    WrongPemBlock { what: &'static str, found: String, expected: &'static str },
+    #[error("the private key is encrypted (ENCRYPTED PRIVATE KEY); OAuth Console needs it unencrypted")]
     EncryptedKey,
     #[error("the private key is not an RSA key of 2048 to 8192 bits: {detail}")]
     UnsupportedKey { detail: String },
@@ -52,9 +46,7 @@ impl KeyError {
         match self {
             KeyError::NotPem { .. } | KeyError::WrongPemBlock { .. } => "invalid_pem",
             KeyError::EncryptedKey => "encrypted_key",
-            KeyError::UnsupportedKey { .. } | KeyError::UnsupportedCertificateKey { .. } => {
-                "unsupported_key"
-            }
+            KeyError::UnsupportedKey { .. } | KeyError::UnsupportedCertificateKey { .. } => "unsupported_key",
             KeyError::BadCertificate { .. } => "invalid_certificate",
             KeyError::Mismatch => "key_certificate_mismatch",
             KeyError::Generate { .. } => "key_generation",
@@ -80,18 +72,13 @@ impl PrivateKey {
     /// Reads a PEM `PRIVATE KEY` (PKCS#8) or `RSA PRIVATE KEY` (PKCS#1).
     /// Any input gives a key or a [`KeyError`], never a panic.
     pub fn from_pem(text: &str) -> Result<PrivateKey, KeyError> {
-        let block = pem::parse(text.trim()).map_err(|e| KeyError::NotPem {
-            what: "private key",
-            detail: e.to_string(),
-        })?;
+        let block = pem::parse(text.trim()).map_err(|e| KeyError::NotPem { what: "private key", detail: e.to_string() })?;
         let pair = match block.tag() {
             "PRIVATE KEY" => RsaKeyPair::from_pkcs8(block.contents()),
             "RSA PRIVATE KEY" => RsaKeyPair::from_der(block.contents()),
             "ENCRYPTED PRIVATE KEY" => return Err(KeyError::EncryptedKey),
             "EC PRIVATE KEY" | "OPENSSH PRIVATE KEY" | "DSA PRIVATE KEY" => {
-                return Err(KeyError::UnsupportedKey {
-                    detail: format!("it is a \"{}\" block", block.tag()),
-                })
+                return Err(KeyError::UnsupportedKey { detail: format!("it is a \"{}\" block", block.tag()) })
             }
             other => {
                 return Err(KeyError::WrongPemBlock {
@@ -101,13 +88,8 @@ impl PrivateKey {
                 })
             }
         }
-        .map_err(|e| KeyError::UnsupportedKey {
-            detail: e.to_string(),
-        })?;
-        Ok(PrivateKey {
-            pem: crate::Secret::new(text.trim().to_owned() + "\n"),
-            pair: Arc::new(pair),
-        })
+        .map_err(|e| KeyError::UnsupportedKey { detail: e.to_string() })?;
+        Ok(PrivateKey { pem: crate::Secret::new(text.trim().to_owned() + "\n"), pair: Arc::new(pair) })
     }
 
     /// The PEM text, for the keychain only.
@@ -124,15 +106,8 @@ impl PrivateKey {
     pub fn sign_rs256(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
         let mut signature = vec![0; self.pair.public().modulus_len()];
         self.pair
-            .sign(
-                &RSA_PKCS1_SHA256,
-                &SystemRandom::new(),
-                message,
-                &mut signature,
-            )
-            .map_err(|e| KeyError::Sign {
-                detail: e.to_string(),
-            })?;
+            .sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), message, &mut signature)
+            .map_err(|e| KeyError::Sign { detail: e.to_string() })?;
         Ok(signature)
     }
 }
@@ -150,15 +125,9 @@ const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
 impl Certificate {
     /// Reads the first `CERTIFICATE` block of `text`.
     pub fn from_pem(text: &str) -> Result<Certificate, KeyError> {
-        let blocks = pem::parse_many(text.trim()).map_err(|e| KeyError::NotPem {
-            what: "certificate",
-            detail: e.to_string(),
-        })?;
+        let blocks = pem::parse_many(text.trim()).map_err(|e| KeyError::NotPem { what: "certificate", detail: e.to_string() })?;
         let Some(block) = blocks.first() else {
-            return Err(KeyError::NotPem {
-                what: "certificate",
-                detail: "no -----BEGIN CERTIFICATE----- block".into(),
-            });
+            return Err(KeyError::NotPem { what: "certificate", detail: "no -----BEGIN CERTIFICATE----- block".into() });
         };
         if block.tag() != "CERTIFICATE" {
             return Err(KeyError::WrongPemBlock {
@@ -169,11 +138,7 @@ impl Certificate {
         }
         let der = block.contents().to_vec();
         let rsa_public_key = {
-            let (_, cert) = x509_parser::parse_x509_certificate(&der).map_err(|e| {
-                KeyError::BadCertificate {
-                    detail: e.to_string(),
-                }
-            })?;
+            let (_, cert) = x509_parser::parse_x509_certificate(&der).map_err(|e| KeyError::BadCertificate { detail: e.to_string() })?;
             let spki = cert.public_key();
             let algorithm = spki.algorithm.algorithm.to_id_string();
             if algorithm != RSA_ENCRYPTION {
@@ -182,15 +147,8 @@ impl Certificate {
             spki.subject_public_key.data.to_vec()
         };
         // LF line endings, as openssl writes them and the window's fields keep them.
-        let pem = pem::encode_config(
-            block,
-            pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
-        );
-        Ok(Certificate {
-            pem,
-            der,
-            rsa_public_key,
-        })
+        let pem = pem::encode_config(block, pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF));
+        Ok(Certificate { pem, der, rsa_public_key })
     }
 
     /// The certificate as PEM, for the profile and for **Save certificate…**.
@@ -229,10 +187,7 @@ impl KeyPair {
         if private_key.public_key_der() != certificate.rsa_public_key() {
             return Err(KeyError::Mismatch);
         }
-        Ok(KeyPair {
-            private_key,
-            certificate,
-        })
+        Ok(KeyPair { private_key, certificate })
     }
 
     /// A new 2048-bit RSA key and a self-signed certificate for
@@ -240,22 +195,15 @@ impl KeyPair {
     /// console.
     pub fn generate(common_name: &str, days: u32) -> Result<KeyPair, KeyError> {
         use rsa::pkcs8::{EncodePrivateKey, LineEnding};
-        let generate = |e: &dyn fmt::Display| KeyError::Generate {
-            detail: e.to_string(),
-        };
+        let generate = |e: &dyn fmt::Display| KeyError::Generate { detail: e.to_string() };
         let mut rng = rsa::rand_core::OsRng;
         let key = rsa::RsaPrivateKey::new(&mut rng, 2048).map_err(|e| generate(&e))?;
         let der = key.to_pkcs8_der().map_err(|e| generate(&e))?;
         let pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| generate(&e))?;
-        let signer = rcgen::KeyPair::from_pkcs8_der_and_sign_algo(
-            &der.as_bytes().into(),
-            &rcgen::PKCS_RSA_SHA256,
-        )
+        let signer = rcgen::KeyPair::from_pkcs8_der_and_sign_algo(&der.as_bytes().into(), &rcgen::PKCS_RSA_SHA256)
         .map_err(|e| generate(&e))?;
         let mut params = rcgen::CertificateParams::default();
-        params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, common_name);
+        params.distinguished_name.push(rcgen::DnType::CommonName, common_name);
         let now = time::OffsetDateTime::now_utc();
         params.not_before = now - time::Duration::minutes(5);
         params.not_after = now + time::Duration::days(i64::from(days));
@@ -278,14 +226,8 @@ pub(crate) mod tests {
     #[test]
     fn a_generated_pair_imports_again_and_its_certificate_is_pem() {
         let pair = test_pair();
-        assert!(pair
-            .certificate
-            .pem()
-            .starts_with("-----BEGIN CERTIFICATE-----"));
-        assert!(pair
-            .private_key
-            .expose_pem()
-            .starts_with("-----BEGIN PRIVATE KEY-----"));
+        assert!(pair.certificate.pem().starts_with("-----BEGIN CERTIFICATE-----"));
+        assert!(pair.private_key.expose_pem().starts_with("-----BEGIN PRIVATE KEY-----"));
         let again = KeyPair::import(pair.private_key.expose_pem(), pair.certificate.pem()).unwrap();
         assert_eq!(again.certificate, pair.certificate);
     }
@@ -294,10 +236,7 @@ pub(crate) mod tests {
     fn a_certificate_is_kept_with_lf_line_endings_whatever_it_came_with() {
         let crlf = test_pair().certificate.pem().replace('\n', "\r\n");
         let read = Certificate::from_pem(&crlf).unwrap();
-        assert!(
-            !read.pem().contains('\r'),
-            "LF only, as the window's fields and openssl have it"
-        );
+        assert!(!read.pem().contains('\r'), "LF only, as the window's fields and openssl have it");
         assert_eq!(read, test_pair().certificate);
     }
 
@@ -309,65 +248,29 @@ pub(crate) mod tests {
         let key = rsa::RsaPrivateKey::from_pkcs8_pem(pair.private_key.expose_pem()).unwrap();
         let pkcs1 = key.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF).unwrap();
         assert!(pkcs1.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
-        KeyPair::import(&pkcs1, pair.certificate.pem())
-            .expect("PKCS#1 is what openssl genrsa writes");
+        KeyPair::import(&pkcs1, pair.certificate.pem()).expect("PKCS#1 is what openssl genrsa writes");
     }
 
     #[test]
     fn a_key_of_another_certificate_is_a_mismatch() {
         let other = KeyPair::generate("other", 1).unwrap();
-        let err = KeyPair::import(
-            other.private_key.expose_pem(),
-            test_pair().certificate.pem(),
-        )
-        .unwrap_err();
+        let err = KeyPair::import(other.private_key.expose_pem(), test_pair().certificate.pem()).unwrap_err();
         assert_eq!(err, KeyError::Mismatch);
         assert_eq!(err.code(), "key_certificate_mismatch");
     }
 
     #[test]
     fn bad_pem_encrypted_keys_and_other_key_types_get_typed_errors() {
-        assert!(matches!(
-            PrivateKey::from_pem("not a key"),
-            Err(KeyError::NotPem { .. })
-        ));
-        let encrypted =
-            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n";
-        assert_eq!(
-            PrivateKey::from_pem(encrypted).unwrap_err(),
-            KeyError::EncryptedKey
-        );
+        assert!(matches!(PrivateKey::from_pem("not a key"), Err(KeyError::NotPem { .. })));
+        let encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n";
+        assert_eq!(PrivateKey::from_pem(encrypted).unwrap_err(), KeyError::EncryptedKey);
         let ec = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-        assert!(
-            matches!(
-                PrivateKey::from_pem(&ec.serialize_pem()),
-                Err(KeyError::UnsupportedKey { .. })
-            ),
-            "an EC PKCS#8 key is not RSA"
-        );
-        let ec_cert = rcgen::CertificateParams::new(vec!["x".into()])
-            .unwrap()
-            .self_signed(&ec)
-            .unwrap();
-        assert!(matches!(
-            Certificate::from_pem(&ec_cert.pem()),
-            Err(KeyError::UnsupportedCertificateKey { .. })
-        ));
+        assert!(matches!(PrivateKey::from_pem(&ec.serialize_pem()), Err(KeyError::UnsupportedKey { .. })), "an EC PKCS#8 key is not RSA");
+        let ec_cert = rcgen::CertificateParams::new(vec!["x".into()]).unwrap().self_signed(&ec).unwrap();
+        assert!(matches!(Certificate::from_pem(&ec_cert.pem()), Err(KeyError::UnsupportedCertificateKey { .. })));
         let err = Certificate::from_pem(test_pair().private_key.expose_pem()).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                KeyError::WrongPemBlock {
-                    expected: "CERTIFICATE",
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
-        assert!(
-            !err.to_string().contains("MII"),
-            "no key material in the message"
-        );
+        assert!(matches!(err, KeyError::WrongPemBlock { expected: "CERTIFICATE", .. }), "{err:?}");
+        assert!(!err.to_string().contains("MII"), "no key material in the message");
     }
 
     #[test]

@@ -7,8 +7,8 @@
 
 pub mod assertion;
 pub mod callback;
-pub mod cancel;
 pub mod discovery;
+pub mod cancel;
 pub mod error;
 pub mod expiry;
 pub mod grants;
@@ -26,8 +26,8 @@ pub mod store;
 pub mod token;
 
 pub use error::{Error, IpcError, Result};
-pub use grants::{request_token, TokenRequest};
 pub use secret::Secret;
+pub use grants::{request_token, TokenRequest};
 pub use token::{ClientAuth, Token, TokenView};
 
 #[cfg(test)]

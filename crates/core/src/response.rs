@@ -41,11 +41,7 @@ pub fn parse_token_response(raw: &RawResponse, now: SystemTime) -> Result<Token>
     if text.trim().is_empty() {
         return Err(Error::EmptyResponse { status });
     }
-    let content_type = raw
-        .content_type
-        .clone()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let content_type = raw.content_type.clone().unwrap_or_default().to_ascii_lowercase();
     let json = serde_json::from_str::<Value>(&text).ok();
     let Some(Value::Object(mut fields)) = json else {
         if content_type.contains("html") || looks_like_html(&text) {
@@ -56,11 +52,7 @@ pub fn parse_token_response(raw: &RawResponse, now: SystemTime) -> Result<Token>
         }
         return Err(Error::UnexpectedResponse {
             status,
-            content_type: if content_type.is_empty() {
-                "a body".into()
-            } else {
-                content_type
-            },
+            content_type: if content_type.is_empty() { "a body".into() } else { content_type },
             snippet: snippet(&redact_secrets(&text)),
         });
     };
@@ -137,11 +129,9 @@ pub fn parse_token_response(raw: &RawResponse, now: SystemTime) -> Result<Token>
 /// `3600`, `3600.0` and `"3600"` are all seen in the wild.
 fn seconds(value: &Value) -> Option<u64> {
     match value {
-        Value::Number(n) => n.as_u64().or_else(|| {
-            n.as_f64()
-                .filter(|f| *f >= 0.0 && f.is_finite())
-                .map(|f| f.round() as u64)
-        }),
+        Value::Number(n) => n
+            .as_u64()
+            .or_else(|| n.as_f64().filter(|f| *f >= 0.0 && f.is_finite()).map(|f| f.round() as u64)),
         Value::String(s) => s.trim().parse::<u64>().ok(),
         _ => None,
     }
@@ -160,21 +150,12 @@ fn take_string(fields: &mut Map<String, Value>, key: &str) -> Option<String> {
 }
 
 pub fn unix_seconds(time: SystemTime) -> u64 {
-    time.duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    time.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 fn looks_like_html(text: &str) -> bool {
-    let start = text
-        .trim_start()
-        .get(..15)
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    start.starts_with("<!doctype html")
-        || start.starts_with("<html")
-        || start.starts_with("<head")
-        || start.starts_with("<body")
+    let start = text.trim_start().get(..15).unwrap_or("").to_ascii_lowercase();
+    start.starts_with("<!doctype html") || start.starts_with("<html") || start.starts_with("<head") || start.starts_with("<body")
 }
 
 fn html_title(text: &str) -> Option<String> {
@@ -182,11 +163,7 @@ fn html_title(text: &str) -> Option<String> {
     let start = lower.find("<title")?;
     let open_end = start + lower[start..].find('>')? + 1;
     let close = open_end + lower[open_end..].find("</title")?;
-    let title = text
-        .get(open_end..close)?
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let title = text.get(open_end..close)?.split_whitespace().collect::<Vec<_>>().join(" ");
     (!title.is_empty()).then(|| truncate(&title, 80))
 }
 
@@ -259,11 +236,7 @@ mod tests {
     #[test]
     fn a_standard_token_response_is_read_with_its_expiry() {
         let token = parse_token_response(
-            &raw(
-                200,
-                "application/json",
-                r#"{"access_token":"eyJ.a.b","token_type":"Bearer","expires_in":3600}"#,
-            ),
+            &raw(200, "application/json", r#"{"access_token":"eyJ.a.b","token_type":"Bearer","expires_in":3600}"#),
             at(1_000),
         )
         .unwrap();
@@ -288,39 +261,22 @@ mod tests {
         assert_eq!(token.scope.as_deref(), Some("s offline_access"));
         assert_eq!(token.refresh_token.as_ref().map(Secret::expose), Some("r"));
         assert_eq!(token.id_token.as_ref().map(Secret::expose), Some("i"));
-        assert_eq!(
-            token.extra.get("custom"),
-            Some(&serde_json::json!({"a": 1}))
-        );
-        assert!(
-            !token.extra.contains_key("access_token"),
-            "the token is not duplicated in extra"
-        );
+        assert_eq!(token.extra.get("custom"), Some(&serde_json::json!({"a": 1})));
+        assert!(!token.extra.contains_key("access_token"), "the token is not duplicated in extra");
     }
 
     #[test]
     fn an_rfc6749_error_keeps_code_and_description() {
         let err = parse_token_response(
-            &raw(
-                401,
-                "application/json",
-                r#"{"error":"invalid_client","error_description":"Client authentication failed."}"#,
-            ),
+            &raw(401, "application/json", r#"{"error":"invalid_client","error_description":"Client authentication failed."}"#),
             at(0),
         )
         .unwrap_err();
         match err {
-            Error::OAuth {
-                status,
-                error,
-                description,
-            } => {
+            Error::OAuth { status, error, description } => {
                 assert_eq!(status, 401);
                 assert_eq!(error, "invalid_client");
-                assert_eq!(
-                    description.as_deref(),
-                    Some("Client authentication failed.")
-                );
+                assert_eq!(description.as_deref(), Some("Client authentication failed."));
             }
             other => panic!("expected an OAuth error, got {other:?}"),
         }
@@ -329,8 +285,7 @@ mod tests {
     #[test]
     fn an_html_error_page_is_named_with_its_title() {
         let page = "<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body>nope</body></html>";
-        let err =
-            parse_token_response(&raw(404, "text/html; charset=utf-8", page), at(0)).unwrap_err();
+        let err = parse_token_response(&raw(404, "text/html; charset=utf-8", page), at(0)).unwrap_err();
         assert!(
             matches!(&err, Error::HtmlResponse { status: 404, title: Some(t) } if t == "404 Not Found"),
             "{err:?}"
@@ -341,70 +296,33 @@ mod tests {
     #[test]
     fn an_html_page_sent_as_200_without_content_type_is_still_recognised() {
         let err = parse_token_response(
-            &RawResponse {
-                status: 200,
-                content_type: None,
-                body: b"<html><body>Sign in</body></html>".to_vec(),
-            },
+            &RawResponse { status: 200, content_type: None, body: b"<html><body>Sign in</body></html>".to_vec() },
             at(0),
         )
         .unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::HtmlResponse {
-                    status: 200,
-                    title: None
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err, Error::HtmlResponse { status: 200, title: None }), "{err:?}");
     }
 
     #[test]
     fn an_empty_body_is_an_empty_response_error() {
         let err = parse_token_response(&raw(200, "application/json", "  \n"), at(0)).unwrap_err();
-        assert!(
-            matches!(err, Error::EmptyResponse { status: 200 }),
-            "{err:?}"
-        );
+        assert!(matches!(err, Error::EmptyResponse { status: 200 }), "{err:?}");
         let err = parse_token_response(&raw(500, "", ""), at(0)).unwrap_err();
-        assert!(
-            matches!(err, Error::EmptyResponse { status: 500 }),
-            "{err:?}"
-        );
+        assert!(matches!(err, Error::EmptyResponse { status: 500 }), "{err:?}");
     }
 
     #[test]
     fn json_without_access_token_is_refused() {
-        let err = parse_token_response(
-            &raw(200, "application/json", r#"{"token_type":"Bearer"}"#),
-            at(0),
-        )
-        .unwrap_err();
-        assert!(
-            matches!(err, Error::MissingAccessToken { status: 200 }),
-            "{err:?}"
-        );
-        let err = parse_token_response(
-            &raw(200, "application/json", r#"{"access_token":""}"#),
-            at(0),
-        )
-        .unwrap_err();
-        assert!(
-            matches!(err, Error::MissingAccessToken { .. }),
-            "an empty token is no token: {err:?}"
-        );
+        let err = parse_token_response(&raw(200, "application/json", r#"{"token_type":"Bearer"}"#), at(0)).unwrap_err();
+        assert!(matches!(err, Error::MissingAccessToken { status: 200 }), "{err:?}");
+        let err = parse_token_response(&raw(200, "application/json", r#"{"access_token":""}"#), at(0)).unwrap_err();
+        assert!(matches!(err, Error::MissingAccessToken { .. }), "an empty token is no token: {err:?}");
     }
 
     #[test]
     fn a_numeric_string_expires_in_is_accepted() {
         let token = parse_token_response(
-            &raw(
-                200,
-                "application/json",
-                r#"{"access_token":"t","token_type":"Bearer","expires_in":"120"}"#,
-            ),
+            &raw(200, "application/json", r#"{"access_token":"t","token_type":"Bearer","expires_in":"120"}"#),
             at(10),
         )
         .unwrap();
@@ -415,22 +333,14 @@ mod tests {
     #[test]
     fn a_non_numeric_expires_in_keeps_the_token_with_an_unknown_expiry_and_a_warning() {
         let token = parse_token_response(
-            &raw(
-                200,
-                "application/json",
-                r#"{"access_token":"t","token_type":"Bearer","expires_in":"soon"}"#,
-            ),
+            &raw(200, "application/json", r#"{"access_token":"t","token_type":"Bearer","expires_in":"soon"}"#),
             at(10),
         )
         .unwrap();
         assert_eq!(token.expires_in, None);
         assert_eq!(token.expires_at, None);
         assert_eq!(token.warnings.len(), 1);
-        assert!(
-            token.warnings[0].contains("expires_in"),
-            "{:?}",
-            token.warnings
-        );
+        assert!(token.warnings[0].contains("expires_in"), "{:?}", token.warnings);
     }
 
     #[test]
@@ -438,11 +348,7 @@ mod tests {
         let body = "Service Unavailable ".repeat(20);
         let err = parse_token_response(&raw(503, "text/plain", &body), at(0)).unwrap_err();
         match err {
-            Error::UnexpectedResponse {
-                status: 503,
-                snippet,
-                content_type,
-            } => {
+            Error::UnexpectedResponse { status: 503, snippet, content_type } => {
                 assert_eq!(content_type, "text/plain");
                 assert!(snippet.chars().count() <= 121, "{snippet}");
                 assert!(snippet.ends_with('…'));
@@ -453,27 +359,13 @@ mod tests {
 
     #[test]
     fn a_json_error_status_without_error_field_is_unexpected() {
-        let err = parse_token_response(
-            &raw(500, "application/json", r#"{"message":"boom"}"#),
-            at(0),
-        )
-        .unwrap_err();
-        assert!(
-            matches!(err, Error::UnexpectedResponse { status: 500, .. }),
-            "{err:?}"
-        );
+        let err = parse_token_response(&raw(500, "application/json", r#"{"message":"boom"}"#), at(0)).unwrap_err();
+        assert!(matches!(err, Error::UnexpectedResponse { status: 500, .. }), "{err:?}");
     }
 
     #[test]
     fn debug_of_a_raw_response_hides_the_body() {
-        let printed = format!(
-            "{:?}",
-            raw(
-                200,
-                "application/json",
-                r#"{"access_token":"secret-token"}"#
-            )
-        );
+        let printed = format!("{:?}", raw(200, "application/json", r#"{"access_token":"secret-token"}"#));
         assert!(!printed.contains("secret-token"), "{printed}");
     }
 
@@ -487,10 +379,7 @@ mod tests {
         assert_eq!(err.code(), "unexpected_response");
         let message = err.to_string();
         assert!(!message.contains("not-real"), "{message}");
-        assert!(
-            message.contains("odd"),
-            "the rest is still shown: {message}"
-        );
+        assert!(message.contains("odd"), "the rest is still shown: {message}");
     }
 
     #[test]
@@ -522,20 +411,8 @@ mod tests {
                 Just(r#""access_token":42"#.to_owned()),
                 Just(r#""token_type":"Bearer""#.to_owned()),
                 Just(r#""token_type":null"#.to_owned()),
-                prop::sample::select(
-                    &[
-                        "3600",
-                        "\"3600\"",
-                        "-1",
-                        "1e400",
-                        "3.5",
-                        "18446744073709551616",
-                        "null",
-                        "[]",
-                        "\"soon\""
-                    ][..]
-                )
-                .prop_map(|v| format!(r#""expires_in":{v}"#)),
+                prop::sample::select(&["3600", "\"3600\"", "-1", "1e400", "3.5", "18446744073709551616", "null", "[]", "\"soon\""][..])
+                    .prop_map(|v| format!(r#""expires_in":{v}"#)),
                 Just(r#""error":"invalid_client""#.to_owned()),
                 Just(r#""error":7"#.to_owned()),
                 Just(r#""error_description":"Client authentication failed.""#.to_owned()),
@@ -544,11 +421,8 @@ mod tests {
                 "[a-z_]{1,8}".prop_map(|k| format!(r#""{k}":{{"x":[1,null]}}"#)),
             ];
             prop_oneof![
-                prop::collection::vec(field, 0..6).prop_map(|fields| format!(
-                    "{{{}}}",
-                    fields.join(",")
-                )
-                .into_bytes()),
+                prop::collection::vec(field, 0..6)
+                    .prop_map(|fields| format!("{{{}}}", fields.join(",")).into_bytes()),
                 prop::collection::vec(any::<u8>(), 0..200),
                 "\\PC{0,200}".prop_map(String::into_bytes),
                 "(<!DOCTYPE html>|<html>|  <HEAD>)?<title>[^<]{0,40}</title>[^\\x00]{0,40}"

@@ -91,31 +91,21 @@ mod tests {
 
     #[test]
     fn a_token_response_holds_a_secret() {
-        assert!(holds_secret(
-            r#"{"access_token":"abc","token_type":"Bearer"}"#
-        ));
+        assert!(holds_secret(r#"{"access_token":"abc","token_type":"Bearer"}"#));
         assert!(holds_secret("{\n  \"refresh_token\": \"x\"\n}"));
         assert!(holds_secret(r#"{"items":[{"client_secret":"x"}]}"#));
     }
 
     #[test]
     fn a_jwt_anywhere_is_a_secret() {
-        assert!(holds_secret(
-            "Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
-        ));
-        assert!(holds_secret(
-            "token=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.ab&x=1"
-        ));
+        assert!(holds_secret("Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"));
+        assert!(holds_secret("token=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.ab&x=1"));
     }
 
     #[test]
     fn ordinary_bodies_hold_no_secret() {
-        assert!(!holds_secret(
-            r#"{"items":[{"id":"HELLO_WORLD|01.00.0000","status":"ACTIVATED"}]}"#
-        ));
-        assert!(!holds_secret(
-            "eyJ alone, or eyJhbGciOiJub25lIn0 without a payload"
-        ));
+        assert!(!holds_secret(r#"{"items":[{"id":"HELLO_WORLD|01.00.0000","status":"ACTIVATED"}]}"#));
+        assert!(!holds_secret("eyJ alone, or eyJhbGciOiJub25lIn0 without a payload"));
         assert!(!holds_secret("the word access_token in prose"));
         assert!(!holds_secret(""));
     }

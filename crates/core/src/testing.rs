@@ -21,11 +21,7 @@ impl Recorded {
 
 /// Serves one request with `status`, `content_type` and `body`; returns the
 /// base URL and a receiver for what the client sent.
-pub async fn serve_once(
-    status: u16,
-    content_type: &str,
-    body: &str,
-) -> (String, oneshot::Receiver<Recorded>) {
+pub async fn serve_once(status: u16, content_type: &str, body: &str) -> (String, oneshot::Receiver<Recorded>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let response = format!(
@@ -48,15 +44,10 @@ pub async fn serve_once(
                 let head = text[..end].to_owned();
                 let length = head
                     .lines()
-                    .find_map(|l| {
-                        l.to_ascii_lowercase()
-                            .strip_prefix("content-length:")
-                            .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                    })
+                    .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
                     .unwrap_or(0);
                 if buffer.len() >= end + 4 + length {
-                    let body =
-                        String::from_utf8_lossy(&buffer[end + 4..end + 4 + length]).into_owned();
+                    let body = String::from_utf8_lossy(&buffer[end + 4..end + 4 + length]).into_owned();
                     socket.write_all(response.as_bytes()).await.unwrap();
                     let _ = tx.send(Recorded { head, body });
                     return;

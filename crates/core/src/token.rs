@@ -76,10 +76,7 @@ impl Token {
             extra: self.extra.clone(),
             warnings: self.warnings.clone(),
             jwt: crate::jwt::decode(self.access_token.expose()),
-            id_token_jwt: self
-                .id_token
-                .as_ref()
-                .and_then(|t| crate::jwt::decode(t.expose())),
+            id_token_jwt: self.id_token.as_ref().and_then(|t| crate::jwt::decode(t.expose())),
             revoked: false,
             id_token_check: self.id_token_check.clone(),
         }
@@ -132,10 +129,7 @@ mod tests {
         };
         let view = token.view("t1", "Client Credentials");
         assert!(!format!("{token:?} {view:?}").contains("eyJhidden"));
-        assert!(
-            !serde_json::to_string(&view).unwrap().contains("eyJhidden"),
-            "the view carries no token"
-        );
+        assert!(!serde_json::to_string(&view).unwrap().contains("eyJhidden"), "the view carries no token");
         assert_eq!(view.access_token_length, 9);
     }
 }

@@ -46,10 +46,8 @@ struct Key {
 impl Key {
     fn generate(kid: String) -> Result<Key, String> {
         let rng = SystemRandom::new();
-        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
-            .map_err(|e| e.to_string())?;
-        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng)
-            .map_err(|e| e.to_string())?;
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).map_err(|e| e.to_string())?;
+        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng).map_err(|e| e.to_string())?;
         Ok(Key { kid, pair })
     }
 
@@ -69,14 +67,8 @@ impl Key {
             URL_SAFE_NO_PAD.encode(header.to_string()),
             URL_SAFE_NO_PAD.encode(claims.to_string())
         );
-        let signature = self
-            .pair
-            .sign(&SystemRandom::new(), signed.as_bytes())
-            .map_err(|e| e.to_string())?;
-        Ok(format!(
-            "{signed}.{}",
-            URL_SAFE_NO_PAD.encode(signature.as_ref())
-        ))
+        let signature = self.pair.sign(&SystemRandom::new(), signed.as_bytes()).map_err(|e| e.to_string())?;
+        Ok(format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature.as_ref())))
     }
 }
 
@@ -94,11 +86,7 @@ pub struct IdSigner {
 impl IdSigner {
     pub fn new() -> Result<IdSigner, String> {
         Ok(IdSigner {
-            keys: Mutex::new(Keys {
-                published: vec![Key::generate("sandbox-id-1".into())?],
-                fault: Fault::None,
-                generation: 1,
-            }),
+            keys: Mutex::new(Keys { published: vec![Key::generate("sandbox-id-1".into())?], fault: Fault::None, generation: 1 }),
         })
     }
 

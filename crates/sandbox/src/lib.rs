@@ -266,11 +266,7 @@ impl Sandbox {
     pub fn sandbox_key_pair(&self) -> Result<SandboxKeyPair> {
         let pair = sandbox_key::shared().map_err(SandboxError::KeyPair)?;
         self.identity
-            .upload_certificate(
-                &self.credentials.client_id,
-                &pair.alias,
-                &pair.certificate_pem,
-            )
+            .upload_certificate(&self.credentials.client_id, &pair.alias, &pair.certificate_pem)
             .map_err(SandboxError::KeyPair)?;
         Ok(pair.clone())
     }

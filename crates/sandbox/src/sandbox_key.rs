@@ -36,22 +36,15 @@ pub(crate) fn shared() -> Result<&'static SandboxKeyPair, String> {
 
 fn generate() -> Result<SandboxKeyPair, String> {
     use rsa::pkcs8::{EncodePrivateKey, LineEnding};
-    let key =
-        rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).map_err(|e| e.to_string())?;
+    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).map_err(|e| e.to_string())?;
     let der = key.to_pkcs8_der().map_err(|e| e.to_string())?;
-    let pem = key
-        .to_pkcs8_pem(LineEnding::LF)
+    let pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| e.to_string())?;
+    let signer = rcgen::KeyPair::from_pkcs8_der_and_sign_algo(&der.as_bytes().into(), &rcgen::PKCS_RSA_SHA256)
         .map_err(|e| e.to_string())?;
-    let signer = rcgen::KeyPair::from_pkcs8_der_and_sign_algo(
-        &der.as_bytes().into(),
-        &rcgen::PKCS_RSA_SHA256,
-    )
-    .map_err(|e| e.to_string())?;
     let mut params = rcgen::CertificateParams::default();
-    params.distinguished_name.push(
-        rcgen::DnType::CommonName,
-        "OAuth Console sandbox only - not trusted anywhere else",
-    );
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "OAuth Console sandbox only - not trusted anywhere else");
     let certificate = params.self_signed(&signer).map_err(|e| e.to_string())?;
     Ok(SandboxKeyPair {
         alias: SANDBOX_KEY_ALIAS.to_owned(),

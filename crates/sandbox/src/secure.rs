@@ -39,34 +39,22 @@ impl SecureTls {
     /// A new CA, a server certificate for 127.0.0.1 and localhost signed by
     /// it, and a server that asks every client for a certificate.
     pub(crate) fn generate() -> Result<SecureTls, String> {
-        use rcgen::{
-            BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
-        };
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
         let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
         ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca.distinguished_name.push(
-            DnType::CommonName,
-            "OAuth Console sandbox CA - this computer only",
-        );
-        ca.key_usages = vec![
-            KeyUsagePurpose::KeyCertSign,
-            KeyUsagePurpose::DigitalSignature,
-        ];
+        ca.distinguished_name
+            .push(DnType::CommonName, "OAuth Console sandbox CA - this computer only");
+        ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
         let ca_key = KeyPair::generate().map_err(|e| e.to_string())?;
         let ca_pem = ca.self_signed(&ca_key).map_err(|e| e.to_string())?.pem();
         let issuer = Issuer::new(ca, ca_key);
 
-        let mut leaf = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
-            .map_err(|e| e.to_string())?;
-        leaf.distinguished_name.push(
-            DnType::CommonName,
-            "OAuth Console sandbox secure token endpoint",
-        );
+        let mut leaf = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()]).map_err(|e| e.to_string())?;
+        leaf.distinguished_name
+            .push(DnType::CommonName, "OAuth Console sandbox secure token endpoint");
         leaf.use_authority_key_identifier_extension = true;
         let leaf_key = KeyPair::generate().map_err(|e| e.to_string())?;
-        let leaf_certificate = leaf
-            .signed_by(&leaf_key, &issuer)
-            .map_err(|e| e.to_string())?;
+        let leaf_certificate = leaf.signed_by(&leaf_key, &issuer).map_err(|e| e.to_string())?;
 
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = rustls::ServerConfig::builder_with_provider(provider.clone())
@@ -110,47 +98,20 @@ impl ClientCertVerifier for AnyClientCertificate {
         &[]
     }
 
-    fn verify_client_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _now: UnixTime,
-    ) -> Result<ClientCertVerified, rustls::Error> {
+    fn verify_client_cert(&self, _end_entity: &CertificateDer<'_>, _intermediates: &[CertificateDer<'_>], _now: UnixTime) -> Result<ClientCertVerified, rustls::Error> {
         Ok(ClientCertVerified::assertion())
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+    fn verify_tls12_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+    fn verify_tls13_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
+        self.provider.signature_verification_algorithms.supported_schemes()
     }
 }
 
@@ -173,9 +134,7 @@ impl axum::serve::Listener for SecureListener {
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 continue;
             };
-            if let Ok(Ok(tls)) =
-                tokio::time::timeout(HANDSHAKE_TIMEOUT, self.acceptor.accept(stream)).await
-            {
+            if let Ok(Ok(tls)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, self.acceptor.accept(stream)).await {
                 return (tls, address);
             }
         }

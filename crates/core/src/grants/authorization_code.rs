@@ -20,12 +20,9 @@
 
 use crate::callback::{self, LoopbackListener};
 use crate::error::{Error, Result};
-use crate::grants::exchange::{
-    at_once, oauth_client, requested_scopes, with_assertion_hints, Client, Outcome, Proof,
-    Transport,
-};
 use crate::http::{endpoint_url, HttpClient};
 use crate::secret::Secret;
+use crate::grants::exchange::{at_once, oauth_client, requested_scopes, with_assertion_hints, Client, Outcome, Proof, Transport};
 use crate::token::Token;
 use oauth2::{AuthUrl, CsrfToken, HttpRequest, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl};
 use serde::{Deserialize, Serialize};
@@ -303,17 +300,11 @@ impl PendingAuthorization {
 
 /// The one builder of the code-for-token request: [`finish`] sends it, Copy
 /// as cURL keeps it ([`unsent_exchange`]).
-async fn send_code(
-    transport: &Transport,
-    exchange: &CodeExchange<'_>,
-    code: &Secret,
-    proof: Proof,
-) -> Result<Outcome> {
-    let redirect =
-        RedirectUrl::new(exchange.redirect_uri.to_owned()).map_err(|e| Error::InvalidUrl {
-            field: "Callback URL",
-            reason: e.to_string(),
-        })?;
+async fn send_code(transport: &Transport, exchange: &CodeExchange<'_>, code: &Secret, proof: Proof) -> Result<Outcome> {
+    let redirect = RedirectUrl::new(exchange.redirect_uri.to_owned()).map_err(|e| Error::InvalidUrl {
+        field: "Callback URL",
+        reason: e.to_string(),
+    })?;
     let oauth = oauth_client(exchange.client)?.set_redirect_uri(redirect);
     let mut request = oauth.exchange_code(oauth2::AuthorizationCode::new(code.expose().to_owned()));
     if let Some(verifier) = exchange.verifier {
@@ -355,19 +346,13 @@ pub fn unsent_exchange(of: ExchangeOf<'_>) -> Result<HttpRequest> {
             let exchange = CodeExchange {
                 client: &grant.client,
                 redirect_uri: grant.callback_url.trim(),
-                verifier: (grant.code_challenge_method != CodeChallengeMethod::Off)
-                    .then_some(&placeholder),
+                verifier: (grant.code_challenge_method != CodeChallengeMethod::Off).then_some(&placeholder),
             };
             (&grant.client.token_url, exchange)
         }
     };
     let transport = Transport::capture(token_url);
-    let outcome = at_once(send_code(
-        &transport,
-        &exchange,
-        &Secret::new(CODE_PLACEHOLDER),
-        Proof::Placeholder,
-    ))?;
+    let outcome = at_once(send_code(&transport, &exchange, &Secret::new(CODE_PLACEHOLDER), Proof::Placeholder))?;
     transport.captured(outcome)
 }
 

@@ -11,10 +11,8 @@
 //! ```
 
 use crate::error::Result;
-use crate::grants::exchange::{
-    at_once, oauth_client, scopes, with_assertion_hints, Client, Outcome, Proof, Transport,
-};
 use crate::http::HttpClient;
+use crate::grants::exchange::{at_once, oauth_client, scopes, with_assertion_hints, Client, Outcome, Proof, Transport};
 use crate::token::Token;
 use oauth2::HttpRequest;
 use serde::Deserialize;
@@ -29,11 +27,7 @@ pub struct ClientCredentials {
     pub scope: String,
 }
 
-pub async fn request(
-    http: &HttpClient,
-    grant: &ClientCredentials,
-    now: SystemTime,
-) -> Result<Token> {
+pub async fn request(http: &HttpClient, grant: &ClientCredentials, now: SystemTime) -> Result<Token> {
     let transport = Transport::new(http, &grant.client, &grant.client.token_url)?;
     let outcome = exchange(&transport, grant, now.into()).await?;
     with_assertion_hints(&grant.client, transport.finish(outcome, now))
@@ -47,15 +41,9 @@ pub fn unsent(grant: &ClientCredentials) -> Result<HttpRequest> {
     transport.captured(outcome)
 }
 
-async fn exchange(
-    transport: &Transport,
-    grant: &ClientCredentials,
-    proof: Proof,
-) -> Result<Outcome> {
+async fn exchange(transport: &Transport, grant: &ClientCredentials, proof: Proof) -> Result<Outcome> {
     let oauth = oauth_client(&grant.client)?;
-    let mut exchange = oauth
-        .exchange_client_credentials()
-        .add_scopes(scopes(&grant.scope));
+    let mut exchange = oauth.exchange_client_credentials().add_scopes(scopes(&grant.scope));
     for (name, value) in grant.client.assertion_params(proof)? {
         exchange = exchange.add_extra_param(name, value);
     }
@@ -90,81 +78,42 @@ mod tests {
     }
 
     fn form(body: &str) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(body.as_bytes())
-            .into_owned()
-            .collect()
+        url::form_urlencoded::parse(body.as_bytes()).into_owned().collect()
     }
 
     #[tokio::test]
     async fn basic_auth_sends_the_credentials_in_the_header_and_the_scope_in_the_form() {
         let (base, seen) = serve_once(200, "application/json", OK).await;
         let http = HttpClient::new(HttpSettings::default()).unwrap();
-        let token = request(
-            &http,
-            &grant(&base, ClientAuth::BasicHeader),
-            SystemTime::now(),
-        )
-        .await
-        .unwrap();
+        let token = request(&http, &grant(&base, ClientAuth::BasicHeader), SystemTime::now()).await.unwrap();
         assert_eq!(token.access_token.expose(), "tok");
 
         let seen = seen.await.unwrap();
-        assert!(
-            seen.head.starts_with("POST /oauth2/v1/token "),
-            "{}",
-            seen.head
-        );
+        assert!(seen.head.starts_with("POST /oauth2/v1/token "), "{}", seen.head);
         let expected = base64::engine::general_purpose::STANDARD.encode("my-client:my-secret");
-        assert_eq!(
-            seen.header("authorization"),
-            Some(format!("Basic {expected}").as_str())
-        );
+        assert_eq!(seen.header("authorization"), Some(format!("Basic {expected}").as_str()));
         assert_eq!(
             seen.header("content-type"),
             Some("application/x-www-form-urlencoded;charset=UTF-8"),
             "Oracle's documents send an explicit charset"
         );
         let form = form(&seen.body);
-        assert!(
-            form.contains(&("grant_type".into(), "client_credentials".into())),
-            "{form:?}"
-        );
-        assert!(
-            form.contains(&(
-                "scope".into(),
-                "https://aud.example:443urn:opc:resource:consumer::all".into()
-            )),
-            "{form:?}"
-        );
-        assert!(
-            !form.iter().any(|(k, _)| k == "client_secret"),
-            "the secret is not also in the body"
-        );
+        assert!(form.contains(&("grant_type".into(), "client_credentials".into())), "{form:?}");
+        assert!(form.contains(&("scope".into(), "https://aud.example:443urn:opc:resource:consumer::all".into())), "{form:?}");
+        assert!(!form.iter().any(|(k, _)| k == "client_secret"), "the secret is not also in the body");
     }
 
     #[tokio::test]
     async fn body_auth_sends_the_credentials_in_the_form_and_no_authorization_header() {
         let (base, seen) = serve_once(200, "application/json", OK).await;
         let http = HttpClient::new(HttpSettings::default()).unwrap();
-        request(
-            &http,
-            &grant(&base, ClientAuth::RequestBody),
-            SystemTime::now(),
-        )
-        .await
-        .unwrap();
+        request(&http, &grant(&base, ClientAuth::RequestBody), SystemTime::now()).await.unwrap();
 
         let seen = seen.await.unwrap();
         assert_eq!(seen.header("authorization"), None);
         let form = form(&seen.body);
-        assert!(
-            form.contains(&("client_id".into(), "my-client".into())),
-            "{form:?}"
-        );
-        assert!(
-            form.contains(&("client_secret".into(), "my-secret".into())),
-            "{form:?}"
-        );
+        assert!(form.contains(&("client_id".into(), "my-client".into())), "{form:?}");
+        assert!(form.contains(&("client_secret".into(), "my-secret".into())), "{form:?}");
     }
 
     #[tokio::test]
@@ -183,29 +132,15 @@ mod tests {
         });
         request(&http, &g, SystemTime::now()).await.unwrap();
         let seen = seen.await.unwrap();
-        assert_eq!(
-            seen.header("authorization"),
-            None,
-            "no Basic header with a client assertion"
-        );
+        assert_eq!(seen.header("authorization"), None, "no Basic header with a client assertion");
         let form = form(&seen.body);
-        assert!(
-            !form.iter().any(|(k, _)| k == "client_secret"),
-            "no secret is sent: {form:?}"
-        );
-        assert!(
-            form.contains(&("client_id".into(), "my-client".into())),
-            "{form:?}"
-        );
+        assert!(!form.iter().any(|(k, _)| k == "client_secret"), "no secret is sent: {form:?}");
+        assert!(form.contains(&("client_id".into(), "my-client".into())), "{form:?}");
         assert!(form.contains(&(
             "client_assertion_type".into(),
             "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into()
         )));
-        let jwt = &form
-            .iter()
-            .find(|(k, _)| k == "client_assertion")
-            .expect("a client assertion")
-            .1;
+        let jwt = &form.iter().find(|(k, _)| k == "client_assertion").expect("a client assertion").1;
         let decoded = crate::jwt::decode(jwt).unwrap();
         assert_eq!(decoded.header["kid"], "client-key");
         assert_eq!(decoded.claims["iss"], "my-client");
@@ -218,15 +153,7 @@ mod tests {
         let http = HttpClient::new(HttpSettings::default()).unwrap();
         let g = grant("http://127.0.0.1:9", ClientAuth::ClientAssertion);
         let err = request(&http, &g, SystemTime::now()).await.unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::MissingField {
-                    field: "Private Key"
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err, Error::MissingField { field: "Private Key" }), "{err:?}");
     }
 
     #[tokio::test]
@@ -242,24 +169,10 @@ mod tests {
 
     #[tokio::test]
     async fn an_html_page_from_the_token_url_is_reported_as_such() {
-        let (base, _seen) = serve_once(
-            200,
-            "text/html",
-            "<html><head><title>Sign In</title></head></html>",
-        )
-        .await;
+        let (base, _seen) = serve_once(200, "text/html", "<html><head><title>Sign In</title></head></html>").await;
         let http = HttpClient::new(HttpSettings::default()).unwrap();
-        let err = request(
-            &http,
-            &grant(&base, ClientAuth::BasicHeader),
-            SystemTime::now(),
-        )
-        .await
-        .unwrap_err();
-        assert!(
-            matches!(err, Error::HtmlResponse { status: 200, .. }),
-            "{err:?}"
-        );
+        let err = request(&http, &grant(&base, ClientAuth::BasicHeader), SystemTime::now()).await.unwrap_err();
+        assert!(matches!(err, Error::HtmlResponse { status: 200, .. }), "{err:?}");
     }
 
     #[tokio::test]
@@ -268,10 +181,7 @@ mod tests {
         let mut g = grant("http://127.0.0.1:9", ClientAuth::BasicHeader);
         g.client.client_id = " ".into();
         let err = request(&http, &g, SystemTime::now()).await.unwrap_err();
-        assert!(
-            matches!(err, Error::MissingField { field: "Client ID" }),
-            "{err:?}"
-        );
+        assert!(matches!(err, Error::MissingField { field: "Client ID" }), "{err:?}");
     }
 
     #[tokio::test]
@@ -285,15 +195,8 @@ mod tests {
         let http = HttpClient::new(HttpSettings {
             timeout: std::time::Duration::from_millis(300),
             ..HttpSettings::default()
-        })
-        .unwrap();
-        let err = request(
-            &http,
-            &grant(&base, ClientAuth::BasicHeader),
-            SystemTime::now(),
-        )
-        .await
-        .unwrap_err();
+        }).unwrap();
+        let err = request(&http, &grant(&base, ClientAuth::BasicHeader), SystemTime::now()).await.unwrap_err();
         assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     }
 }

@@ -19,8 +19,7 @@
 
 use crate::error::{Error, Result};
 use crate::grants::exchange::{
-    at_once, form_request, post_form, requested_scopes, with_assertion_hints, Client, Proof,
-    Transport, TransportFailed,
+    at_once, form_request, post_form, requested_scopes, with_assertion_hints, Client, Proof, Transport, TransportFailed,
 };
 use crate::http::{endpoint_url, HttpClient};
 use crate::response::parse_token_response;
@@ -111,20 +110,14 @@ pub(crate) fn scope_of(grant: &DeviceCode) -> String {
 /// names itself with `client_id` in the body instead of a Basic header.
 pub(crate) fn public_client_in_body(client: &Client) -> Client {
     let mut client = client.clone();
-    if client.client_secret.is_empty()
-        && client.client_auth == crate::token::ClientAuth::BasicHeader
-    {
+    if client.client_secret.is_empty() && client.client_auth == crate::token::ClientAuth::BasicHeader {
         client.client_auth = crate::token::ClientAuth::RequestBody;
     }
     client
 }
 
 /// Step 1: asks the device endpoint for a user code.
-pub async fn start(
-    http: &HttpClient,
-    grant: &DeviceCode,
-    now: SystemTime,
-) -> Result<DeviceAuthorization> {
+pub async fn start(http: &HttpClient, grant: &DeviceCode, now: SystemTime) -> Result<DeviceAuthorization> {
     // The media type exactly as RFC 8628 §3.1 shows it: oauthlib's device
     // endpoint refuses `;charset=UTF-8` (django-oauth-toolkit, tests/idp).
     let transport = Transport::new(http, &grant.client, &grant.device_url)?.with_bare_form_type();
@@ -144,10 +137,7 @@ pub async fn start(
                 verification_uri: answer.verification_uri,
                 verification_uri_complete,
                 expires_in: answer.expires_in,
-                interval: answer
-                    .interval
-                    .filter(|i| *i > 0)
-                    .unwrap_or(DEFAULT_INTERVAL_SECS),
+                interval: answer.interval.filter(|i| *i > 0).unwrap_or(DEFAULT_INTERVAL_SECS),
             });
         }
     }
@@ -180,20 +170,11 @@ async fn authorize_device(
     // The device endpoint identifies the client by client_id in the body
     // (RFC 8628 §3.1); a secret or assertion goes along as the profile says.
     let client = public_client_in_body(&grant.client);
-    let mut request = form_request(
-        &client,
-        "Device Authorization URL",
-        &grant.device_url,
-        &params,
-        proof,
-    )?;
+    let mut request = form_request(&client, "Device Authorization URL", &grant.device_url, &params, proof)?;
     if !String::from_utf8_lossy(request.body()).contains("client_id=") {
         let mut body = request.body().clone();
         body.extend_from_slice(b"&client_id=");
-        body.extend(
-            url::form_urlencoded::byte_serialize(client.client_id.trim().as_bytes())
-                .flat_map(str::bytes),
-        );
+        body.extend(url::form_urlencoded::byte_serialize(client.client_id.trim().as_bytes()).flat_map(str::bytes));
         *request.body_mut() = body;
     }
     Ok(oauth2::AsyncHttpClient::call(transport, request).await)
@@ -232,32 +213,20 @@ impl Polling {
     pub fn after(&mut self, outcome: Result<Token>) -> Next {
         match outcome {
             Ok(token) => Next::Done(token),
-            Err(Error::OAuth { error, .. }) if error == "authorization_pending" => {
-                Next::Wait(self.interval)
-            }
+            Err(Error::OAuth { error, .. }) if error == "authorization_pending" => Next::Wait(self.interval),
             Err(Error::OAuth { error, .. }) if error == "slow_down" => {
                 self.interval += Duration::from_secs(SLOW_DOWN_SECS);
                 Next::Wait(self.interval)
             }
-            Err(Error::OAuth { error, .. }) if error == "expired_token" => {
-                Next::Stop(Error::DeviceCodeExpired)
-            }
+            Err(Error::OAuth { error, .. }) if error == "expired_token" => Next::Stop(Error::DeviceCodeExpired),
             Err(other) => Next::Stop(other),
         }
     }
 }
 
 /// One poll of the token endpoint.
-pub async fn poll_once(
-    http: &HttpClient,
-    grant: &DeviceCode,
-    authorization: &DeviceAuthorization,
-    now: SystemTime,
-) -> Result<Token> {
-    let params = [
-        ("grant_type", GRANT_TYPE),
-        ("device_code", authorization.device_code.expose()),
-    ];
+pub async fn poll_once(http: &HttpClient, grant: &DeviceCode, authorization: &DeviceAuthorization, now: SystemTime) -> Result<Token> {
+    let params = [("grant_type", GRANT_TYPE), ("device_code", authorization.device_code.expose())];
     let client = public_client_in_body(&grant.client);
     with_assertion_hints(&client, post_form(http, &client, &params, now).await)
 }
@@ -265,13 +234,7 @@ pub async fn poll_once(
 /// Step 2: polls until the user approved, denied, or the code expired.
 /// `clock` gives the time and `pause` waits; the app passes the system
 /// clock and `tokio::time::sleep`, tests pass their own.
-pub async fn poll<C, P, F>(
-    http: &HttpClient,
-    grant: &DeviceCode,
-    authorization: &DeviceAuthorization,
-    clock: C,
-    mut pause: P,
-) -> Result<Token>
+pub async fn poll<C, P, F>(http: &HttpClient, grant: &DeviceCode, authorization: &DeviceAuthorization, clock: C, mut pause: P) -> Result<Token>
 where
     C: Fn() -> SystemTime,
     P: FnMut(Duration) -> F,
@@ -313,45 +276,24 @@ mod tests {
     }
 
     fn oauth(error: &str) -> Result<Token> {
-        Err(Error::OAuth {
-            status: 400,
-            error: error.into(),
-            description: None,
-        })
+        Err(Error::OAuth { status: 400, error: error.into(), description: None })
     }
 
     #[test]
     fn pending_waits_one_interval_and_slow_down_adds_five_seconds_for_good() {
         let mut polling = Polling::new(&authorization(5, 600), UNIX_EPOCH);
-        assert!(
-            matches!(polling.after(oauth("authorization_pending")), Next::Wait(d) if d == Duration::from_secs(5))
-        );
-        assert!(
-            matches!(polling.after(oauth("slow_down")), Next::Wait(d) if d == Duration::from_secs(10))
-        );
-        assert!(
-            matches!(polling.after(oauth("authorization_pending")), Next::Wait(d) if d == Duration::from_secs(10)),
-            "slow_down lasts"
-        );
-        assert!(
-            matches!(polling.after(oauth("slow_down")), Next::Wait(d) if d == Duration::from_secs(15))
-        );
+        assert!(matches!(polling.after(oauth("authorization_pending")), Next::Wait(d) if d == Duration::from_secs(5)));
+        assert!(matches!(polling.after(oauth("slow_down")), Next::Wait(d) if d == Duration::from_secs(10)));
+        assert!(matches!(polling.after(oauth("authorization_pending")), Next::Wait(d) if d == Duration::from_secs(10)), "slow_down lasts");
+        assert!(matches!(polling.after(oauth("slow_down")), Next::Wait(d) if d == Duration::from_secs(15)));
     }
 
     #[test]
     fn expired_token_and_access_denied_stop_polling() {
         let mut polling = Polling::new(&authorization(5, 600), UNIX_EPOCH);
-        assert!(matches!(
-            polling.after(oauth("expired_token")),
-            Next::Stop(Error::DeviceCodeExpired)
-        ));
-        assert!(
-            matches!(polling.after(oauth("access_denied")), Next::Stop(Error::OAuth { ref error, .. }) if error == "access_denied")
-        );
-        assert!(matches!(
-            polling.after(Err(Error::Cancelled)),
-            Next::Stop(Error::Cancelled)
-        ));
+        assert!(matches!(polling.after(oauth("expired_token")), Next::Stop(Error::DeviceCodeExpired)));
+        assert!(matches!(polling.after(oauth("access_denied")), Next::Stop(Error::OAuth { ref error, .. }) if error == "access_denied"));
+        assert!(matches!(polling.after(Err(Error::Cancelled)), Next::Stop(Error::Cancelled)));
     }
 
     #[test]
@@ -386,9 +328,7 @@ mod tests {
     }
 
     fn form(body: &str) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(body.as_bytes())
-            .into_owned()
-            .collect()
+        url::form_urlencoded::parse(body.as_bytes()).into_owned().collect()
     }
 
     #[tokio::test]
@@ -400,51 +340,21 @@ mod tests {
         )
         .await;
         let http = HttpClient::new(HttpSettings::default()).unwrap();
-        let started = start(&http, &grant(&base), SystemTime::now())
-            .await
-            .unwrap();
+        let started = start(&http, &grant(&base), SystemTime::now()).await.unwrap();
         assert_eq!(started.user_code, "WXYZ-1234");
-        assert_eq!(
-            started.interval, DEFAULT_INTERVAL_SECS,
-            "no interval means 5 s"
-        );
+        assert_eq!(started.interval, DEFAULT_INTERVAL_SECS, "no interval means 5 s");
         let seen = seen.await.unwrap();
-        assert!(
-            seen.head.starts_with("POST /oauth2/v1/device "),
-            "{}",
-            seen.head
-        );
-        let content_type = seen
-            .head
-            .lines()
-            .find(|l| l.to_ascii_lowercase().starts_with("content-type:"))
-            .unwrap_or_default();
-        assert_eq!(
-            content_type.to_ascii_lowercase(),
-            "content-type: application/x-www-form-urlencoded",
-            "no charset at the device endpoint"
-        );
+        assert!(seen.head.starts_with("POST /oauth2/v1/device "), "{}", seen.head);
+        let content_type = seen.head.lines().find(|l| l.to_ascii_lowercase().starts_with("content-type:")).unwrap_or_default();
+        assert_eq!(content_type.to_ascii_lowercase(), "content-type: application/x-www-form-urlencoded", "no charset at the device endpoint");
         let form = form(&seen.body);
-        assert!(
-            form.contains(&("response_type".into(), "device_code".into())),
-            "{form:?}"
-        );
-        assert!(
-            form.contains(&("client_id".into(), "my-client".into())),
-            "{form:?}"
-        );
-        assert!(
-            form.contains(&(
-                "scope".into(),
-                "urn:opc:idm:__myscopes__ offline_access".into()
-            )),
-            "{form:?}"
-        );
+        assert!(form.contains(&("response_type".into(), "device_code".into())), "{form:?}");
+        assert!(form.contains(&("client_id".into(), "my-client".into())), "{form:?}");
+        assert!(form.contains(&("scope".into(), "urn:opc:idm:__myscopes__ offline_access".into())), "{form:?}");
     }
 
     #[tokio::test]
-    async fn a_verification_url_that_is_not_a_web_address_is_refused_and_a_bad_complete_one_dropped(
-    ) {
+    async fn a_verification_url_that_is_not_a_web_address_is_refused_and_a_bad_complete_one_dropped() {
         let (base, _seen) = serve_once(
             200,
             "application/json",
@@ -452,19 +362,8 @@ mod tests {
         )
         .await;
         let http = HttpClient::new(HttpSettings::default()).unwrap();
-        let err = start(&http, &grant(&base), SystemTime::now())
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::InvalidUrl {
-                    field: "Verification URL",
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        let err = start(&http, &grant(&base), SystemTime::now()).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidUrl { field: "Verification URL", .. }), "{err:?}");
 
         let (base, _seen) = serve_once(
             200,
@@ -472,68 +371,36 @@ mod tests {
             r#"{"device_code":"dc","user_code":"WXYZ-1234","verification_uri":"https://v.example/device","verification_uri_complete":"javascript:alert(1)","expires_in":300}"#,
         )
         .await;
-        let started = start(&http, &grant(&base), SystemTime::now())
-            .await
-            .unwrap();
+        let started = start(&http, &grant(&base), SystemTime::now()).await.unwrap();
         assert_eq!(started.verification_uri, "https://v.example/device");
-        assert_eq!(
-            started.verification_uri_complete, None,
-            "only a web address is offered to open"
-        );
+        assert_eq!(started.verification_uri_complete, None, "only a web address is offered to open");
     }
 
     #[tokio::test]
     async fn a_refused_start_is_an_oauth_error() {
-        let (base, _seen) = serve_once(
-            400,
-            "application/json",
-            r#"{"error":"unauthorized_client"}"#,
-        )
-        .await;
+        let (base, _seen) = serve_once(400, "application/json", r#"{"error":"unauthorized_client"}"#).await;
         let http = HttpClient::new(HttpSettings::default()).unwrap();
-        let err = start(&http, &grant(&base), SystemTime::now())
-            .await
-            .unwrap_err();
+        let err = start(&http, &grant(&base), SystemTime::now()).await.unwrap_err();
         assert_eq!(err.code(), "unauthorized_client");
     }
 
     #[tokio::test]
     async fn polling_sends_the_device_code_grant_and_waits_the_interval_first() {
-        let (base, seen) = serve_once(
-            200,
-            "application/json",
-            r#"{"access_token":"tok","token_type":"Bearer"}"#,
-        )
-        .await;
+        let (base, seen) = serve_once(200, "application/json", r#"{"access_token":"tok","token_type":"Bearer"}"#).await;
         let http = HttpClient::new(HttpSettings::default()).unwrap();
         let waits = std::sync::Mutex::new(Vec::new());
-        let token = poll(
-            &http,
-            &grant(&base),
-            &authorization(7, 600),
-            SystemTime::now,
-            |d| {
-                waits.lock().unwrap().push(d);
-                async {}
-            },
-        )
+        let token = poll(&http, &grant(&base), &authorization(7, 600), SystemTime::now, |d| {
+            waits.lock().unwrap().push(d);
+            async {}
+        })
         .await
         .unwrap();
         assert_eq!(token.access_token.expose(), "tok");
         assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(7)]);
         let form = form(&seen.await.unwrap().body);
-        assert!(
-            form.contains(&("grant_type".into(), GRANT_TYPE.into())),
-            "{form:?}"
-        );
-        assert!(
-            form.contains(&("device_code".into(), "dev-code".into())),
-            "{form:?}"
-        );
-        assert!(
-            form.contains(&("client_id".into(), "my-client".into())),
-            "a public client names itself: {form:?}"
-        );
+        assert!(form.contains(&("grant_type".into(), GRANT_TYPE.into())), "{form:?}");
+        assert!(form.contains(&("device_code".into(), "dev-code".into())), "{form:?}");
+        assert!(form.contains(&("client_id".into(), "my-client".into())), "a public client names itself: {form:?}");
     }
 
     #[tokio::test]
@@ -546,15 +413,7 @@ mod tests {
             let n = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             start + Duration::from_secs(if n == 0 { 0 } else { 601 })
         };
-        let err = poll(
-            &http,
-            &grant("http://127.0.0.1:9"),
-            &authorization(5, 600),
-            clock,
-            |_| async {},
-        )
-        .await
-        .unwrap_err();
+        let err = poll(&http, &grant("http://127.0.0.1:9"), &authorization(5, 600), clock, |_| async {}).await.unwrap_err();
         assert!(matches!(err, Error::DeviceCodeExpired), "{err:?}");
     }
 }

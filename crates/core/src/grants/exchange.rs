@@ -2,17 +2,14 @@
 //! request, [`Transport`] sends it with the app's client and keeps the raw
 //! response, and [`crate::response`] reads it.
 
-use crate::assertion::Signing;
 use crate::error::{Error, Result};
 use crate::http::{endpoint_url, HttpClient, TOKEN_RESPONSE_LIMIT};
 use crate::response::{parse_token_response, RawResponse};
+use crate::assertion::Signing;
 use crate::secret::Secret;
 use crate::token::{ClientAuth, Token};
 use oauth2::basic::{BasicClient, BasicErrorResponse, BasicTokenResponse};
-use oauth2::{
-    AuthType, ClientId, ClientSecret, EndpointNotSet, EndpointSet, HttpRequest, HttpResponse,
-    Scope, TokenUrl,
-};
+use oauth2::{AuthType, ClientId, ClientSecret, EndpointNotSet, EndpointSet, HttpRequest, HttpResponse, Scope, TokenUrl};
 use serde::Deserialize;
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -84,61 +81,40 @@ impl Client {
         if !self.presents_certificate() {
             return Ok(http.clone());
         }
-        let signing = self.client_assertion.as_ref().ok_or(Error::MissingField {
-            field: "Private Key",
-        })?;
+        let signing = self.client_assertion.as_ref().ok_or(Error::MissingField { field: "Private Key" })?;
         if signing.certificate.trim().is_empty() {
-            return Err(Error::MissingField {
-                field: "Certificate",
-            });
+            return Err(Error::MissingField { field: "Certificate" });
         }
         if signing.private_key.is_empty() {
-            return Err(Error::MissingField {
-                field: "Private Key",
-            });
+            return Err(Error::MissingField { field: "Private Key" });
         }
         // A key that is not the certificate's would fail the handshake with
         // a bare alert; say so plainly before connecting.
-        crate::keys::KeyPair::import(signing.private_key.expose(), &signing.certificate)
-            .map_err(Error::Key)?;
-        http.with_client_certificate(
-            &signing.certificate,
-            &signing.private_key,
-            &self.extra_roots,
-        )
+        crate::keys::KeyPair::import(signing.private_key.expose(), &signing.certificate).map_err(Error::Key)?;
+        http.with_client_certificate(&signing.certificate, &signing.private_key, &self.extra_roots)
     }
 
     /// The body parameters that authenticate the client with a fresh signed
     /// client assertion, or none when it authenticates with a secret.
-    pub(crate) fn assertion_params(
-        &self,
-        proof: impl Into<Proof>,
-    ) -> Result<Vec<(&'static str, String)>> {
+    pub(crate) fn assertion_params(&self, proof: impl Into<Proof>) -> Result<Vec<(&'static str, String)>> {
         if self.client_auth != ClientAuth::ClientAssertion {
             return Ok(Vec::new());
         }
         let assertion = match proof.into() {
             Proof::SignedAt(now) => {
-                let signing = self.client_assertion.as_ref().ok_or(Error::MissingField {
-                    field: "Private Key",
-                })?;
-                signing
-                    .client_assertion(&self.client_id, now)?
-                    .jwt
-                    .expose()
-                    .to_owned()
+                let signing = self
+                    .client_assertion
+                    .as_ref()
+                    .ok_or(Error::MissingField { field: "Private Key" })?;
+                signing.client_assertion(&self.client_id, now)?.jwt.expose().to_owned()
             }
             Proof::Placeholder => CLIENT_ASSERTION_PLACEHOLDER.to_owned(),
         };
-        Ok(vec![
-            ("client_assertion_type", CLIENT_ASSERTION_TYPE.to_owned()),
-            ("client_assertion", assertion),
-        ])
+        Ok(vec![("client_assertion_type", CLIENT_ASSERTION_TYPE.to_owned()), ("client_assertion", assertion)])
     }
 }
 
-pub(crate) type OAuthClient =
-    BasicClient<EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
+pub(crate) type OAuthClient = BasicClient<EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
 
 /// The `oauth2` client for `client`, after checking what the user typed.
 pub(crate) fn oauth_client(client: &Client) -> Result<OAuthClient> {
@@ -151,14 +127,11 @@ pub(crate) fn oauth_client(client: &Client) -> Result<OAuthClient> {
         .set_token_uri(TokenUrl::from_url(token_url))
         .set_auth_type(match client.client_auth {
             ClientAuth::BasicHeader => AuthType::BasicAuth,
-            ClientAuth::RequestBody | ClientAuth::ClientAssertion | ClientAuth::TlsClientAuth => {
-                AuthType::RequestBody
-            }
+            ClientAuth::RequestBody | ClientAuth::ClientAssertion | ClientAuth::TlsClientAuth => AuthType::RequestBody,
         });
     // A client assertion or certificate replaces the secret: none is sent with it.
     if !client.client_secret.is_empty() && client.client_auth.uses_secret() {
-        oauth =
-            oauth.set_client_secret(ClientSecret::new(client.client_secret.expose().to_owned()));
+        oauth = oauth.set_client_secret(ClientSecret::new(client.client_secret.expose().to_owned()));
     }
     Ok(oauth)
 }
@@ -167,12 +140,7 @@ pub(crate) fn oauth_client(client: &Client) -> Result<OAuthClient> {
 /// RFC 8628 grants): `params` as a form, with `client`'s authentication as
 /// [`oauth_client`] would add it (Basic header, or `client_id` and
 /// `client_secret` in the body), read like every other exchange.
-pub(crate) async fn post_form(
-    http: &HttpClient,
-    client: &Client,
-    params: &[(&str, &str)],
-    now: SystemTime,
-) -> Result<Token> {
+pub(crate) async fn post_form(http: &HttpClient, client: &Client, params: &[(&str, &str)], now: SystemTime) -> Result<Token> {
     let transport = Transport::new(http, client, &client.token_url)?;
     let outcome = send_form(&transport, client, params, now).await?;
     transport.finish(outcome, now)
@@ -190,10 +158,7 @@ pub(crate) async fn send_form(
 }
 
 /// The answer to a token request that `oauth2` built.
-pub(crate) type Outcome = std::result::Result<
-    BasicTokenResponse,
-    oauth2::RequestTokenError<TransportFailed, BasicErrorResponse>,
->;
+pub(crate) type Outcome = std::result::Result<BasicTokenResponse, oauth2::RequestTokenError<TransportFailed, BasicErrorResponse>>;
 
 /// The output of `future` when it is ready at its first poll, as every
 /// exchange through a capturing [`Transport`] is (it never waits).
@@ -202,9 +167,7 @@ pub(crate) fn at_once<T>(future: impl std::future::Future<Output = Result<T>>) -
     let mut context = std::task::Context::from_waker(std::task::Waker::noop());
     match future.as_mut().poll(&mut context) {
         std::task::Poll::Ready(output) => output,
-        std::task::Poll::Pending => Err(Error::Internal(
-            "building the request waited for something".into(),
-        )),
+        std::task::Poll::Pending => Err(Error::Internal("building the request waited for something".into())),
     }
 }
 
@@ -233,22 +196,14 @@ pub(crate) fn form_request(
             .method(http::Method::POST)
             .uri(token_url.as_str())
             .header(http::header::ACCEPT, "application/json")
-            .header(
-                http::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            );
+            .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         match client.client_auth {
             ClientAuth::BasicHeader if !client.client_secret.is_empty() => {
                 use base64::Engine;
                 // RFC 6749 §2.3.1: the id and secret are form-encoded first, as oauth2 does.
-                let encode = |v: &str| {
-                    url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
-                };
-                let basic = base64::engine::general_purpose::STANDARD.encode(format!(
-                    "{}:{}",
-                    encode(client_id),
-                    encode(client.client_secret.expose())
-                ));
+                let encode = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+                let basic = base64::engine::general_purpose::STANDARD
+                    .encode(format!("{}:{}", encode(client_id), encode(client.client_secret.expose())));
                 request = request.header(http::header::AUTHORIZATION, format!("Basic {basic}"));
             }
             ClientAuth::ClientAssertion => {
@@ -280,16 +235,8 @@ pub(crate) fn form_request(
 /// the client-secret ones.
 pub(crate) fn with_assertion_hints(client: &Client, outcome: Result<Token>) -> Result<Token> {
     match outcome {
-        Err(Error::OAuth {
-            status,
-            error,
-            description,
-        }) if client.client_auth == ClientAuth::ClientAssertion && error == "invalid_client" => {
-            Err(Error::AssertionRejected {
-                status,
-                error,
-                description,
-            })
+        Err(Error::OAuth { status, error, description }) if client.client_auth == ClientAuth::ClientAssertion && error == "invalid_client" => {
+            Err(Error::AssertionRejected { status, error, description })
         }
         other => other,
     }
@@ -336,13 +283,7 @@ pub(crate) struct TransportFailed;
 
 impl<'c> oauth2::AsyncHttpClient<'c> for Transport {
     type Error = TransportFailed;
-    type Future = std::pin::Pin<
-        Box<
-            dyn std::future::Future<Output = std::result::Result<HttpResponse, TransportFailed>>
-                + Send
-                + 'c,
-        >,
-    >;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = std::result::Result<HttpResponse, TransportFailed>> + Send + 'c>>;
 
     fn call(&'c self, request: HttpRequest) -> Self::Future {
         Box::pin(self.send(request))
@@ -378,10 +319,7 @@ impl Transport {
 
     /// The request a capturing transport was given, as it would have been
     /// sent; `outcome` (the exchange's, which failed) explains a missing one.
-    pub(crate) fn captured<T, E: std::fmt::Display>(
-        self,
-        outcome: std::result::Result<T, E>,
-    ) -> Result<HttpRequest> {
+    pub(crate) fn captured<T, E: std::fmt::Display>(self, outcome: std::result::Result<T, E>) -> Result<HttpRequest> {
         lock(&self.captured).take().ok_or_else(|| {
             Error::Internal(match outcome {
                 Ok(_) => "the request was sent instead of kept".into(),
@@ -398,25 +336,13 @@ impl Transport {
         self
     }
 
-    async fn send(
-        &self,
-        mut request: HttpRequest,
-    ) -> std::result::Result<HttpResponse, TransportFailed> {
+    async fn send(&self, mut request: HttpRequest) -> std::result::Result<HttpResponse, TransportFailed> {
         // Oracle's documents send the form with an explicit charset.
-        if let Some(ct) = request
-            .headers()
-            .get(http::header::CONTENT_TYPE)
-            .filter(|_| !self.bare_form_type)
-        {
-            if ct
-                .as_bytes()
-                .eq_ignore_ascii_case(b"application/x-www-form-urlencoded")
-            {
+        if let Some(ct) = request.headers().get(http::header::CONTENT_TYPE).filter(|_| !self.bare_form_type) {
+            if ct.as_bytes().eq_ignore_ascii_case(b"application/x-www-form-urlencoded") {
                 request.headers_mut().insert(
                     http::header::CONTENT_TYPE,
-                    http::HeaderValue::from_static(
-                        "application/x-www-form-urlencoded;charset=UTF-8",
-                    ),
+                    http::HeaderValue::from_static("application/x-www-form-urlencoded;charset=UTF-8"),
                 );
             }
         }
@@ -473,10 +399,7 @@ impl Transport {
 
     /// What the server answered, unread, or the transport failure: for
     /// endpoints that do not answer with a token (the device endpoint).
-    pub(crate) fn finish_raw<T, E: std::error::Error>(
-        self,
-        oauth_outcome: std::result::Result<T, E>,
-    ) -> Result<RawResponse> {
+    pub(crate) fn finish_raw<T, E: std::error::Error>(self, oauth_outcome: std::result::Result<T, E>) -> Result<RawResponse> {
         if let Some(failure) = lock(&self.failure).take() {
             return Err(failure);
         }
@@ -490,11 +413,7 @@ impl Transport {
 
     /// The shared end of every exchange: a transport failure, else whatever
     /// the server answered, read by [`parse_token_response`].
-    pub(crate) fn finish<T, E>(
-        self,
-        oauth_outcome: std::result::Result<T, E>,
-        now: SystemTime,
-    ) -> Result<Token>
+    pub(crate) fn finish<T, E>(self, oauth_outcome: std::result::Result<T, E>, now: SystemTime) -> Result<Token>
     where
         E: std::error::Error,
     {
@@ -512,9 +431,7 @@ impl Transport {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
@@ -523,9 +440,7 @@ mod tests {
 
     #[test]
     fn scopes_split_on_any_white_space() {
-        let split: Vec<String> = scopes("  a:b/c  offline_access\n")
-            .map(|s| s.to_string())
-            .collect();
+        let split: Vec<String> = scopes("  a:b/c  offline_access\n").map(|s| s.to_string()).collect();
         assert_eq!(split, ["a:b/c", "offline_access"]);
     }
 }

@@ -89,9 +89,7 @@ pub fn start(grant: &Implicit) -> Result<PendingAuthorization> {
         if !scopes.is_empty() {
             query.append_pair("scope", &scopes.join(" "));
         }
-        query
-            .append_pair("state", &state)
-            .append_pair("nonce", &nonce);
+        query.append_pair("state", &state).append_pair("nonce", &nonce);
     }
     Ok(PendingAuthorization {
         client: grant.client.clone(),
@@ -140,15 +138,10 @@ impl std::fmt::Debug for Fragment {
             // Names only: the values hold the token.
             Fragment::Token { fields, .. } => f
                 .debug_struct("Token")
-                .field(
-                    "fields",
-                    &fields.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
-                )
+                .field("fields", &fields.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
                 .field("state", &"[redacted]")
                 .finish(),
-            Fragment::Error {
-                error, description, ..
-            } => f
+            Fragment::Error { error, description, .. } => f
                 .debug_struct("Error")
                 .field("error", error)
                 .field("description", description)
@@ -165,15 +158,10 @@ impl std::fmt::Debug for Fragment {
 pub fn read_fragment(value: &str) -> Result<Fragment> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(Error::MissingField {
-            field: REDIRECTED_FIELD,
-        });
+        return Err(Error::MissingField { field: REDIRECTED_FIELD });
     }
     let (fragment, query) = match Url::parse(value) {
-        Ok(url) => (
-            pairs(url.fragment().unwrap_or_default()),
-            pairs(url.query().unwrap_or_default()),
-        ),
+        Ok(url) => (pairs(url.fragment().unwrap_or_default()), pairs(url.query().unwrap_or_default())),
         Err(_) if value.contains('=') => (pairs(value.trim_start_matches(['#', '?'])), Vec::new()),
         Err(e) => {
             return Err(Error::InvalidUrl {
@@ -236,11 +224,7 @@ impl Fragment {
             None => Err(Error::StateMismatch { missing: true }),
         };
         match self {
-            Fragment::Error {
-                error,
-                description,
-                state,
-            } => {
+            Fragment::Error { error, description, state } => {
                 state_ok(state)?;
                 Err(Error::AuthorizationFailed { error, description })
             }
@@ -265,16 +249,13 @@ fn token(fields: Vec<(String, Secret)>, now: SystemTime) -> Result<Token> {
     let raw = RawResponse {
         status: 200,
         content_type: Some("application/json".into()),
-        body: serde_json::to_vec(&Value::Object(object))
-            .map_err(|e| Error::Internal(e.to_string()))?,
+        body: serde_json::to_vec(&Value::Object(object)).map_err(|e| Error::Internal(e.to_string()))?,
     };
     parse_token_response(&raw, now)
 }
 
 fn pairs(text: &str) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(text.as_bytes())
-        .into_owned()
-        .collect()
+    url::form_urlencoded::parse(text.as_bytes()).into_owned().collect()
 }
 
 fn has(pairs: &[(String, String)], name: &str) -> bool {
@@ -282,27 +263,15 @@ fn has(pairs: &[(String, String)], name: &str) -> bool {
 }
 
 fn single(pairs: &[(String, String)], name: &str) -> Option<String> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
 }
 
 /// The first of the parameters that matter that appears twice (RFC 6749
 /// §3.1: parameters must not be repeated).
 fn repeated(pairs: &[(String, String)]) -> Option<&'static str> {
-    [
-        "access_token",
-        "token_type",
-        "expires_in",
-        "scope",
-        "id_token",
-        "state",
-        "error",
-        "error_description",
-    ]
-    .into_iter()
-    .find(|name| pairs.iter().filter(|(k, _)| k == name).count() > 1)
+    ["access_token", "token_type", "expires_in", "scope", "id_token", "state", "error", "error_description"]
+        .into_iter()
+        .find(|name| pairs.iter().filter(|(k, _)| k == name).count() > 1)
 }
 
 #[cfg(test)]
@@ -336,11 +305,7 @@ mod tests {
     }
 
     fn query(url: &str) -> Vec<(String, String)> {
-        Url::parse(url)
-            .unwrap()
-            .query_pairs()
-            .into_owned()
-            .collect()
+        Url::parse(url).unwrap().query_pairs().into_owned().collect()
     }
 
     fn id_token(claims: &str) -> String {
@@ -359,10 +324,7 @@ mod tests {
         assert_eq!(get("scope"), Some("urn:opc:resource:consumer::all"));
         assert_eq!(get("state"), Some(pending.state()));
         assert_eq!(get("nonce"), Some(pending.nonce()));
-        assert!(
-            get("code_challenge").is_none() && get("code_challenge_method").is_none(),
-            "{q:?}"
-        );
+        assert!(get("code_challenge").is_none() && get("code_challenge_method").is_none(), "{q:?}");
         assert_eq!(pending.grant_label(), "Implicit");
         assert!(!pending.authorize_url_reveals_verifier());
     }
@@ -371,35 +333,20 @@ mod tests {
     fn with_openid_in_the_scope_an_id_token_is_asked_for_too() {
         let pending = start(&grant("openid urn:opc:resource:consumer::all")).unwrap();
         let q = query(pending.authorize_url());
-        assert!(
-            q.contains(&("response_type".into(), "id_token token".into())),
-            "{q:?}"
-        );
+        assert!(q.contains(&("response_type".into(), "id_token token".into())), "{q:?}");
     }
 
     #[test]
     fn bad_fields_are_reported_before_anything_is_opened() {
         let mut g = grant("s");
         g.client.client_id = " ".into();
-        assert!(matches!(
-            start(&g),
-            Err(Error::MissingField { field: "Client ID" })
-        ));
+        assert!(matches!(start(&g), Err(Error::MissingField { field: "Client ID" })));
         let mut g = grant("s");
         g.callback_url = "https://h/cb#x".into();
-        assert!(matches!(
-            start(&g),
-            Err(Error::InvalidUrl {
-                field: "Callback URL",
-                ..
-            })
-        ));
+        assert!(matches!(start(&g), Err(Error::InvalidUrl { field: "Callback URL", .. })));
         let mut g = grant("s");
         g.auth_url = "http://idcs-x.example.com/oauth2/v1/authorize".into();
-        assert!(matches!(
-            start(&g),
-            Err(Error::InsecureUrl { field: "Auth URL" })
-        ));
+        assert!(matches!(start(&g), Err(Error::InsecureUrl { field: "Auth URL" })));
     }
 
     #[tokio::test]
@@ -416,10 +363,7 @@ mod tests {
         assert_eq!(token.expires_in, Some(3600));
         assert_eq!(token.expires_at, Some(4_600));
         assert_eq!(token.scope.as_deref(), Some("s"));
-        assert!(
-            token.refresh_token.is_none() && token.warnings.is_empty(),
-            "{token:?}"
-        );
+        assert!(token.refresh_token.is_none() && token.warnings.is_empty(), "{token:?}");
     }
 
     #[test]
@@ -427,41 +371,17 @@ mod tests {
         let fragment = read_fragment("#access_token=t&state=s").unwrap();
         let token = fragment.into_token("s", SystemTime::now()).unwrap();
         assert_eq!(token.access_token.expose(), "t");
-        assert_eq!(
-            token.warnings.len(),
-            1,
-            "no token_type: Bearer assumed, and said"
-        );
+        assert_eq!(token.warnings.len(), 1, "no token_type: Bearer assumed, and said");
     }
 
     #[tokio::test]
     async fn a_foreign_or_missing_state_is_refused() {
         let pending = start(&grant("s")).unwrap();
-        let err = finish(
-            &http(),
-            &pending,
-            &format!("{CALLBACK}#access_token=t&state=forged"),
-            SystemTime::now(),
-        )
-        .await
-        .unwrap_err();
-        assert!(
-            matches!(err, Error::StateMismatch { missing: false }),
-            "{err:?}"
-        );
+        let err = finish(&http(), &pending, &format!("{CALLBACK}#access_token=t&state=forged"), SystemTime::now()).await.unwrap_err();
+        assert!(matches!(err, Error::StateMismatch { missing: false }), "{err:?}");
         assert_eq!(err.code(), "state_mismatch");
-        let err = finish(
-            &http(),
-            &pending,
-            &format!("{CALLBACK}#access_token=t"),
-            SystemTime::now(),
-        )
-        .await
-        .unwrap_err();
-        assert!(
-            matches!(err, Error::StateMismatch { missing: true }),
-            "{err:?}"
-        );
+        let err = finish(&http(), &pending, &format!("{CALLBACK}#access_token=t"), SystemTime::now()).await.unwrap_err();
+        assert!(matches!(err, Error::StateMismatch { missing: true }), "{err:?}");
         assert!(!err.to_string().contains("access_token=t"));
     }
 
@@ -472,28 +392,12 @@ mod tests {
             "{CALLBACK}#error=unauthorized_client&error_description=Implicit+is+not+allowed&state={}",
             pending.state()
         );
-        let err = finish(&http(), &pending, &url, SystemTime::now())
-            .await
-            .unwrap_err();
+        let err = finish(&http(), &pending, &url, SystemTime::now()).await.unwrap_err();
         let ipc = crate::IpcError::from(err);
         assert_eq!(ipc.code, "unauthorized_client");
-        assert!(
-            ipc.message.contains("Implicit is not allowed"),
-            "{}",
-            ipc.message
-        );
-        assert!(
-            ipc.hint.is_some(),
-            "an error of the identity domain comes with what to check"
-        );
-        let forged = finish(
-            &http(),
-            &pending,
-            &format!("{CALLBACK}#error=access_denied&state=x"),
-            SystemTime::now(),
-        )
-        .await
-        .unwrap_err();
+        assert!(ipc.message.contains("Implicit is not allowed"), "{}", ipc.message);
+        assert!(ipc.hint.is_some(), "an error of the identity domain comes with what to check");
+        let forged = finish(&http(), &pending, &format!("{CALLBACK}#error=access_denied&state=x"), SystemTime::now()).await.unwrap_err();
         assert!(matches!(forged, Error::StateMismatch { .. }), "{forged:?}");
     }
 
@@ -509,22 +413,10 @@ mod tests {
                 pending.state()
             )
         };
-        let token = finish(&http(), &pending, &url("n1"), SystemTime::now())
-            .await
-            .unwrap();
-        assert!(
-            token.id_token.is_some() && token.warnings.is_empty(),
-            "{:?}",
-            token.warnings
-        );
-        let token = finish(&http(), &pending, &url("n2"), SystemTime::now())
-            .await
-            .unwrap();
-        assert!(
-            token.warnings.iter().any(|w| w.contains("nonce differs")),
-            "{:?}",
-            token.warnings
-        );
+        let token = finish(&http(), &pending, &url("n1"), SystemTime::now()).await.unwrap();
+        assert!(token.id_token.is_some() && token.warnings.is_empty(), "{:?}", token.warnings);
+        let token = finish(&http(), &pending, &url("n2"), SystemTime::now()).await.unwrap();
+        assert!(token.warnings.iter().any(|w| w.contains("nonce differs")), "{:?}", token.warnings);
     }
 
     #[test]
@@ -534,36 +426,18 @@ mod tests {
             ("https://h/cb", "nothing"),
             ("https://h/cb#state=s", "no token"),
             ("https://h/cb#access_token=&state=s", "empty token"),
-            (
-                "https://h/cb#access_token=a&access_token=b&state=s",
-                "repeated token",
-            ),
-            (
-                "https://h/cb#access_token=a&state=s&state=s",
-                "repeated state",
-            ),
+            ("https://h/cb#access_token=a&access_token=b&state=s", "repeated token"),
+            ("https://h/cb#access_token=a&state=s&state=s", "repeated state"),
             ("just words", "not a URL"),
         ] {
             let err = read_fragment(value).unwrap_err();
-            assert!(
-                matches!(
-                    err,
-                    Error::InvalidUrl {
-                        field: "Redirected URL",
-                        ..
-                    }
-                ),
-                "{value} ({why}): {err:?}"
-            );
+            assert!(matches!(err, Error::InvalidUrl { field: "Redirected URL", .. }), "{value} ({why}): {err:?}");
         }
         assert!(read_fragment("https://h/cb?code=abc")
             .unwrap_err()
             .to_string()
             .contains("not started with the Implicit grant type"));
-        assert!(matches!(
-            read_fragment(" "),
-            Err(Error::MissingField { .. })
-        ));
+        assert!(matches!(read_fragment(" "), Err(Error::MissingField { .. })));
     }
 
     #[test]
@@ -574,13 +448,9 @@ mod tests {
 
     #[test]
     fn debug_of_a_fragment_hides_the_token() {
-        let fragment =
-            read_fragment("https://h/cb#access_token=very-secret&state=also-secret").unwrap();
+        let fragment = read_fragment("https://h/cb#access_token=very-secret&state=also-secret").unwrap();
         let printed = format!("{fragment:?}");
-        assert!(
-            !printed.contains("very-secret") && !printed.contains("also-secret"),
-            "{printed}"
-        );
+        assert!(!printed.contains("very-secret") && !printed.contains("also-secret"), "{printed}");
     }
 
     #[test]

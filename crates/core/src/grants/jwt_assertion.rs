@@ -51,18 +51,14 @@ pub fn preview(grant: &JwtAssertion, now: SystemTime) -> Result<DecodedJwt> {
     if username.is_empty() {
         return Err(Error::MissingField { field: "Username" });
     }
-    grant
-        .signing
-        .layout(grant.client.client_id.trim(), username, now)
+    grant.signing.layout(grant.client.client_id.trim(), username, now)
 }
 
 pub async fn request(http: &HttpClient, grant: &JwtAssertion, now: SystemTime) -> Result<Token> {
     if grant.client.client_id.trim().is_empty() {
         return Err(Error::MissingField { field: "Client ID" });
     }
-    let assertion = grant
-        .signing
-        .user_assertion(&grant.client.client_id, &grant.username, now)?;
+    let assertion = grant.signing.user_assertion(&grant.client.client_id, &grant.username, now)?;
     let transport = Transport::new(http, &grant.client, &grant.client.token_url)?;
     let outcome = exchange(&transport, grant, assertion.jwt.expose(), now.into()).await?;
     transport.finish(outcome, now).map_err(assertion_refusal)
@@ -77,21 +73,13 @@ pub const USER_ASSERTION_PLACEHOLDER: &str = "<signed user assertion JWT>";
 /// [`preview`] shows it could be signed. A client assertion is a placeholder.
 pub fn unsent(grant: &JwtAssertion, sign: bool, now: SystemTime) -> Result<oauth2::HttpRequest> {
     let assertion = if sign {
-        grant
-            .signing
-            .user_assertion(&grant.client.client_id, &grant.username, now)?
-            .jwt
+        grant.signing.user_assertion(&grant.client.client_id, &grant.username, now)?.jwt
     } else {
         preview(grant, now)?;
         crate::secret::Secret::new(USER_ASSERTION_PLACEHOLDER)
     };
     let transport = Transport::capture(&grant.client.token_url);
-    let outcome = at_once(exchange(
-        &transport,
-        grant,
-        assertion.expose(),
-        Proof::Placeholder,
-    ))?;
+    let outcome = at_once(exchange(&transport, grant, assertion.expose(), Proof::Placeholder))?;
     transport.captured(outcome)
 }
 
@@ -106,26 +94,16 @@ async fn exchange(
         .map(|s| s.as_str().to_owned())
         .collect::<Vec<_>>()
         .join(" ");
-    let params = [
-        ("grant_type", GRANT_TYPE),
-        ("assertion", assertion),
-        ("scope", scope.as_str()),
-    ];
+    let params = [("grant_type", GRANT_TYPE), ("assertion", assertion), ("scope", scope.as_str())];
     send_form(transport, &grant.client, &params, proof).await
 }
 
 /// An identity domain's refusal of an assertion, with the assertion hints.
 pub(crate) fn assertion_refusal(error: Error) -> Error {
     match error {
-        Error::OAuth {
-            status,
-            error,
-            description,
-        } if error != "invalid_scope" => Error::AssertionRejected {
-            status,
-            error,
-            description,
-        },
+        Error::OAuth { status, error, description } if error != "invalid_scope" => {
+            Error::AssertionRejected { status, error, description }
+        }
         other => other,
     }
 }
@@ -170,50 +148,27 @@ mod tests {
     }
 
     fn form(body: &str) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(body.as_bytes())
-            .into_owned()
-            .collect()
+        url::form_urlencoded::parse(body.as_bytes()).into_owned().collect()
     }
 
     #[tokio::test]
     async fn the_grant_sends_the_signed_user_assertion_with_basic_auth() {
         let (base, seen) = serve_once(200, "application/json", OK).await;
         let http = HttpClient::new(HttpSettings::default()).unwrap();
-        let token = request(&http, &grant(&base), SystemTime::now())
-            .await
-            .unwrap();
+        let token = request(&http, &grant(&base), SystemTime::now()).await.unwrap();
         assert_eq!(token.access_token.expose(), "tok");
         let seen = seen.await.unwrap();
         assert!(seen.header("authorization").unwrap().starts_with("Basic "));
-        assert_eq!(
-            seen.header("content-type"),
-            Some("application/x-www-form-urlencoded;charset=UTF-8")
-        );
+        assert_eq!(seen.header("content-type"), Some("application/x-www-form-urlencoded;charset=UTF-8"));
         let form = form(&seen.body);
-        assert!(
-            form.contains(&("grant_type".into(), GRANT_TYPE.into())),
-            "{form:?}"
-        );
-        assert!(
-            form.contains(&(
-                "scope".into(),
-                "https://aud.example:443urn:opc:resource:consumer::all".into()
-            )),
-            "{form:?}"
-        );
-        let assertion = &form
-            .iter()
-            .find(|(k, _)| k == "assertion")
-            .expect("an assertion")
-            .1;
+        assert!(form.contains(&("grant_type".into(), GRANT_TYPE.into())), "{form:?}");
+        assert!(form.contains(&("scope".into(), "https://aud.example:443urn:opc:resource:consumer::all".into())), "{form:?}");
+        let assertion = &form.iter().find(|(k, _)| k == "assertion").expect("an assertion").1;
         let decoded = crate::jwt::decode(assertion).expect("a JWT");
         assert_eq!(decoded.header["kid"], "my-alias");
         assert_eq!(decoded.claims["sub"], "jane.doe");
         assert_eq!(decoded.claims["iss"], "my-client");
-        assert!(
-            !form.iter().any(|(k, _)| k == "client_secret"),
-            "Basic, not also the body"
-        );
+        assert!(!form.iter().any(|(k, _)| k == "client_secret"), "Basic, not also the body");
     }
 
     #[tokio::test]
@@ -227,19 +182,9 @@ mod tests {
         let seen = seen.await.unwrap();
         assert_eq!(seen.header("authorization"), None);
         let form = form(&seen.body);
-        assert!(
-            form.contains(&("client_id".into(), "my-client".into())),
-            "{form:?}"
-        );
-        assert!(
-            form.contains(&("client_secret".into(), "my-secret".into())),
-            "{form:?}"
-        );
-        assert!(
-            form.iter()
-                .any(|(k, v)| k == "scope" && v.ends_with(" offline_access")),
-            "{form:?}"
-        );
+        assert!(form.contains(&("client_id".into(), "my-client".into())), "{form:?}");
+        assert!(form.contains(&("client_secret".into(), "my-secret".into())), "{form:?}");
+        assert!(form.iter().any(|(k, v)| k == "scope" && v.ends_with(" offline_access")), "{form:?}");
     }
 
     #[tokio::test]
@@ -251,25 +196,16 @@ mod tests {
         )
         .await;
         let http = HttpClient::new(HttpSettings::default()).unwrap();
-        let err = request(&http, &grant(&base), SystemTime::now())
-            .await
-            .unwrap_err();
+        let err = request(&http, &grant(&base), SystemTime::now()).await.unwrap_err();
         assert_eq!(err.code(), "invalid_grant");
         let hint = err.hint().unwrap();
-        assert!(
-            hint.contains("Alias") && hint.contains("Import certificate"),
-            "{hint}"
-        );
+        assert!(hint.contains("Alias") && hint.contains("Import certificate"), "{hint}");
     }
 
     #[test]
     fn the_preview_shows_what_would_be_signed() {
         let g = grant("http://127.0.0.1:9");
-        let shown = preview(
-            &g,
-            std::time::UNIX_EPOCH + std::time::Duration::from_secs(100),
-        )
-        .unwrap();
+        let shown = preview(&g, std::time::UNIX_EPOCH + std::time::Duration::from_secs(100)).unwrap();
         assert_eq!(shown.claims["sub"], "jane.doe");
         assert_eq!(shown.claims["aud"], "https://identity.oraclecloud.com/");
         assert_eq!(shown.claims["exp"], 400);
@@ -291,14 +227,9 @@ mod tests {
             "lifetimeSecs": 120,
         }))
         .unwrap();
-        let TokenRequest::JwtAssertion(g) = request else {
-            panic!("jwt_assertion is read as JwtAssertion")
-        };
+        let TokenRequest::JwtAssertion(g) = request else { panic!("jwt_assertion is read as JwtAssertion") };
         assert_eq!(g.signing.key_id, "alias1");
         assert_eq!(g.signing.lifetime_secs, 120);
-        assert!(
-            !format!("{g:?}").contains(pair.private_key.expose_pem().lines().nth(1).unwrap()),
-            "Debug hides the key"
-        );
+        assert!(!format!("{g:?}").contains(pair.private_key.expose_pem().lines().nth(1).unwrap()), "Debug hides the key");
     }
 }

@@ -36,9 +36,7 @@ impl TokenRequest {
     pub fn renewable(&self) -> bool {
         matches!(
             self,
-            TokenRequest::ClientCredentials(_)
-                | TokenRequest::Password(_)
-                | TokenRequest::JwtAssertion(_)
+            TokenRequest::ClientCredentials(_) | TokenRequest::Password(_) | TokenRequest::JwtAssertion(_)
         )
     }
 
@@ -97,15 +95,9 @@ impl SignInRequest {
 }
 
 /// Sends `request` and reads the answer; `now` stamps the token.
-pub async fn request_token(
-    http: &HttpClient,
-    request: &TokenRequest,
-    now: SystemTime,
-) -> Result<Token> {
+pub async fn request_token(http: &HttpClient, request: &TokenRequest, now: SystemTime) -> Result<Token> {
     match request {
-        TokenRequest::ClientCredentials(grant) => {
-            client_credentials::request(http, grant, now).await
-        }
+        TokenRequest::ClientCredentials(grant) => client_credentials::request(http, grant, now).await,
         TokenRequest::Password(grant) => password::request(http, grant, now).await,
         TokenRequest::RefreshToken(grant) => refresh_token::request(http, grant, now).await,
         TokenRequest::JwtAssertion(grant) => jwt_assertion::request(http, grant, now).await,
@@ -133,9 +125,6 @@ mod tests {
         };
         assert_eq!(grant.client.client_auth, ClientAuth::RequestBody);
         assert_eq!(grant.client.client_secret.expose(), "def");
-        assert!(
-            !format!("{grant:?}").contains("def"),
-            "Debug must not show the secret"
-        );
+        assert!(!format!("{grant:?}").contains("def"), "Debug must not show the secret");
     }
 }

@@ -15,12 +15,9 @@
 //! `invalid_grant` hint says so.
 
 use crate::error::{Error, Result};
-use crate::grants::exchange::{
-    at_once, oauth_client, requested_scopes, with_assertion_hints, Client, Outcome, Proof,
-    Transport,
-};
 use crate::http::HttpClient;
 use crate::secret::Secret;
+use crate::grants::exchange::{at_once, oauth_client, requested_scopes, with_assertion_hints, Client, Outcome, Proof, Transport};
 use crate::token::Token;
 use oauth2::{HttpRequest, ResourceOwnerPassword, ResourceOwnerUsername};
 use serde::Deserialize;
@@ -58,11 +55,7 @@ pub fn unsent(grant: &PasswordCredentials) -> Result<HttpRequest> {
     transport.captured(outcome)
 }
 
-async fn exchange(
-    transport: &Transport,
-    grant: &PasswordCredentials,
-    proof: Proof,
-) -> Result<Outcome> {
+async fn exchange(transport: &Transport, grant: &PasswordCredentials, proof: Proof) -> Result<Outcome> {
     let oauth = oauth_client(&grant.client)?;
     let username = grant.username.trim();
     if username.is_empty() {
@@ -85,9 +78,9 @@ async fn exchange(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grants::TokenRequest;
     use crate::http::HttpSettings;
     use crate::testing::serve_once;
+    use crate::grants::TokenRequest;
     use crate::token::ClientAuth;
     use base64::Engine;
 

@@ -17,11 +17,9 @@
 //! the app marks the token expired and asks for a new one.
 
 use crate::error::{Error, Result};
-use crate::grants::exchange::{
-    at_once, oauth_client, scopes, with_assertion_hints, Client, Outcome, Proof, Transport,
-};
 use crate::http::HttpClient;
 use crate::secret::Secret;
+use crate::grants::exchange::{at_once, oauth_client, scopes, with_assertion_hints, Client, Outcome, Proof, Transport};
 use crate::token::Token;
 use oauth2::HttpRequest;
 use serde::Deserialize;
@@ -74,9 +72,7 @@ async fn exchange(transport: &Transport, grant: &RefreshToken, proof: Proof) -> 
         });
     }
     let refresh_token = oauth2::RefreshToken::new(sent.to_owned());
-    let mut exchange = oauth
-        .exchange_refresh_token(&refresh_token)
-        .add_scopes(scopes(&grant.scope));
+    let mut exchange = oauth.exchange_refresh_token(&refresh_token).add_scopes(scopes(&grant.scope));
     for (name, value) in grant.client.assertion_params(proof)? {
         exchange = exchange.add_extra_param(name, value);
     }
@@ -86,9 +82,9 @@ async fn exchange(transport: &Transport, grant: &RefreshToken, proof: Proof) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grants::TokenRequest;
     use crate::http::HttpSettings;
     use crate::testing::serve_once;
+    use crate::grants::TokenRequest;
     use crate::token::ClientAuth;
     use crate::IpcError;
     use base64::Engine;

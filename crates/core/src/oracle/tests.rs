@@ -61,11 +61,7 @@ fn a_clean_profile_derives_every_value() {
     let derived = derive(&inputs()).expect("clean inputs derive");
     assert_eq!(derived.token_url, format!("{DOMAIN}/oauth2/v1/token"));
     assert_eq!(derived.auth_url, format!("{DOMAIN}/oauth2/v1/authorize"));
-    assert_eq!(
-        derived.device_url,
-        format!("{DOMAIN}/oauth2/v1/device"),
-        "the device endpoint is derived too"
-    );
+    assert_eq!(derived.device_url, format!("{DOMAIN}/oauth2/v1/device"), "the device endpoint is derived too");
     assert_eq!(
         derived.scope,
         format!("{AUDIENCE}urn:opc:resource:consumer::all")

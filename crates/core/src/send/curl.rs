@@ -20,8 +20,7 @@ use super::response::{is_credential_header, Hop};
 use super::{is_secret_field, prepare, sent_fields, ApiRequest, FormPart, RequestBody};
 use crate::error::Result;
 use crate::grants::authorization_code::{
-    self, AuthorizationCode, ExchangeOf, PendingAuthorization, CODE_PLACEHOLDER,
-    VERIFIER_PLACEHOLDER,
+    self, AuthorizationCode, ExchangeOf, PendingAuthorization, CODE_PLACEHOLDER, VERIFIER_PLACEHOLDER,
 };
 use crate::grants::client_credentials::{self, ClientCredentials};
 use crate::grants::device_code::{self, DeviceCode};
@@ -113,17 +112,13 @@ pub fn for_api_request(
                 }
             }
             RequestBody::Multipart { parts } => {
-                for part in parts
-                    .iter()
-                    .filter(|p| p.enabled && !p.name.trim().is_empty())
-                {
+                for part in parts.iter().filter(|p| p.enabled && !p.name.trim().is_empty()) {
                     lines.push(form_part(part, include_secrets));
                 }
             }
-            RequestBody::File { path, .. } => lines.push(format!(
-                "--data-binary {}",
-                quote(&format!("@{}", path.trim()))
-            )),
+            RequestBody::File { path, .. } => {
+                lines.push(format!("--data-binary {}", quote(&format!("@{}", path.trim()))))
+            }
             RequestBody::None => {}
         }
     }
@@ -139,23 +134,14 @@ pub fn for_client_credentials(
     settings: &HttpSettings,
     include_secrets: bool,
 ) -> Result<String> {
-    token_command(
-        &client_credentials::unsent(grant)?,
-        &grant.client,
-        settings,
-        include_secrets,
-    )
+    token_command(&client_credentials::unsent(grant)?, &grant.client, settings, include_secrets)
 }
 
 /// The command for a password token request (resource owner password
 /// credentials), as Oracle's "Call the Developer APIs with a password
 /// grant" shows it; the password is a placeholder unless asked (and then
 /// it must be there, as for Get New Access Token).
-pub fn for_password(
-    grant: &PasswordCredentials,
-    settings: &HttpSettings,
-    include_secrets: bool,
-) -> Result<String> {
+pub fn for_password(grant: &PasswordCredentials, settings: &HttpSettings, include_secrets: bool) -> Result<String> {
     let masked;
     let grant = if include_secrets {
         grant
@@ -166,12 +152,7 @@ pub fn for_password(
         };
         &masked
     };
-    token_command(
-        &password::unsent(grant)?,
-        &grant.client,
-        settings,
-        include_secrets,
-    )
+    token_command(&password::unsent(grant)?, &grant.client, settings, include_secrets)
 }
 
 /// The command for a JWT Assertion token request (RFC 7523), as Oracle's
@@ -185,28 +166,14 @@ pub fn for_jwt_assertion(
     include_secrets: bool,
     now: std::time::SystemTime,
 ) -> Result<String> {
-    token_command(
-        &jwt_assertion::unsent(grant, include_secrets, now)?,
-        &grant.client,
-        settings,
-        include_secrets,
-    )
+    token_command(&jwt_assertion::unsent(grant, include_secrets, now)?, &grant.client, settings, include_secrets)
 }
 
 /// The command for the device code's first step, the device authorization
 /// request (RFC 8628 §3.1), as [`device_code::start`] sends it: `client_id`
 /// always in the body, the media type without a charset.
-pub fn for_device_authorization(
-    grant: &DeviceCode,
-    settings: &HttpSettings,
-    include_secrets: bool,
-) -> Result<String> {
-    token_command(
-        &device_code::unsent_start(grant)?,
-        &grant.client,
-        settings,
-        include_secrets,
-    )
+pub fn for_device_authorization(grant: &DeviceCode, settings: &HttpSettings, include_secrets: bool) -> Result<String> {
+    token_command(&device_code::unsent_start(grant)?, &grant.client, settings, include_secrets)
 }
 
 /// The command for the authorization code's exchange (RFC 6749 §4.1.3), as
@@ -225,40 +192,21 @@ pub fn for_authorization_code(
         Some(pending) if pending.exchanges_code_for(grant) => ExchangeOf::SignIn(pending),
         _ => ExchangeOf::Fields(grant),
     };
-    token_command(
-        &authorization_code::unsent_exchange(of)?,
-        &grant.client,
-        settings,
-        include_secrets,
-    )
+    token_command(&authorization_code::unsent_exchange(of)?, &grant.client, settings, include_secrets)
 }
 
 /// The command for a refresh request (RFC 6749 §6), as
 /// [`refresh_token::request`] sends it ([`crate::expiry::refresh_of`] makes
 /// the Refresh action's); the refresh token is a placeholder unless asked.
-pub fn for_refresh_token(
-    grant: &RefreshToken,
-    settings: &HttpSettings,
-    include_secrets: bool,
-) -> Result<String> {
-    token_command(
-        &refresh_token::unsent(grant)?,
-        &grant.client,
-        settings,
-        include_secrets,
-    )
+pub fn for_refresh_token(grant: &RefreshToken, settings: &HttpSettings, include_secrets: bool) -> Result<String> {
+    token_command(&refresh_token::unsent(grant)?, &grant.client, settings, include_secrets)
 }
 
 /// A request to the token (or device) endpoint, exactly as the grant built
 /// it for sending (headers in their order, then the form's fields in
 /// theirs), with the app's connection settings. Without secrets, the Basic
 /// credentials and every secret field are placeholders.
-fn token_command(
-    request: &HttpRequest,
-    client: &Client,
-    settings: &HttpSettings,
-    include_secrets: bool,
-) -> Result<String> {
+fn token_command(request: &HttpRequest, client: &Client, settings: &HttpSettings, include_secrets: bool) -> Result<String> {
     let mut lines = vec![format!("curl -i -X {}", quote(request.method().as_str()))];
     for (name, value) in request.headers() {
         let text = String::from_utf8_lossy(value.as_bytes());
@@ -269,10 +217,7 @@ fn token_command(
         } else {
             masked_credential(name.as_str(), &text)
         };
-        lines.push(format!(
-            "-H {}",
-            quote(&format!("{}: {shown}", display_name(name.as_str())))
-        ));
+        lines.push(format!("-H {}", quote(&format!("{}: {shown}", display_name(name.as_str())))));
     }
     for (name, value) in url::form_urlencoded::parse(request.body()) {
         let value = if include_secrets || !is_secret_field(&name) {
@@ -280,18 +225,12 @@ fn token_command(
         } else {
             placeholder(&name)
         };
-        lines.push(format!(
-            "--data-urlencode {}",
-            quote(&format!("{}={value}", form_name(&name)))
-        ));
+        lines.push(format!("--data-urlencode {}", quote(&format!("{}={value}", form_name(&name)))));
     }
     if client.presents_certificate() {
         // The key lives in the keychain only: curl reads both from files
         // the user saves (Save certificate…, and their own copy of the key).
-        lines.push(format!(
-            "--cert {}",
-            quote("<client certificate file (PEM)>")
-        ));
+        lines.push(format!("--cert {}", quote("<client certificate file (PEM)>")));
         lines.push(format!("--key {}", quote("<private key file (PEM)>")));
     }
     lines.extend(connection_options(settings, include_secrets)?);
@@ -384,10 +323,7 @@ fn form_part(part: &FormPart, include_secrets: bool) -> String {
         .map(|t| format!(";type={t}"))
         .unwrap_or_default();
     if let Some(path) = &part.file {
-        return format!(
-            "-F {}",
-            quote(&format!("{name}=@{}{typed}", form_file(path.trim())))
-        );
+        return format!("-F {}", quote(&format!("{name}=@{}{typed}", form_file(path.trim()))));
     }
     let value = if include_secrets || !part.is_secret() {
         part.value.clone()
@@ -397,10 +333,7 @@ fn form_part(part: &FormPart, include_secrets: bool) -> String {
     if typed.is_empty() {
         format!("--form-string {}", quote(&format!("{name}={value}")))
     } else {
-        format!(
-            "-F {}",
-            quote(&format!("{name}={}{typed}", form_file(&value)))
-        )
+        format!("-F {}", quote(&format!("{name}={}{typed}", form_file(&value))))
     }
 }
 
@@ -446,27 +379,17 @@ mod tests {
             request_refresh_token: true,
         };
         let masked = for_password(&grant, &HttpSettings::default(), false).unwrap();
-        assert!(
-            masked.contains("grant_type=password")
-                && masked.contains("username=fake.user@example.com"),
-            "{masked}"
-        );
-        assert!(
-            masked.contains("password=<password>") && masked.contains("offline_access"),
-            "{masked}"
-        );
-        assert!(
-            !masked.contains("fake-password-value") && !masked.contains("fake-secret-value"),
-            "{masked}"
-        );
+        assert!(masked.contains("grant_type=password") && masked.contains("username=fake.user@example.com"), "{masked}");
+        assert!(masked.contains("password=<password>") && masked.contains("offline_access"), "{masked}");
+        assert!(!masked.contains("fake-password-value") && !masked.contains("fake-secret-value"), "{masked}");
         let shown = for_password(&grant, &HttpSettings::default(), true).unwrap();
         assert!(shown.contains("password=fake-password-value"), "{shown}");
     }
 
     use super::*;
     use crate::error::Error;
-    use crate::grants::exchange::Client;
     use crate::send::redirect::Forwarding;
+    use crate::grants::exchange::Client;
     use crate::token::ClientAuth;
     use base64::Engine;
     use std::time::Duration;
@@ -717,43 +640,14 @@ mod tests {
     #[test]
     fn the_jwt_assertion_command_masks_the_assertion_unless_secrets_are_asked_for() {
         let now = std::time::SystemTime::now();
-        let masked = for_jwt_assertion(
-            &jwt_grant(ClientAuth::BasicHeader),
-            &HttpSettings::default(),
-            false,
-            now,
-        )
-        .unwrap();
-        assert!(
-            masked.contains(
-                "--data-urlencode grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer"
-            ),
-            "{masked}"
-        );
-        assert!(
-            masked.contains("--data-urlencode 'assertion=<signed user assertion JWT>'"),
-            "{masked}"
-        );
-        assert!(
-            masked.contains("Authorization: Basic <base64 of client_id:client_secret>"),
-            "{masked}"
-        );
-        assert!(
-            masked.contains("offline_access'"),
-            "the refresh-token choice is in the scope: {masked}"
-        );
-        assert!(
-            !masked.contains("eyJ") && !masked.contains("not-real"),
-            "{masked}"
-        );
+        let masked = for_jwt_assertion(&jwt_grant(ClientAuth::BasicHeader), &HttpSettings::default(), false, now).unwrap();
+        assert!(masked.contains("--data-urlencode grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer"), "{masked}");
+        assert!(masked.contains("--data-urlencode 'assertion=<signed user assertion JWT>'"), "{masked}");
+        assert!(masked.contains("Authorization: Basic <base64 of client_id:client_secret>"), "{masked}");
+        assert!(masked.contains("offline_access'"), "the refresh-token choice is in the scope: {masked}");
+        assert!(!masked.contains("eyJ") && !masked.contains("not-real"), "{masked}");
 
-        let full = for_jwt_assertion(
-            &jwt_grant(ClientAuth::BasicHeader),
-            &HttpSettings::default(),
-            true,
-            now,
-        )
-        .unwrap();
+        let full = for_jwt_assertion(&jwt_grant(ClientAuth::BasicHeader), &HttpSettings::default(), true, now).unwrap();
         let assertion = full
             .split_whitespace()
             .find_map(|word| word.strip_prefix("assertion="))
@@ -767,44 +661,18 @@ mod tests {
     fn a_client_assertion_replaces_the_secret_in_a_jwt_assertion_command() {
         let mut grant = jwt_grant(ClientAuth::ClientAssertion);
         grant.client.client_assertion = Some(grant.signing.clone());
-        let command = for_jwt_assertion(
-            &grant,
-            &HttpSettings::default(),
-            false,
-            std::time::SystemTime::now(),
-        )
-        .unwrap();
-        assert!(
-            !command.contains("Authorization") && !command.contains("client_secret"),
-            "{command}"
-        );
-        assert!(
-            command.contains(
-                "client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-            ),
-            "{command}"
-        );
-        assert!(
-            command.contains("'client_assertion=<signed client assertion JWT>'"),
-            "{command}"
-        );
+        let command = for_jwt_assertion(&grant, &HttpSettings::default(), false, std::time::SystemTime::now()).unwrap();
+        assert!(!command.contains("Authorization") && !command.contains("client_secret"), "{command}");
+        assert!(command.contains("client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), "{command}");
+        assert!(command.contains("'client_assertion=<signed client assertion JWT>'"), "{command}");
     }
 
     #[test]
     fn a_jwt_assertion_command_without_a_username_says_so() {
         let mut grant = jwt_grant(ClientAuth::BasicHeader);
         grant.username = " ".into();
-        let err = for_jwt_assertion(
-            &grant,
-            &HttpSettings::default(),
-            false,
-            std::time::SystemTime::now(),
-        )
-        .unwrap_err();
-        assert!(
-            matches!(err, Error::MissingField { field: "Username" }),
-            "{err:?}"
-        );
+        let err = for_jwt_assertion(&grant, &HttpSettings::default(), false, std::time::SystemTime::now()).unwrap_err();
+        assert!(matches!(err, Error::MissingField { field: "Username" }), "{err:?}");
     }
 
     #[test]
@@ -823,60 +691,26 @@ mod tests {
             scope: "https://aud.example:443urn:opc:resource:consumer::all".into(),
             request_refresh_token: true,
         };
-        let command = for_device_authorization(
-            &device("test-secret-not-real"),
-            &HttpSettings::default(),
-            false,
-        )
-        .unwrap();
-        assert!(
-            command.contains("-H 'Authorization: Basic <base64 of client_id:client_secret>'"),
-            "{command}"
-        );
-        assert!(
-            command.contains("-H 'Content-Type: application/x-www-form-urlencoded' "),
-            "no charset: {command}"
-        );
-        assert!(
-            command.contains("--data-urlencode response_type=device_code"),
-            "{command}"
-        );
-        assert!(
-            command.contains("--data-urlencode client_id=test-client"),
-            "client_id also with Basic: {command}"
-        );
+        let command = for_device_authorization(&device("test-secret-not-real"), &HttpSettings::default(), false).unwrap();
+        assert!(command.contains("-H 'Authorization: Basic <base64 of client_id:client_secret>'"), "{command}");
+        assert!(command.contains("-H 'Content-Type: application/x-www-form-urlencoded' "), "no charset: {command}");
+        assert!(command.contains("--data-urlencode response_type=device_code"), "{command}");
+        assert!(command.contains("--data-urlencode client_id=test-client"), "client_id also with Basic: {command}");
         assert!(
             command.contains("--data-urlencode 'scope=https://aud.example:443urn:opc:resource:consumer::all offline_access'"),
             "{command}"
         );
-        assert!(
-            command.ends_with("https://idcs-x.identity.oraclecloud.com/oauth2/v1/device"),
-            "{command}"
-        );
+        assert!(command.ends_with("https://idcs-x.identity.oraclecloud.com/oauth2/v1/device"), "{command}");
         assert!(!command.contains("not-real"), "{command}");
 
         let public = for_device_authorization(&device(""), &HttpSettings::default(), true).unwrap();
-        assert!(
-            !public.contains("Authorization") && !public.contains("client_secret"),
-            "a public client sends its id only: {public}"
-        );
-        assert!(
-            public.contains("--data-urlencode client_id=test-client"),
-            "{public}"
-        );
+        assert!(!public.contains("Authorization") && !public.contains("client_secret"), "a public client sends its id only: {public}");
+        assert!(public.contains("--data-urlencode client_id=test-client"), "{public}");
 
         let mut unnamed = device("");
         unnamed.device_url = String::new();
         let err = for_device_authorization(&unnamed, &HttpSettings::default(), false).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::MissingField {
-                    field: "Device Authorization URL"
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err, Error::MissingField { field: "Device Authorization URL" }), "{err:?}");
     }
 
     #[test]
@@ -900,39 +734,17 @@ mod tests {
 
     #[test]
     fn tls_client_authentication_sends_the_client_id_and_the_certificate_files_never_the_secret() {
-        let command = for_client_credentials(
-            &grant(ClientAuth::TlsClientAuth),
-            &HttpSettings::default(),
-            true,
-        )
-        .unwrap();
-        assert!(
-            !command.contains("Authorization") && !command.contains("client_secret"),
-            "{command}"
-        );
-        assert!(
-            command.contains("--data-urlencode client_id=test-client"),
-            "{command}"
-        );
-        assert!(
-            command.contains("--cert '<client certificate file (PEM)>'"),
-            "{command}"
-        );
-        assert!(
-            command.contains("--key '<private key file (PEM)>'"),
-            "{command}"
-        );
+        let command = for_client_credentials(&grant(ClientAuth::TlsClientAuth), &HttpSettings::default(), true).unwrap();
+        assert!(!command.contains("Authorization") && !command.contains("client_secret"), "{command}");
+        assert!(command.contains("--data-urlencode client_id=test-client"), "{command}");
+        assert!(command.contains("--cert '<client certificate file (PEM)>'"), "{command}");
+        assert!(command.contains("--key '<private key file (PEM)>'"), "{command}");
 
         let mut basic_and_certificate = grant(ClientAuth::BasicHeader);
         basic_and_certificate.client.mutual_tls = true;
-        let command =
-            for_client_credentials(&basic_and_certificate, &HttpSettings::default(), false)
-                .unwrap();
+        let command = for_client_credentials(&basic_and_certificate, &HttpSettings::default(), false).unwrap();
         assert!(command.contains("Authorization: Basic"), "{command}");
-        assert!(
-            command.contains("--cert "),
-            "Send client certificate adds it beside Basic: {command}"
-        );
+        assert!(command.contains("--cert "), "Send client certificate adds it beside Basic: {command}");
     }
 
     #[test]
@@ -963,8 +775,7 @@ mod tests {
 
     /// The Basic header with the test client's real credentials.
     fn real_basic() -> String {
-        let credentials =
-            base64::engine::general_purpose::STANDARD.encode("test-client:test-secret-not-real");
+        let credentials = base64::engine::general_purpose::STANDARD.encode("test-client:test-secret-not-real");
         format!("-H 'Authorization: Basic {credentials}'")
     }
 
@@ -988,11 +799,9 @@ mod tests {
     use crate::grants::authorization_code::CodeChallengeMethod;
 
     #[test]
-    fn the_authorization_code_command_is_the_code_exchange_with_placeholders_for_code_and_verifier()
-    {
+    fn the_authorization_code_command_is_the_code_exchange_with_placeholders_for_code_and_verifier() {
         let grant = code_grant(ClientAuth::BasicHeader, CodeChallengeMethod::S256);
-        let command =
-            for_authorization_code(&grant, None, &HttpSettings::default(), false).unwrap();
+        let command = for_authorization_code(&grant, None, &HttpSettings::default(), false).unwrap();
         assert_eq!(
             command,
             expected(&[
@@ -1003,13 +812,8 @@ mod tests {
                 "--data-urlencode redirect_uri=https://oic.example.com/icsapis/agent/oauth/callback",
             ])
         );
-        let with_secrets =
-            for_authorization_code(&grant, None, &HttpSettings::default(), true).unwrap();
-        assert_eq!(
-            with_secrets,
-            command.replace(MASKED_BASIC, &real_basic()),
-            "only the client's credentials are known"
-        );
+        let with_secrets = for_authorization_code(&grant, None, &HttpSettings::default(), true).unwrap();
+        assert_eq!(with_secrets, command.replace(MASKED_BASIC, &real_basic()), "only the client's credentials are known");
     }
 
     #[test]
@@ -1028,10 +832,7 @@ mod tests {
             ])
         );
         let shown = for_authorization_code(&body, None, &settings, true).unwrap();
-        assert!(
-            shown.contains("\n  --data-urlencode client_secret=test-secret-not-real \\\n"),
-            "{shown}"
-        );
+        assert!(shown.contains("\n  --data-urlencode client_secret=test-secret-not-real \\\n"), "{shown}");
 
         let assertion = code_grant(ClientAuth::ClientAssertion, CodeChallengeMethod::Off);
         let expected_assertion = expected(&[
@@ -1042,11 +843,7 @@ mod tests {
             "--data-urlencode client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
             "--data-urlencode 'client_assertion=<signed client assertion JWT>'",
         ]);
-        assert_eq!(
-            for_authorization_code(&assertion, None, &settings, false).unwrap(),
-            expected_assertion,
-            "no secret, no verifier without PKCE"
-        );
+        assert_eq!(for_authorization_code(&assertion, None, &settings, false).unwrap(), expected_assertion, "no secret, no verifier without PKCE");
         assert_eq!(
             for_authorization_code(&assertion, None, &settings, true).unwrap(),
             expected_assertion,
@@ -1060,43 +857,23 @@ mod tests {
         let pending = crate::grants::authorization_code::start(&grant).unwrap();
         let settings = HttpSettings::default();
         let masked = for_authorization_code(&grant, Some(&pending), &settings, false).unwrap();
-        assert_eq!(
-            masked,
-            for_authorization_code(&grant, None, &settings, false).unwrap()
-        );
+        assert_eq!(masked, for_authorization_code(&grant, None, &settings, false).unwrap());
 
         let shown = for_authorization_code(&grant, Some(&pending), &settings, true).unwrap();
         let verifier = shown
             .split_whitespace()
             .find_map(|word| word.strip_prefix("code_verifier="))
             .expect("the sign-in's verifier, as one safe word");
-        let challenge = oauth2::PkceCodeChallenge::from_code_verifier_sha256(
-            &oauth2::PkceCodeVerifier::new(verifier.to_owned()),
-        );
+        let challenge = oauth2::PkceCodeChallenge::from_code_verifier_sha256(&oauth2::PkceCodeVerifier::new(verifier.to_owned()));
         let authorize_url = url::Url::parse(pending.authorize_url()).unwrap();
-        let sent_challenge = authorize_url
-            .query_pairs()
-            .find(|(k, _)| k == "code_challenge")
-            .unwrap()
-            .1;
-        assert_eq!(
-            challenge.as_str(),
-            sent_challenge,
-            "the verifier of the sign-in whose authorize URL was opened"
-        );
-        assert!(
-            shown.contains("'code=<authorization code from the redirect>'"),
-            "the app never holds a code it has not exchanged: {shown}"
-        );
+        let sent_challenge = authorize_url.query_pairs().find(|(k, _)| k == "code_challenge").unwrap().1;
+        assert_eq!(challenge.as_str(), sent_challenge, "the verifier of the sign-in whose authorize URL was opened");
+        assert!(shown.contains("'code=<authorization code from the redirect>'"), "the app never holds a code it has not exchanged: {shown}");
 
         let mut other = grant.clone();
         other.client.client_id = "another-client".into();
-        let other_command =
-            for_authorization_code(&other, Some(&pending), &settings, true).unwrap();
-        assert!(
-            other_command.contains("'code_verifier=<the PKCE verifier of that sign-in>'"),
-            "another client's sign-in is not this one: {other_command}"
-        );
+        let other_command = for_authorization_code(&other, Some(&pending), &settings, true).unwrap();
+        assert!(other_command.contains("'code_verifier=<the PKCE verifier of that sign-in>'"), "another client's sign-in is not this one: {other_command}");
         assert!(!other_command.contains(verifier), "{other_command}");
     }
 
@@ -1104,17 +881,8 @@ mod tests {
     fn an_authorization_code_command_without_a_callback_url_says_so() {
         let mut grant = code_grant(ClientAuth::BasicHeader, CodeChallengeMethod::S256);
         grant.callback_url = " ".into();
-        let err =
-            for_authorization_code(&grant, None, &HttpSettings::default(), false).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::MissingField {
-                    field: "Callback URL"
-                }
-            ),
-            "{err:?}"
-        );
+        let err = for_authorization_code(&grant, None, &HttpSettings::default(), false).unwrap_err();
+        assert!(matches!(err, Error::MissingField { field: "Callback URL" }), "{err:?}");
     }
 
     fn refresh(auth: ClientAuth) -> RefreshToken {
@@ -1175,8 +943,7 @@ mod tests {
             ca_bundle: Some("/etc/ssl/corp ca.pem".into()),
             ..HttpSettings::default()
         };
-        let command =
-            for_refresh_token(&refresh(ClientAuth::BasicHeader), &settings, false).unwrap();
+        let command = for_refresh_token(&refresh(ClientAuth::BasicHeader), &settings, false).unwrap();
         assert!(
             command.ends_with(&lines(&[
                 "--cacert '/etc/ssl/corp ca.pem'",
@@ -1195,37 +962,23 @@ mod tests {
         let mut grant = refresh(ClientAuth::BasicHeader);
         grant.refresh_token = Secret::new(" ");
         let err = for_refresh_token(&grant, &HttpSettings::default(), false).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::MissingField {
-                    field: "Refresh Token"
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err, Error::MissingField { field: "Refresh Token" }), "{err:?}");
     }
 
     fn form(body: &str) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(body.as_bytes())
-            .into_owned()
-            .collect()
+        url::form_urlencoded::parse(body.as_bytes()).into_owned().collect()
     }
 
-    const TOKEN_ANSWER: &str =
-        r#"{"access_token":"test-access-not-real","token_type":"Bearer","expires_in":3600}"#;
+    const TOKEN_ANSWER: &str = r#"{"access_token":"test-access-not-real","token_type":"Bearer","expires_in":3600}"#;
 
     #[tokio::test]
     async fn the_refresh_command_is_what_the_refresh_sends_on_the_wire() {
         for auth in [ClientAuth::BasicHeader, ClientAuth::RequestBody] {
-            let (base, seen) =
-                crate::testing::serve_once(200, "application/json", TOKEN_ANSWER).await;
+            let (base, seen) = crate::testing::serve_once(200, "application/json", TOKEN_ANSWER).await;
             let mut grant = refresh(auth);
             grant.client.token_url = format!("{base}/oauth2/v1/token");
             let http = crate::http::HttpClient::new(HttpSettings::default()).unwrap();
-            refresh_token::request(&http, &grant, std::time::SystemTime::now())
-                .await
-                .unwrap();
+            refresh_token::request(&http, &grant, std::time::SystemTime::now()).await.unwrap();
             let seen = seen.await.unwrap();
 
             let command = for_refresh_token(&grant, &HttpSettings::default(), true).unwrap();
@@ -1245,32 +998,17 @@ mod tests {
         grant.client.token_url = format!("{base}/oauth2/v1/token");
         let pending = crate::grants::authorization_code::start(&grant).unwrap();
         let http = crate::http::HttpClient::new(HttpSettings::default()).unwrap();
-        let redirected = format!(
-            "{CALLBACK}?code=test-code-not-real&state={}",
-            pending.state()
-        );
-        crate::grants::authorization_code::finish(
-            &http,
-            &pending,
-            &redirected,
-            std::time::SystemTime::now(),
-        )
-        .await
-        .unwrap();
+        let redirected = format!("{CALLBACK}?code=test-code-not-real&state={}", pending.state());
+        crate::grants::authorization_code::finish(&http, &pending, &redirected, std::time::SystemTime::now()).await.unwrap();
         let seen = seen.await.unwrap();
 
-        let command =
-            for_authorization_code(&grant, Some(&pending), &HttpSettings::default(), true).unwrap();
+        let command = for_authorization_code(&grant, Some(&pending), &HttpSettings::default(), true).unwrap();
         let read = properties::Read::back(&command);
         let with_code: Vec<(String, String)> = read
             .form
             .iter()
             .map(|(name, value)| {
-                let value = if name == "code" {
-                    "test-code-not-real"
-                } else {
-                    value
-                };
+                let value = if name == "code" { "test-code-not-real" } else { value };
                 (name.clone(), value.to_owned())
             })
             .collect();
@@ -1316,17 +1054,12 @@ mod tests {
         impl Read {
             pub fn back(command: &str) -> Read {
                 let words = bash_words(command);
-                let mut read = Read {
-                    headers: Vec::new(),
-                    form: Vec::new(),
-                    url: words.last().cloned().unwrap_or_default(),
-                };
+                let mut read = Read { headers: Vec::new(), form: Vec::new(), url: words.last().cloned().unwrap_or_default() };
                 for pair in words.windows(2) {
                     match pair[0].as_str() {
                         "-H" => {
                             let (name, value) = pair[1].split_once(": ").expect("a header line");
-                            read.headers
-                                .push((name.to_ascii_lowercase(), value.to_owned()));
+                            read.headers.push((name.to_ascii_lowercase(), value.to_owned()));
                         }
                         "--data-urlencode" => {
                             let (name, value) = pair[1].split_once('=').expect("name=value");
@@ -1339,10 +1072,7 @@ mod tests {
             }
 
             pub fn header(&self, name: &str) -> Option<&str> {
-                self.headers
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, v)| v.as_str())
+                self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
             }
         }
 

@@ -184,11 +184,7 @@ pub enum RequestBody {
     File {
         #[serde(default)]
         path: String,
-        #[serde(
-            default,
-            rename = "contentType",
-            skip_serializing_if = "String::is_empty"
-        )]
+        #[serde(default, rename = "contentType", skip_serializing_if = "String::is_empty")]
         content_type: String,
     },
 }
@@ -970,10 +966,7 @@ mod tests {
             header(&prepared, "content-type"),
             Some("application/x-www-form-urlencoded")
         );
-        assert_eq!(
-            prepared.body.as_ref().and_then(|b| b.bytes()),
-            Some(&b"a=1+2"[..])
-        );
+        assert_eq!(prepared.body.as_ref().and_then(|b| b.bytes()), Some(&b"a=1+2"[..]));
     }
 
     #[test]

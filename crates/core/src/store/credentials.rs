@@ -89,8 +89,7 @@ pub(crate) fn rows(profile: &mut Profile) -> Vec<Row<'_>> {
         match &mut request.body {
             RequestBody::Form { fields } => {
                 for row in fields.iter_mut() {
-                    if !row.name.trim().is_empty() && (row.secret || is_credential_field(&row.name))
-                    {
+                    if !row.name.trim().is_empty() && (row.secret || is_credential_field(&row.name)) {
                         out.push(Row::of(account("field", &row.name), row));
                     }
                 }
@@ -128,12 +127,7 @@ pub(crate) fn accounts(profile: &Profile) -> BTreeSet<String> {
 /// left empty keeps what the vault holds for it.
 pub(crate) fn take_values(profile: &mut Profile) -> Vec<(String, crate::Secret)> {
     let mut taken = Vec::new();
-    for Row {
-        account,
-        value,
-        secret,
-    } in rows(profile)
-    {
+    for Row { account, value, secret } in rows(profile) {
         *secret = true;
         if !value.is_empty() {
             taken.push((account, crate::Secret::new(std::mem::take(value))));
@@ -222,21 +216,9 @@ mod tests {
         };
         let taken = take_values(&mut profile);
         let accounts: Vec<&str> = taken.iter().map(|(a, _)| a.as_str()).collect();
-        assert_eq!(
-            accounts,
-            [
-                "p/request/panel/field/password",
-                "p/request/panel/field/note"
-            ]
-        );
+        assert_eq!(accounts, ["p/request/panel/field/password", "p/request/panel/field/note"]);
         let file = serde_json::to_string(&profile.request).unwrap();
-        assert!(
-            !file.contains("test-pw-not-real") && !file.contains("test-note-not-real"),
-            "{file}"
-        );
-        assert!(
-            file.contains("/tmp/x.iar") && file.contains("replace"),
-            "{file}"
-        );
+        assert!(!file.contains("test-pw-not-real") && !file.contains("test-note-not-real"), "{file}");
+        assert!(file.contains("/tmp/x.iar") && file.contains("replace"), "{file}");
     }
 }

@@ -17,9 +17,7 @@ mod secret_service;
 pub mod tokens;
 pub mod vault;
 
-pub use profile::{
-    AppData, GrantType, Layout, Profile, ProfileKind, ResponsePosition, Settings, Theme,
-};
+pub use profile::{AppData, GrantType, Layout, Profile, ProfileKind, ResponsePosition, Settings, Theme};
 pub use tokens::{TokenMeta, TokenSummary};
 pub use vault::{
     Kept, Keychain, KeychainStatus, MemoryStore, Removal, SecretKind, SecretStore, StoreFailure,
@@ -177,12 +175,7 @@ pub fn keep_secret(
 
 /// [`ProfileStore::saved_secret`] for a profile copied out of the store:
 /// keychain calls only, hold no store lock across this.
-pub fn saved_secret_of(
-    vault: &Vault,
-    profile: &Profile,
-    kind: SecretKind,
-    token_url: &str,
-) -> Result<SavedSecret> {
+pub fn saved_secret_of(vault: &Vault, profile: &Profile, kind: SecretKind, token_url: &str) -> Result<SavedSecret> {
     let Some(secret) = vault.get(&profile.id, kind)? else {
         return Ok(SavedSecret::None);
     };
@@ -354,9 +347,7 @@ impl ProfileStore {
     /// deleted meanwhile, the entries just written are queued for deletion.
     pub fn commit_update(&mut self, vault: &Vault, update: ProfileUpdate) -> Result<()> {
         let ProfileUpdate {
-            profile,
-            puts,
-            deletes,
+            profile, puts, deletes,
         } = update;
         let mut data = self.data.clone();
         let Some(stored) = data.profile_mut(&profile.id) else {
@@ -535,16 +526,9 @@ impl ProfileStore {
     /// The last step of [`Self::set_remember_password`], after
     /// [`move_password`] (which the app calls without the store's lock):
     /// stores the choice. No keychain call.
-    pub fn commit_remember_password(
-        &mut self,
-        vault: &Vault,
-        id: &str,
-        remember: bool,
-    ) -> Result<()> {
+    pub fn commit_remember_password(&mut self, vault: &Vault, id: &str, remember: bool) -> Result<()> {
         let mut data = self.data.clone();
-        data.profile_mut(id)
-            .ok_or_else(|| not_found(id))?
-            .remember_password = remember;
+        data.profile_mut(id).ok_or_else(|| not_found(id))?.remember_password = remember;
         data.pending_deletions = vault.pending();
         self.save(data)
     }
@@ -581,12 +565,7 @@ impl ProfileStore {
     /// The last step of [`Self::put_secret`], after [`keep_secret`] (which
     /// the app calls without the store's lock): binds the secret to the
     /// origin of `token_url` (blank: the profile's). No keychain call.
-    pub fn record_secret_origin(
-        &mut self,
-        id: &str,
-        kind: SecretKind,
-        token_url: &str,
-    ) -> Result<()> {
+    pub fn record_secret_origin(&mut self, id: &str, kind: SecretKind, token_url: &str) -> Result<()> {
         let mut data = self.data.clone();
         if let Some(profile) = data.profile_mut(id) {
             let origin = origin_of(or_profiles(token_url, profile));
@@ -717,10 +696,7 @@ pub enum SavedSecret {
     Ready(Secret),
     /// Saved with an Access Token URL of another origin: not sent; the
     /// field asks for it again.
-    ForOtherOrigin {
-        saved_for: String,
-        now: String,
-    },
+    ForOtherOrigin { saved_for: String, now: String },
 }
 
 /// What the window is told about a saved secret (never its value): whether
@@ -732,9 +708,7 @@ pub enum SavedSecretState {
     None,
     Saved,
     #[serde(rename_all = "camelCase")]
-    OtherOrigin {
-        saved_for: String,
-    },
+    OtherOrigin { saved_for: String },
 }
 
 impl SavedSecret {
@@ -1037,30 +1011,15 @@ mod storage_words {
     #[cfg(unix)]
     #[test]
     fn a_save_that_fails_says_why_in_plain_words_then_the_systems() {
-        let detail = |error: std::io::Error| match storage(
-            "save",
-            Path::new("/config/profiles.json"),
-            &error,
-        ) {
+        let detail = |error: std::io::Error| match storage("save", Path::new("/config/profiles.json"), &error) {
             Error::Storage { detail, .. } => detail,
             other => panic!("{other:?}"),
         };
         assert!(detail(std::io::Error::from_raw_os_error(28)).starts_with("the disk is full ("));
-        assert!(
-            detail(std::io::Error::from_raw_os_error(21)).starts_with("a folder has that name (")
-        );
-        assert!(
-            detail(std::io::Error::from_raw_os_error(30)).starts_with("the disk is read-only (")
-        );
-        assert!(
-            detail(std::io::Error::from(std::io::ErrorKind::PermissionDenied))
-                .starts_with("your user may not write there (")
-        );
+        assert!(detail(std::io::Error::from_raw_os_error(21)).starts_with("a folder has that name ("));
+        assert!(detail(std::io::Error::from_raw_os_error(30)).starts_with("the disk is read-only ("));
+        assert!(detail(std::io::Error::from(std::io::ErrorKind::PermissionDenied)).starts_with("your user may not write there ("));
         let other = std::io::Error::other("something else");
-        assert_eq!(
-            detail(other),
-            "something else",
-            "other failures keep the system's words only"
-        );
+        assert_eq!(detail(other), "something else", "other failures keep the system's words only");
     }
 }

@@ -156,9 +156,7 @@ impl Layout {
 
     /// The layout with every size inside its range.
     pub fn clamped(mut self) -> Layout {
-        self.sidebar_width = self
-            .sidebar_width
-            .clamp(Self::SIDEBAR_MIN, Self::SIDEBAR_MAX);
+        self.sidebar_width = self.sidebar_width.clamp(Self::SIDEBAR_MIN, Self::SIDEBAR_MAX);
         for share in self.splits.values_mut() {
             *share = (*share).clamp(Self::SPLIT_MIN, Self::SPLIT_MAX);
         }
@@ -596,9 +594,7 @@ mod tests {
 
     #[test]
     fn a_profile_without_assertion_fields_loads_and_the_new_ones_round_trip() {
-        let old: Profile =
-            serde_json::from_value(json!({"grantType": "password", "clientAuth": "basic_header"}))
-                .unwrap();
+        let old: Profile = serde_json::from_value(json!({"grantType": "password", "clientAuth": "basic_header"})).unwrap();
         assert_eq!(old.certificate, "");
         assert_eq!(old.key_id_kind, crate::assertion::KeyIdKind::Alias);
         let mut profile = Profile {
@@ -614,30 +610,18 @@ mod tests {
         assert_eq!(value["grantType"], "jwt_assertion");
         assert_eq!(value["clientAuth"], "client_assertion");
         assert_eq!(value["keyId"], "console-key");
-        assert!(
-            value.get("privateKey").is_none(),
-            "the private key is never in the profile"
-        );
+        assert!(value.get("privateKey").is_none(), "the private key is never in the profile");
         profile.grant_type = GrantType::DeviceCode;
-        let back: Profile =
-            serde_json::from_value(serde_json::to_value(&profile).unwrap()).unwrap();
+        let back: Profile = serde_json::from_value(serde_json::to_value(&profile).unwrap()).unwrap();
         assert_eq!(back, profile);
         let unknown: Profile = serde_json::from_value(json!({"keyIdKind": "x5t#S999"})).unwrap();
         profile.grant_type = GrantType::Implicit;
         let value = serde_json::to_value(&profile).unwrap();
         assert_eq!(value["grantType"], "implicit", "the window's spelling");
         let back: Profile = serde_json::from_value(value).unwrap();
-        assert_eq!(
-            back.grant_type,
-            GrantType::Implicit,
-            "an Implicit profile is still Implicit after a restart"
-        );
+        assert_eq!(back.grant_type, GrantType::Implicit, "an Implicit profile is still Implicit after a restart");
         assert_eq!(GrantType::Implicit.label(), "Implicit");
-        assert_eq!(
-            unknown.key_id_kind,
-            crate::assertion::KeyIdKind::Alias,
-            "an unknown choice falls back"
-        );
+        assert_eq!(unknown.key_id_kind, crate::assertion::KeyIdKind::Alias, "an unknown choice falls back");
     }
 
     #[test]
@@ -791,11 +775,7 @@ mod tests {
             "layout": {"sidebarWidth": 5000, "responsePosition": "left", "splits": {"below 1300x800": 99, "beside 1000x600": 1}}
         }))
         .unwrap();
-        assert_eq!(
-            settings.theme,
-            Theme::System,
-            "an unknown theme falls back to the system's"
-        );
+        assert_eq!(settings.theme, Theme::System, "an unknown theme falls back to the system's");
         let layout = settings.layout.clamped();
         assert_eq!(layout.sidebar_width, Layout::SIDEBAR_MAX);
         assert_eq!(layout.response_position, ResponsePosition::Below);

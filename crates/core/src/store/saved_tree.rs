@@ -18,34 +18,21 @@ pub const UNNAMED_FOLDER: &str = "New folder";
 /// its contents move to the first.
 pub fn tidy(profile: &mut Profile) {
     let mut seen = HashSet::new();
-    profile
-        .saved_folders
-        .retain(|f| !f.id.is_empty() && seen.insert(f.id.clone()));
+    profile.saved_folders.retain(|f| !f.id.is_empty() && seen.insert(f.id.clone()));
     for folder in &mut profile.saved_folders {
         let name = folder.name.trim();
-        folder.name = if name.is_empty() {
-            UNNAMED_FOLDER.to_owned()
-        } else {
-            name.to_owned()
-        };
+        folder.name = if name.is_empty() { UNNAMED_FOLDER.to_owned() } else { name.to_owned() };
     }
     let ids: HashSet<String> = seen;
     for folder in &mut profile.saved_folders {
-        if folder
-            .parent
-            .as_ref()
-            .is_some_and(|p| !ids.contains(p) || *p == folder.id)
-        {
+        if folder.parent.as_ref().is_some_and(|p| !ids.contains(p) || *p == folder.id) {
             folder.parent = None;
         }
     }
     // Cut loops: walk up from each folder; a walk that comes back to a
     // folder it passed cuts the link that closed the loop.
-    let mut parents: HashMap<String, Option<String>> = profile
-        .saved_folders
-        .iter()
-        .map(|f| (f.id.clone(), f.parent.clone()))
-        .collect();
+    let mut parents: HashMap<String, Option<String>> =
+        profile.saved_folders.iter().map(|f| (f.id.clone(), f.parent.clone())).collect();
     let order: Vec<String> = profile.saved_folders.iter().map(|f| f.id.clone()).collect();
     for start in &order {
         let mut path = vec![start.clone()];
@@ -71,11 +58,7 @@ pub fn tidy(profile: &mut Profile) {
 
 /// The names from the top level down to `folder` ("OIC / Integrations").
 pub fn path_of(profile: &Profile, folder: &str) -> Vec<String> {
-    let by_id: HashMap<&str, &SavedFolder> = profile
-        .saved_folders
-        .iter()
-        .map(|f| (f.id.as_str(), f))
-        .collect();
+    let by_id: HashMap<&str, &SavedFolder> = profile.saved_folders.iter().map(|f| (f.id.as_str(), f)).collect();
     let mut names = Vec::new();
     let mut at = by_id.get(folder).copied();
     while let Some(f) = at {
@@ -95,29 +78,17 @@ mod tests {
     use crate::store::profile::SavedRequest;
 
     fn folder(id: &str, name: &str, parent: Option<&str>) -> SavedFolder {
-        SavedFolder {
-            id: id.into(),
-            name: name.into(),
-            parent: parent.map(Into::into),
-        }
+        SavedFolder { id: id.into(), name: name.into(), parent: parent.map(Into::into) }
     }
 
     fn request(id: &str, folder: Option<&str>) -> SavedRequest {
-        SavedRequest {
-            id: id.into(),
-            name: id.into(),
-            folder: folder.map(Into::into),
-            ..Default::default()
-        }
+        SavedRequest { id: id.into(), name: id.into(), folder: folder.map(Into::into), ..Default::default() }
     }
 
     #[test]
     fn a_tree_that_is_already_tidy_is_left_as_it_is() {
         let mut profile = Profile::default();
-        profile.saved_folders = vec![
-            folder("a", "OIC", None),
-            folder("b", "Integrations", Some("a")),
-        ];
+        profile.saved_folders = vec![folder("a", "OIC", None), folder("b", "Integrations", Some("a"))];
         profile.saved_requests = vec![request("r1", Some("b")), request("r2", None)];
         let before = profile.clone();
         tidy(&mut profile);
@@ -139,21 +110,11 @@ mod tests {
     #[test]
     fn a_loop_of_folders_is_cut_and_every_folder_is_kept() {
         let mut profile = Profile::default();
-        profile.saved_folders = vec![
-            folder("a", "A", Some("c")),
-            folder("b", "B", Some("a")),
-            folder("c", "C", Some("b")),
-        ];
+        profile.saved_folders =
+            vec![folder("a", "A", Some("c")), folder("b", "B", Some("a")), folder("c", "C", Some("b"))];
         tidy(&mut profile);
         assert_eq!(profile.saved_folders.len(), 3);
-        assert_eq!(
-            profile
-                .saved_folders
-                .iter()
-                .filter(|f| f.parent.is_none())
-                .count(),
-            1
-        );
+        assert_eq!(profile.saved_folders.iter().filter(|f| f.parent.is_none()).count(), 1);
         for f in &profile.saved_folders {
             assert!(path_of(&profile, &f.id).len() <= 3);
         }
@@ -162,16 +123,9 @@ mod tests {
     #[test]
     fn blank_names_and_repeated_ids_are_mended() {
         let mut profile = Profile::default();
-        profile.saved_folders = vec![
-            folder("a", "  ", None),
-            folder("a", "Again", None),
-            folder("", "No id", None),
-        ];
+        profile.saved_folders = vec![folder("a", "  ", None), folder("a", "Again", None), folder("", "No id", None)];
         tidy(&mut profile);
-        assert_eq!(
-            profile.saved_folders,
-            vec![folder("a", UNNAMED_FOLDER, None)]
-        );
+        assert_eq!(profile.saved_folders, vec![folder("a", UNNAMED_FOLDER, None)]);
     }
 
     mod properties {
@@ -187,15 +141,10 @@ mod tests {
             let requests = prop::collection::vec(prop::option::of(id), 0..8);
             (folders, requests).prop_map(|(folders, requests)| {
                 let mut profile = Profile::default();
-                profile.saved_folders = folders
-                    .into_iter()
-                    .map(|(i, n, p)| folder(i, &n, p))
-                    .collect();
-                profile.saved_requests = requests
-                    .into_iter()
-                    .enumerate()
-                    .map(|(n, f)| request(&format!("r{n}"), f))
-                    .collect();
+                profile.saved_folders =
+                    folders.into_iter().map(|(i, n, p)| folder(i, &n, p)).collect();
+                profile.saved_requests =
+                    requests.into_iter().enumerate().map(|(n, f)| request(&format!("r{n}"), f)).collect();
                 profile
             })
         }

@@ -79,10 +79,7 @@ impl Connection {
     /// Runs `call` on the connection, one call at a time. A D-Bus error on a
     /// connection opened earlier (the daemon may have restarted since) is
     /// retried once on a new connection.
-    fn with<T>(
-        &self,
-        call: impl Fn(&SecretService) -> Result<T, Error>,
-    ) -> Result<T, StoreFailure> {
+    fn with<T>(&self, call: impl Fn(&SecretService) -> Result<T, Error>) -> Result<T, StoreFailure> {
         let mut service = self.lock();
         let reused = service.is_some();
         let ss = match service.take() {
@@ -109,9 +106,7 @@ impl Connection {
     }
 
     fn lock(&self) -> MutexGuard<'_, Option<SecretService>> {
-        self.service
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.service.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -120,29 +115,25 @@ fn search<'a>(service: &'a str, account: &'a str) -> HashMap<&'a str, &'a str> {
 }
 
 fn connect() -> Result<SecretService, StoreFailure> {
-    SecretService::connect_with_max_prompt_timeout(EncryptionType::Dh, PROMPT_SECONDS).map_err(
-        |e| match e {
-            Error::Dbus(e) => StoreFailure::Unavailable(format!(
-                "no keychain could be reached ({})",
-                e.message().unwrap_or("no D-Bus session")
-            )),
-            other => failure(other),
-        },
-    )
+    SecretService::connect_with_max_prompt_timeout(EncryptionType::Dh, PROMPT_SECONDS).map_err(|e| match e {
+        Error::Dbus(e) => StoreFailure::Unavailable(format!(
+            "no keychain could be reached ({})",
+            e.message().unwrap_or("no D-Bus session")
+        )),
+        other => failure(other),
+    })
 }
 
 fn failure(error: Error) -> StoreFailure {
     match error {
-        Error::Unavailable => StoreFailure::Unavailable(
-            "no keychain could be reached (no Secret Service on this session)".into(),
-        ),
+        Error::Unavailable => StoreFailure::Unavailable("no keychain could be reached (no Secret Service on this session)".into()),
         Error::Dbus(e) => StoreFailure::Unavailable(format!(
             "no keychain could be reached ({})",
             e.message().unwrap_or("the Secret Service did not answer")
         )),
-        Error::Locked | Error::Prompt => StoreFailure::Unavailable(
-            "the keychain is locked or refused access (its unlock prompt was dismissed)".into(),
-        ),
+        Error::Locked | Error::Prompt => {
+            StoreFailure::Unavailable("the keychain is locked or refused access (its unlock prompt was dismissed)".into())
+        }
         other => StoreFailure::Failed(other.to_string()),
     }
 }

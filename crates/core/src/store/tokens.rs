@@ -116,12 +116,7 @@ impl ProfileStore {
 
     /// The first step of [`Self::save_token`]: the saved token's id, name
     /// and metadata. No keychain call.
-    pub fn plan_token(
-        &self,
-        profile_id: &str,
-        token: &Token,
-        name: Option<&str>,
-    ) -> Result<NewToken> {
+    pub fn plan_token(&self, profile_id: &str, token: &Token, name: Option<&str>) -> Result<NewToken> {
         let grant_type = self.profile(profile_id)?.grant_type;
         let id = new_id()?;
         let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
@@ -198,19 +193,12 @@ impl ProfileStore {
     /// The last step of [`Self::replace_token`]: the new metadata in the
     /// file. No keychain call. A token deleted since the values were written
     /// is not brought back: the values just written are queued for deletion.
-    pub fn commit_replacement(
-        &mut self,
-        vault: &Vault,
-        profile_id: &str,
-        meta: TokenMeta,
-    ) -> Result<TokenMeta> {
+    pub fn commit_replacement(&mut self, vault: &Vault, profile_id: &str, meta: TokenMeta) -> Result<TokenMeta> {
         let mut data = self.data.clone();
         match stored_meta(&mut data, profile_id, &meta.id) {
             Some(stored) => *stored = meta.clone(),
             None => {
-                let accounts = TOKEN_KINDS
-                    .iter()
-                    .map(|kind| token_account(profile_id, &meta.id, *kind));
+                let accounts = TOKEN_KINDS.iter().map(|kind| token_account(profile_id, &meta.id, *kind));
                 vault.forget_later(accounts);
                 self.record_pending(vault)?;
                 return Err(Error::NotFound {
@@ -273,12 +261,7 @@ impl ProfileStore {
     /// keychain (the file records the queue, so a crash before the deletion
     /// still removes them at the next start). Returns the queued accounts.
     /// No keychain call.
-    pub fn remove_token(
-        &mut self,
-        vault: &Vault,
-        profile_id: &str,
-        token_id: &str,
-    ) -> Result<Vec<String>> {
+    pub fn remove_token(&mut self, vault: &Vault, profile_id: &str, token_id: &str) -> Result<Vec<String>> {
         self.token_meta(profile_id, token_id)?;
         self.remove_tokens(vault, profile_id, &[token_id.to_owned()])
     }
@@ -324,19 +307,10 @@ impl ProfileStore {
 
     /// Takes `ids` out of the profile's tokens, their accounts queued for
     /// deletion and recorded in the file. No keychain call.
-    fn remove_tokens(
-        &mut self,
-        vault: &Vault,
-        profile_id: &str,
-        ids: &[String],
-    ) -> Result<Vec<String>> {
+    fn remove_tokens(&mut self, vault: &Vault, profile_id: &str, ids: &[String]) -> Result<Vec<String>> {
         let accounts: Vec<String> = ids
             .iter()
-            .flat_map(|id| {
-                TOKEN_KINDS
-                    .iter()
-                    .map(move |kind| token_account(profile_id, id, *kind))
-            })
+            .flat_map(|id| TOKEN_KINDS.iter().map(move |kind| token_account(profile_id, id, *kind)))
             .collect();
         let mut data = self.data.clone();
         if let Some(profile) = data.profile_mut(profile_id) {
@@ -403,10 +377,7 @@ pub fn write_token(vault: &Vault, planned: &mut NewToken, token: &Token) -> Resu
     let mut session_only = false;
     for (kind, value) in token_values(token) {
         let Some(value) = value else { continue };
-        match vault.put_account(
-            &token_account(&planned.profile_id, &planned.meta.id, kind),
-            value,
-        ) {
+        match vault.put_account(&token_account(&planned.profile_id, &planned.meta.id, kind), value) {
             Ok(kept) => session_only |= kept == Kept::Session,
             Err(e) => {
                 forget_token(vault, planned);
@@ -428,11 +399,7 @@ pub fn forget_token(vault: &Vault, planned: &NewToken) {
 /// [`ProfileStore::load_token`]). Keychain calls only: hold no store lock
 /// across this.
 pub fn read_token(vault: &Vault, profile_id: &str, meta: &TokenMeta) -> Result<Option<Token>> {
-    let Some(access_token) = vault.get_account(&token_account(
-        profile_id,
-        &meta.id,
-        SecretKind::AccessToken,
-    ))?
+    let Some(access_token) = vault.get_account(&token_account(profile_id, &meta.id, SecretKind::AccessToken))?
     else {
         return Ok(None);
     };
@@ -462,12 +429,7 @@ pub fn read_token(vault: &Vault, profile_id: &str, meta: &TokenMeta) -> Result<O
 /// the old ones in the vault (a value the new token lacks is removed), and
 /// the metadata to commit. Keychain calls only: hold no store lock across
 /// this.
-pub fn write_replacement(
-    vault: &Vault,
-    profile_id: &str,
-    before: &TokenMeta,
-    token: &Token,
-) -> Result<TokenMeta> {
+pub fn write_replacement(vault: &Vault, profile_id: &str, before: &TokenMeta, token: &Token) -> Result<TokenMeta> {
     let mut session_only = false;
     for (kind, value) in token_values(token) {
         let account = token_account(profile_id, &before.id, kind);

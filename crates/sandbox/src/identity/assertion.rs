@@ -51,11 +51,7 @@ impl UploadedCertificate {
 }
 
 /// Reads a PEM certificate with an RSA key; the error is a description.
-pub(super) fn read_certificate(
-    client_id: &str,
-    alias: &str,
-    text: &str,
-) -> Result<UploadedCertificate, String> {
+pub(super) fn read_certificate(client_id: &str, alias: &str, text: &str) -> Result<UploadedCertificate, String> {
     let block = pem::parse(text.trim()).map_err(|e| format!("the certificate is not PEM: {e}"))?;
     if block.tag() != "CERTIFICATE" {
         return Err("the certificate must be a -----BEGIN CERTIFICATE----- block".into());
@@ -94,9 +90,7 @@ pub async fn upload(
         let text = params
             .get("certificate")
             .ok_or_else(|| OAuthError::invalid_request("certificate is missing"))?;
-        state
-            .upload_certificate(&client.id, alias, text)
-            .map_err(OAuthError::invalid_request)?;
+        state.upload_certificate(&client.id, alias, text).map_err(OAuthError::invalid_request)?;
         Ok::<_, OAuthError>(json!({"client_id": client.id, "alias": alias}))
     })();
     match outcome {
@@ -142,12 +136,8 @@ pub fn verify(
 ) -> Result<Map<String, Value>, OAuthError> {
     let what = kind.name();
     let mut parts = jwt.split('.');
-    let (Some(header64), Some(claims64), Some(signature64), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(kind.refuse(format!(
-            "the {what} is not a signed JWT (three base64url parts)"
-        )));
+    let (Some(header64), Some(claims64), Some(signature64), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(kind.refuse(format!("the {what} is not a signed JWT (three base64url parts)")));
     };
     let object = |part: &str| {
         URL_SAFE_NO_PAD
@@ -159,21 +149,12 @@ pub fn verify(
                 _ => None,
             })
     };
-    let (Some(header), Some(claims), Ok(signature)) = (
-        object(header64),
-        object(claims64),
-        URL_SAFE_NO_PAD.decode(signature64),
-    ) else {
-        return Err(kind.refuse(format!(
-            "the {what} is not a signed JWT (its parts are not base64url JSON)"
-        )));
+    let (Some(header), Some(claims), Ok(signature)) = (object(header64), object(claims64), URL_SAFE_NO_PAD.decode(signature64)) else {
+        return Err(kind.refuse(format!("the {what} is not a signed JWT (its parts are not base64url JSON)")));
     };
     let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
     if alg != "RS256" {
-        return Err(kind.refuse(format!(
-            "the {what} is signed with '{}'; identity domains accept RS256 only",
-            printable(alg)
-        )));
+        return Err(kind.refuse(format!("the {what} is signed with '{}'; identity domains accept RS256 only", printable(alg))));
     }
     let iss = claims.get("iss").and_then(Value::as_str).unwrap_or("");
     if iss != client_id {
@@ -182,36 +163,19 @@ pub fn verify(
             printable(iss)
         )));
     }
-    let own: Vec<&UploadedCertificate> = certificates
-        .iter()
-        .filter(|c| c.client_id == client_id)
-        .collect();
-    let certificate = match (
-        header.get("kid").and_then(Value::as_str),
-        header.get("x5t").and_then(Value::as_str),
-    ) {
+    let own: Vec<&UploadedCertificate> = certificates.iter().filter(|c| c.client_id == client_id).collect();
+    let certificate = match (header.get("kid").and_then(Value::as_str), header.get("x5t").and_then(Value::as_str)) {
         (Some(kid), _) => own.iter().find(|c| c.alias == kid).ok_or_else(|| {
             kind.refuse(format!(
                 "no certificate with the alias (kid) '{}' is uploaded to client '{client_id}'{}",
                 printable(kid),
-                if own.is_empty() {
-                    "; it has no certificate at all".to_owned()
-                } else {
-                    String::new()
-                }
+                if own.is_empty() { "; it has no certificate at all".to_owned() } else { String::new() }
             ))
         })?,
         (None, Some(x5t)) => own.iter().find(|c| c.x5t == x5t).ok_or_else(|| {
-            kind.refuse(format!(
-                "no certificate uploaded to client '{client_id}' has the x5t thumbprint '{}'",
-                printable(x5t)
-            ))
+            kind.refuse(format!("no certificate uploaded to client '{client_id}' has the x5t thumbprint '{}'", printable(x5t)))
         })?,
-        (None, None) => {
-            return Err(kind.refuse(format!(
-                "the {what}'s header has neither kid (the certificate alias) nor x5t"
-            )))
-        }
+        (None, None) => return Err(kind.refuse(format!("the {what}'s header has neither kid (the certificate alias) nor x5t"))),
     };
     let signed = &jwt[..header64.len() + 1 + claims64.len()];
     UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &certificate.rsa_public_key)
@@ -228,39 +192,23 @@ pub fn verify(
         _ => vec![],
     };
     let accepted = [ORACLE_AUDIENCE, issuer];
-    if !audiences.iter().any(|aud| {
-        accepted
-            .iter()
-            .any(|ok| aud.trim_end_matches('/') == ok.trim_end_matches('/'))
-    }) {
+    if !audiences.iter().any(|aud| accepted.iter().any(|ok| aud.trim_end_matches('/') == ok.trim_end_matches('/'))) {
         return Err(kind.refuse(format!(
             "the {what}'s aud {:?} is not {ORACLE_AUDIENCE}",
             audiences.iter().map(|a| printable(a)).collect::<Vec<_>>()
         )));
     }
-    let exp = claims
-        .get("exp")
-        .and_then(Value::as_u64)
-        .ok_or_else(|| kind.refuse(format!("the {what} has no exp claim")))?;
+    let exp = claims.get("exp").and_then(Value::as_u64).ok_or_else(|| kind.refuse(format!("the {what} has no exp claim")))?;
     if exp <= now {
-        return Err(kind.refuse(format!(
-            "the {what} expired at {exp} (the identity domain's time is {now})"
-        )));
+        return Err(kind.refuse(format!("the {what} expired at {exp} (the identity domain's time is {now})")));
     }
-    let iat = claims
-        .get("iat")
-        .and_then(Value::as_u64)
-        .ok_or_else(|| kind.refuse(format!("the {what} has no iat claim")))?;
+    let iat = claims.get("iat").and_then(Value::as_u64).ok_or_else(|| kind.refuse(format!("the {what} has no iat claim")))?;
     if iat > now + CLOCK_SKEW_SECS {
         return Err(kind.refuse(format!(
             "the {what}'s iat {iat} is in the future (the identity domain's time is {now}); check the clock"
         )));
     }
-    if claims
-        .get("jti")
-        .and_then(Value::as_str)
-        .map_or(true, str::is_empty)
-    {
+    if claims.get("jti").and_then(Value::as_str).map_or(true, str::is_empty) {
         return Err(kind.refuse(format!("the {what} has no jti claim")));
     }
     Ok(claims)
@@ -282,20 +230,8 @@ mod tests {
     fn an_unknown_alias_is_named_in_the_refusal() {
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","kid":"nope"}"#);
         let claims = URL_SAFE_NO_PAD.encode(br#"{"iss":"c","sub":"c"}"#);
-        let err = verify(
-            &[],
-            "c",
-            "http://x",
-            0,
-            &format!("{header}.{claims}.AAAA"),
-            Kind::Client,
-        )
-        .unwrap_err();
+        let err = verify(&[], "c", "http://x", 0, &format!("{header}.{claims}.AAAA"), Kind::Client).unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidClient);
-        assert!(
-            err.description.contains("alias (kid) 'nope'"),
-            "{}",
-            err.description
-        );
+        assert!(err.description.contains("alias (kid) 'nope'"), "{}", err.description);
     }
 }

@@ -41,22 +41,12 @@ pub async fn show_sign_in(State(state): State<Arc<IdentityState>>, uri: Uri) -> 
         }
     };
     let state_param = params.get("state").map(str::to_owned);
-    let in_fragment = matches!(
-        response_type(params.get("response_type")),
-        Ok(ResponseType::Token { .. })
-    );
+    let in_fragment = matches!(response_type(params.get("response_type")), Ok(ResponseType::Token { .. }));
     match validate(&state, &params, client, &redirect_uri) {
         Ok(sign_in) => {
             let transaction = match random_id(24) {
                 Ok(id) => id,
-                Err(error) => {
-                    return redirect_error(
-                        &redirect_uri,
-                        &error,
-                        state_param.as_deref(),
-                        in_fragment,
-                    )
-                }
+                Err(error) => return redirect_error(&redirect_uri, &error, state_param.as_deref(), in_fragment),
             };
             let page = pages::sign_in(&SignInPage {
                 transaction: &transaction,
@@ -174,18 +164,9 @@ fn implicit_redirect(
     let issued = state
         .directory
         .client(&sign_in.client_id)
-        .ok_or_else(|| {
-            OAuthError::new(ErrorCode::UnauthorizedClient, "the client no longer exists")
-        })
+        .ok_or_else(|| OAuthError::new(ErrorCode::UnauthorizedClient, "the client no longer exists"))
         .and_then(|client| {
-            super::token::implicit(
-                state,
-                client,
-                user,
-                sign_in.scopes.clone(),
-                sign_in.nonce.clone(),
-                with_id_token,
-            )
+            super::token::implicit(state, client, user, sign_in.scopes.clone(), sign_in.nonce.clone(), with_id_token)
         });
     match issued {
         Ok(answer) => {
@@ -194,16 +175,11 @@ fn implicit_redirect(
                 .into_iter()
                 .flatten()
                 .map(|(name, value)| {
-                    let text = value
-                        .as_str()
-                        .map_or_else(|| value.to_string(), str::to_owned);
+                    let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
                     (name.clone(), text)
                 })
                 .collect();
-            let mut pairs: Vec<(&str, &str)> = fields
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
+            let mut pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             pairs.extend(state_param.map(|value| ("state", value)));
             redirect(&sign_in.redirect_uri, &pairs, true)
         }
@@ -368,12 +344,7 @@ pub fn redirect_uri_is_registered(registered: &[String], requested: &str) -> boo
     })
 }
 
-fn redirect_error(
-    redirect_uri: &str,
-    error: &OAuthError,
-    state: Option<&str>,
-    in_fragment: bool,
-) -> Response {
+fn redirect_error(redirect_uri: &str, error: &OAuthError, state: Option<&str>, in_fragment: bool) -> Response {
     let mut pairs = vec![
         ("error", error.code.as_str()),
         ("error_description", error.description.as_str()),
@@ -387,9 +358,7 @@ fn redirect_error(
 fn redirect(redirect_uri: &str, pairs: &[(&str, &str)], in_fragment: bool) -> Response {
     let location = Url::parse(redirect_uri).ok().and_then(|mut url| {
         if in_fragment {
-            let encoded = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(pairs)
-                .finish();
+            let encoded = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
             url.set_fragment(Some(&encoded));
         } else {
             url.query_pairs_mut().extend_pairs(pairs);

@@ -46,20 +46,13 @@ pub fn authenticate_at<'a>(
     if params.get("client_assertion_type").is_some() || params.get("client_assertion").is_some() {
         return authenticate_by_assertion(state, headers, params);
     }
-    if let (Some(peer), Some(id), None, None) = (
-        peer,
-        params.get("client_id"),
-        params.get("client_secret"),
-        headers.get(AUTHORIZATION),
-    ) {
+    if let (Some(peer), Some(id), None, None) =
+        (peer, params.get("client_id"), params.get("client_secret"), headers.get(AUTHORIZATION))
+    {
         return authenticate_by_certificate(state, id, peer);
     }
     authenticate_with_secret(&state.directory, headers, params).map_err(|mut error| {
-        if peer.is_none()
-            && params.get("client_id").is_some()
-            && params.get("client_secret").is_none()
-            && headers.get(AUTHORIZATION).is_none()
-        {
+        if peer.is_none() && params.get("client_id").is_some() && params.get("client_secret").is_none() && headers.get(AUTHORIZATION).is_none() {
             error.description.push_str(&format!(
                 "; or use TLS client authentication at the secure token endpoint ({})",
                 state.secure_token_url
@@ -69,25 +62,14 @@ pub fn authenticate_at<'a>(
     })
 }
 
-fn authenticate_by_certificate<'a>(
-    state: &'a IdentityState,
-    id: &str,
-    der: &[u8],
-) -> Result<&'a Client, OAuthError> {
+fn authenticate_by_certificate<'a>(state: &'a IdentityState, id: &str, der: &[u8]) -> Result<&'a Client, OAuthError> {
     let client = state.directory.client(id).ok_or_else(|| {
         OAuthError::new(
             ErrorCode::InvalidClient,
-            format!(
-                "client authentication failed: there is no client '{}' in this identity domain",
-                printable(id)
-            ),
+            format!("client authentication failed: there is no client '{}' in this identity domain", printable(id)),
         )
     })?;
-    if state
-        .certificates()
-        .iter()
-        .any(|c| c.client_id == client.id && c.is(der))
-    {
+    if state.certificates().iter().any(|c| c.client_id == client.id && c.is(der)) {
         return Ok(client);
     }
     Err(OAuthError::new(
@@ -123,25 +105,12 @@ fn authenticate_by_assertion<'a>(
     // Whose certificates to check: the assertion's own sub (read unverified,
     // then verified as the iss below).
     let subject = crate::jwt::unverified_claims(jwt)
-        .and_then(|claims| {
-            claims
-                .get("sub")
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-        })
-        .ok_or_else(|| {
-            OAuthError::new(
-                ErrorCode::InvalidClient,
-                "the client assertion has no sub (the client ID)",
-            )
-        })?;
+        .and_then(|claims| claims.get("sub").and_then(|v| v.as_str()).map(str::to_owned))
+        .ok_or_else(|| OAuthError::new(ErrorCode::InvalidClient, "the client assertion has no sub (the client ID)"))?;
     let client = state.directory.client(&subject).ok_or_else(|| {
         OAuthError::new(
             ErrorCode::InvalidClient,
-            format!(
-                "client authentication failed: there is no client '{}' in this identity domain",
-                printable(&subject)
-            ),
+            format!("client authentication failed: there is no client '{}' in this identity domain", printable(&subject)),
         )
     })?;
     if let Some(body_id) = params.get("client_id") {
@@ -154,14 +123,7 @@ fn authenticate_by_assertion<'a>(
         }
     }
     let certificates = state.certificates().clone();
-    assertion::verify(
-        &certificates,
-        &client.id,
-        &state.issuer,
-        state.config.clock.unix_seconds(),
-        jwt,
-        Kind::Client,
-    )?;
+    assertion::verify(&certificates, &client.id, &state.issuer, state.config.clock.unix_seconds(), jwt, Kind::Client)?;
     Ok(client)
 }
 

@@ -53,12 +53,8 @@ pub type Devices = HashMap<String, DeviceGrant>;
 
 fn user_code() -> Result<String, OAuthError> {
     let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        OAuthError::new(
-            ErrorCode::ServerError,
-            format!("the random source failed: {e}"),
-        )
-    })?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| OAuthError::new(ErrorCode::ServerError, format!("the random source failed: {e}")))?;
     let letters: String = bytes
         .iter()
         .map(|b| USER_CODE_ALPHABET[usize::from(*b) % USER_CODE_ALPHABET.len()] as char)
@@ -68,10 +64,7 @@ fn user_code() -> Result<String, OAuthError> {
 
 /// The code as the user may type it: any case, with or without the dash.
 fn normalise(code: &str) -> String {
-    code.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    code.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect()
 }
 
 /// `POST /oauth2/v1/device`.
@@ -89,10 +82,7 @@ pub async fn authorize_device(
 fn start(state: &IdentityState, headers: &HeaderMap, body: &[u8]) -> Result<Value, OAuthError> {
     require_form_content_type(headers).map_err(OAuthError::invalid_request)?;
     let params = Params::parse(body);
-    if params
-        .get("response_type")
-        .is_some_and(|t| t != "device_code")
-    {
+    if params.get("response_type").is_some_and(|t| t != "device_code") {
         return Err(OAuthError::new(
             ErrorCode::UnsupportedResponseType,
             "response_type must be device_code at the device endpoint",
@@ -112,20 +102,14 @@ fn start(state: &IdentityState, headers: &HeaderMap, body: &[u8]) -> Result<Valu
         state.directory.client(id).ok_or_else(|| {
             OAuthError::new(
                 ErrorCode::InvalidClient,
-                format!(
-                    "there is no client '{}' in this identity domain",
-                    printable(id)
-                ),
+                format!("there is no client '{}' in this identity domain", printable(id)),
             )
         })?
     };
     if !client.allows(GrantType::DeviceCode) {
         return Err(OAuthError::new(
             ErrorCode::UnauthorizedClient,
-            format!(
-                "client '{}' is not allowed to use the Device Code grant",
-                client.id
-            ),
+            format!("client '{}' is not allowed to use the Device Code grant", client.id),
         ));
     }
     let scopes = Scopes::parse(params.get("scope"))
@@ -162,12 +146,7 @@ fn start(state: &IdentityState, headers: &HeaderMap, body: &[u8]) -> Result<Valu
 /// `?user_code=` when the user came by `verification_uri_complete`).
 pub async fn show_page(uri: http::Uri) -> Response {
     let query = Params::parse(uri.query().unwrap_or_default().as_bytes());
-    pages::device(
-        query.get("user_code").unwrap_or_default(),
-        "",
-        None,
-        StatusCode::OK,
-    )
+    pages::device(query.get("user_code").unwrap_or_default(), "", None, StatusCode::OK)
 }
 
 /// `POST /device`: `user_code`, `username`, `password`, `action`
@@ -178,75 +157,49 @@ pub async fn decide(State(state): State<Arc<IdentityState>>, body: Bytes) -> Res
     let username = form.get("username").unwrap_or_default();
     let now = state.config.clock.now();
     let mut devices = state.devices();
-    let Some(grant) = devices.values_mut().find(|g| {
-        normalise(&g.user_code) == normalise(typed)
-            && g.expires_at > now
-            && g.decision == Decision::Pending
-    }) else {
+    let Some(grant) = devices
+        .values_mut()
+        .find(|g| normalise(&g.user_code) == normalise(typed) && g.expires_at > now && g.decision == Decision::Pending)
+    else {
         return pages::device(typed, username, Some("This code is not valid: it is mistyped, expired or used already. Check the code the application shows."), StatusCode::BAD_REQUEST);
     };
     if form.get("action") == Some("deny") {
         grant.decision = Decision::Denied;
-        return pages::device_done(
-            "Access denied",
-            "You denied the device access. You can close this window.",
-        );
+        return pages::device_done("Access denied", "You denied the device access. You can close this window.");
     }
     let user = state
         .directory
         .user(username)
         .filter(|user| user.password_matches(form.get("password").unwrap_or_default()));
     let Some(user) = user else {
-        return pages::device(
-            typed,
-            username,
-            Some("The user name or password is incorrect."),
-            StatusCode::UNAUTHORIZED,
-        );
+        return pages::device(typed, username, Some("The user name or password is incorrect."), StatusCode::UNAUTHORIZED);
     };
     grant.decision = Decision::Approved(user.username.clone());
-    pages::device_done(
-        "Device connected",
-        "You signed in; the application now gets its token. You can close this window.",
-    )
+    pages::device_done("Device connected", "You signed in; the application now gets its token. You can close this window.")
 }
 
 /// The token endpoint's answer to a device code poll: the user whose
 /// approval it carries, or the RFC 8628 error.
-pub fn poll(
-    state: &IdentityState,
-    client: &Client,
-    params: &Params,
-) -> Result<(String, Scopes), OAuthError> {
+pub fn poll(state: &IdentityState, client: &Client, params: &Params) -> Result<(String, Scopes), OAuthError> {
     let code = params
         .get("device_code")
         .ok_or_else(|| OAuthError::invalid_request("device_code is missing"))?;
     let now = state.config.clock.now();
     let mut devices = state.devices();
     let Some(grant) = devices.get_mut(code) else {
-        return Err(OAuthError::invalid_grant(
-            "the device code is unknown or was used already",
-        ));
+        return Err(OAuthError::invalid_grant("the device code is unknown or was used already"));
     };
     if grant.client_id != client.id {
-        return Err(OAuthError::invalid_grant(
-            "the device code was issued to another client",
-        ));
+        return Err(OAuthError::invalid_grant("the device code was issued to another client"));
     }
     if now >= grant.expires_at {
         devices.remove(code);
-        return Err(OAuthError::new(
-            ErrorCode::ExpiredToken,
-            "the device code expired; start again",
-        ));
+        return Err(OAuthError::new(ErrorCode::ExpiredToken, "the device code expired; start again"));
     }
     match grant.decision.clone() {
         Decision::Denied => {
             devices.remove(code);
-            Err(OAuthError::new(
-                ErrorCode::AccessDenied,
-                "the user denied the device access",
-            ))
+            Err(OAuthError::new(ErrorCode::AccessDenied, "the user denied the device access"))
         }
         Decision::Approved(username) => {
             let scopes = grant.scopes.clone();
@@ -262,10 +215,7 @@ pub fn poll(
                 grant.interval += Duration::from_secs(5);
                 return Err(OAuthError::new(
                     ErrorCode::SlowDown,
-                    format!(
-                        "polled sooner than the interval; wait {} s between polls",
-                        grant.interval.as_secs()
-                    ),
+                    format!("polled sooner than the interval; wait {} s between polls", grant.interval.as_secs()),
                 ));
             }
             Err(OAuthError::new(

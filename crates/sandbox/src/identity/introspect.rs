@@ -18,22 +18,14 @@ use crate::form::{require_form_content_type, Params};
 /// What a presented token is.
 enum Found {
     Access(Map<String, Value>),
-    Refresh {
-        client_id: String,
-        subject: Subject,
-        scope: String,
-        exp: u64,
-    },
+    Refresh { client_id: String, subject: Subject, scope: String, exp: u64 },
     Unknown,
 }
 
 fn find(state: &IdentityState, token: &str) -> Found {
     let now = state.config.clock.unix_seconds();
     if let Ok(claims) = state.key.verify(token, now) {
-        let jti = claims
-            .get("jti")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let jti = claims.get("jti").and_then(Value::as_str).unwrap_or_default();
         if state.revoked.is_revoked(jti) {
             return Found::Unknown;
         }
@@ -56,11 +48,7 @@ fn find(state: &IdentityState, token: &str) -> Found {
     }
 }
 
-fn read(
-    state: &IdentityState,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<(String, String), OAuthError> {
+fn read(state: &IdentityState, headers: &HeaderMap, body: &[u8]) -> Result<(String, String), OAuthError> {
     require_form_content_type(headers).map_err(OAuthError::invalid_request)?;
     let params = Params::parse(body);
     let client = client_auth::authenticate(state, headers, &params)?;
@@ -71,11 +59,7 @@ fn read(
     Ok((client.id.clone(), token.to_owned()))
 }
 
-pub async fn introspect(
-    State(state): State<Arc<IdentityState>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+pub async fn introspect(State(state): State<Arc<IdentityState>>, headers: HeaderMap, body: Bytes) -> Response {
     let (_client, token) = match read(&state, &headers, &body) {
         Ok(read) => read,
         Err(error) => return error.into_response(),
@@ -83,29 +67,14 @@ pub async fn introspect(
     let answer = match find(&state, &token) {
         Found::Access(claims) => {
             let mut answer = json!({"active": true, "token_type": "Bearer"});
-            for key in [
-                "scope",
-                "client_id",
-                "sub",
-                "aud",
-                "exp",
-                "iat",
-                "iss",
-                "jti",
-                "sub_type",
-            ] {
+            for key in ["scope", "client_id", "sub", "aud", "exp", "iat", "iss", "jti", "sub_type"] {
                 if let Some(value) = claims.get(key) {
                     answer[key] = value.clone();
                 }
             }
             answer
         }
-        Found::Refresh {
-            client_id,
-            subject,
-            scope,
-            exp,
-        } => json!({
+        Found::Refresh { client_id, subject, scope, exp } => json!({
             "active": true,
             "token_type": "refresh_token",
             "client_id": client_id,
@@ -118,35 +87,22 @@ pub async fn introspect(
     no_store_json(StatusCode::OK, &answer)
 }
 
-pub async fn revoke(
-    State(state): State<Arc<IdentityState>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+pub async fn revoke(State(state): State<Arc<IdentityState>>, headers: HeaderMap, body: Bytes) -> Response {
     let (client, token) = match read(&state, &headers, &body) {
         Ok(read) => read,
         Err(error) => return error.into_response(),
     };
     let not_yours = || {
-        OAuthError::new(
-            ErrorCode::UnauthorizedClient,
-            "the token was issued to another client",
-        )
-        .into_response()
+        OAuthError::new(ErrorCode::UnauthorizedClient, "the token was issued to another client").into_response()
     };
     match find(&state, &token) {
         Found::Access(claims) => {
             if claims.get("client_id").and_then(Value::as_str) != Some(client.as_str()) {
                 return not_yours();
             }
-            let jti = claims
-                .get("jti")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
+            let jti = claims.get("jti").and_then(Value::as_str).unwrap_or_default();
             let exp = claims.get("exp").and_then(Value::as_u64).unwrap_or(0);
-            state
-                .revoked
-                .revoke(jti, exp, state.config.clock.unix_seconds());
+            state.revoked.revoke(jti, exp, state.config.clock.unix_seconds());
         }
         Found::Refresh { client_id, .. } => {
             if client_id != client {

@@ -8,8 +8,8 @@ mod authorize;
 mod client_auth;
 mod device;
 mod discovery;
-mod error;
 mod introspect;
+mod error;
 mod pages;
 mod pkce;
 mod store;
@@ -66,8 +66,7 @@ impl IdentityState {
             certificates: Mutex::new(Vec::new()),
             devices: Mutex::new(device::Devices::new()),
             revoked: Arc::default(),
-            id_signer: crate::id_signing::IdSigner::new()
-                .expect("the system's random source for the sandbox's ID token key"),
+            id_signer: crate::id_signing::IdSigner::new().expect("the system's random source for the sandbox's ID token key"),
         }
     }
 
@@ -102,12 +101,7 @@ impl IdentityState {
 impl IdentityState {
     /// Uploads (or replaces, by alias) a certificate of `client_id`; the
     /// error says why the certificate cannot be used.
-    pub fn upload_certificate(
-        &self,
-        client_id: &str,
-        alias: &str,
-        pem: &str,
-    ) -> Result<(), String> {
+    pub fn upload_certificate(&self, client_id: &str, alias: &str, pem: &str) -> Result<(), String> {
         let uploaded = assertion::read_certificate(client_id, alias, pem)?;
         let mut certificates = self.certificates();
         certificates.retain(|c| !(c.client_id == client_id && c.alias == alias));
@@ -119,20 +113,11 @@ impl IdentityState {
 pub fn router(state: Arc<IdentityState>) -> Router {
     Router::new()
         .route("/oauth2/v1/token", post(token::token))
-        .route(
-            "/.well-known/openid-configuration",
-            get(discovery::openid_configuration),
-        )
-        .route(
-            "/.well-known/idcs-configuration",
-            get(discovery::idcs_configuration),
-        )
+        .route("/.well-known/openid-configuration", get(discovery::openid_configuration))
+        .route("/.well-known/idcs-configuration", get(discovery::idcs_configuration))
         .route("/oauth2/v1/introspect", post(introspect::introspect))
         .route("/admin/v1/SigningCert/jwk", get(discovery::jwks))
-        .route(
-            "/sandbox/v1/id-token-fault",
-            post(discovery::id_token_fault),
-        )
+        .route("/sandbox/v1/id-token-fault", post(discovery::id_token_fault))
         .route("/oauth2/v1/revoke", post(introspect::revoke))
         .route(
             "/oauth2/v1/authorize",

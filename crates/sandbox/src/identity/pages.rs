@@ -75,12 +75,7 @@ cannot trust where this request came from.</p></main></body></html>\n",
 
 /// The device page: enter the User Code shown by the application, sign in,
 /// and allow or deny.
-pub fn device(
-    user_code: &str,
-    username: &str,
-    error: Option<&str>,
-    status: StatusCode,
-) -> Response {
+pub fn device(user_code: &str, username: &str, error: Option<&str>, status: StatusCode) -> Response {
     let error = error
         .map(|error| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(error)))
         .unwrap_or_default();

@@ -12,8 +12,8 @@ use std::time::{Duration, SystemTime};
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
-use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use http::{HeaderMap, StatusCode};
@@ -25,8 +25,8 @@ use super::store::{RefreshGrant, Subject};
 use super::{assertion, client_auth, device, random_id, ErrorCode, IdentityState, OAuthError};
 use crate::directory::{Client, GrantType, User, SERVICE_INVOKER};
 use crate::form::{printable, require_form_content_type, Params};
-use crate::scope::{ScopeError, Scopes, OFFLINE_ACCESS, OPENID};
 use crate::secure::PeerCertificate;
+use crate::scope::{ScopeError, Scopes, OFFLINE_ACCESS, OPENID};
 
 pub async fn token(
     State(state): State<Arc<IdentityState>>,
@@ -42,12 +42,7 @@ pub async fn token(
     }
 }
 
-fn exchange(
-    state: &IdentityState,
-    headers: &HeaderMap,
-    body: &[u8],
-    peer: Option<&[u8]>,
-) -> Result<Value, OAuthError> {
+fn exchange(state: &IdentityState, headers: &HeaderMap, body: &[u8], peer: Option<&[u8]>) -> Result<Value, OAuthError> {
     require_form_content_type(headers).map_err(OAuthError::invalid_request)?;
     let params = Params::parse(body);
     if let Some(name) = params.repeated() {
@@ -105,11 +100,7 @@ fn exchange(
 
 /// RFC 8628 §3.4: a poll with the device code; tokens once the user
 /// approved at the verification page.
-fn device_code(
-    state: &IdentityState,
-    client: &Client,
-    params: &Params,
-) -> Result<Value, OAuthError> {
+fn device_code(state: &IdentityState, client: &Client, params: &Params) -> Result<Value, OAuthError> {
     let (username, scopes) = device::poll(state, client, params)?;
     let user = state
         .directory
@@ -121,11 +112,7 @@ fn device_code(
 
 /// RFC 7523 §2.1: a user assertion signed with a key whose certificate is
 /// uploaded to the client; `sub` names the user.
-fn jwt_bearer(
-    state: &IdentityState,
-    client: &Client,
-    params: &Params,
-) -> Result<Value, OAuthError> {
+fn jwt_bearer(state: &IdentityState, client: &Client, params: &Params) -> Result<Value, OAuthError> {
     let jwt = params
         .get("assertion")
         .ok_or_else(|| OAuthError::invalid_request("assertion is missing"))?;
@@ -138,10 +125,7 @@ fn jwt_bearer(
         jwt,
         assertion::Kind::User,
     )?;
-    let username = claims
-        .get("sub")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let username = claims.get("sub").and_then(Value::as_str).unwrap_or_default();
     let user = state.directory.user(username).ok_or_else(|| {
         OAuthError::invalid_grant(format!(
             "the user assertion's sub '{}' is not a user of this identity domain",
@@ -410,12 +394,7 @@ struct IdTokenPlan {
 /// A refresh token when `offline_access` was granted and the client may refresh.
 /// Tokens for `user` without an ID token: the grants where no sign-in page
 /// asked for `openid` (device code, JWT bearer).
-fn issue_without_id_token(
-    state: &IdentityState,
-    client: &Client,
-    user: &User,
-    scopes: Scopes,
-) -> Result<Value, OAuthError> {
+fn issue_without_id_token(state: &IdentityState, client: &Client, user: &User, scopes: Scopes) -> Result<Value, OAuthError> {
     let refresh = plan_refresh(client, &scopes)?;
     issue(
         state,

@@ -327,11 +327,7 @@ fn check_bearer(
         .key
         .verify(token.trim(), state.clock.unix_seconds())
         .map_err(|error: JwtError| BearerRefusal::InvalidToken(error.to_string()))?;
-    if claims
-        .get("jti")
-        .and_then(Value::as_str)
-        .is_some_and(|jti| state.revoked.is_revoked(jti))
-    {
+    if claims.get("jti").and_then(Value::as_str).is_some_and(|jti| state.revoked.is_revoked(jti)) {
         return Err(BearerRefusal::InvalidToken("the token was revoked".into()));
     }
     let audience = claims

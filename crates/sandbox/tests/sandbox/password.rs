@@ -65,37 +65,21 @@ async fn openid_adds_an_id_token_signed_with_the_published_es256_key() {
     );
 
     // ES256, with the key the sandbox publishes where OCI IAM publishes its own.
-    let header: serde_json::Value = serde_json::from_slice(
-        &URL_SAFE_NO_PAD
-            .decode(id_token.split('.').next().unwrap())
-            .unwrap(),
-    )
-    .unwrap();
+    let header: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(id_token.split('.').next().unwrap()).unwrap()).unwrap();
     assert_eq!(header["alg"], "ES256");
-    let jwks: serde_json::Value = reqwest::get(format!(
-        "{}/admin/v1/SigningCert/jwk",
-        sandbox.identity_url()
-    ))
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    let key = jwks["keys"]
-        .as_array()
+    let jwks: serde_json::Value = reqwest::get(format!("{}/admin/v1/SigningCert/jwk", sandbox.identity_url()))
+        .await
         .unwrap()
-        .iter()
-        .find(|k| k["kid"] == header["kid"])
-        .expect("the kid is published");
+        .json()
+        .await
+        .unwrap();
+    let key = jwks["keys"].as_array().unwrap().iter().find(|k| k["kid"] == header["kid"]).expect("the kid is published");
     let mut point = vec![4u8];
     point.extend(URL_SAFE_NO_PAD.decode(key["x"].as_str().unwrap()).unwrap());
     point.extend(URL_SAFE_NO_PAD.decode(key["y"].as_str().unwrap()).unwrap());
     let (signing_input, signature) = id_token.rsplit_once('.').unwrap();
     ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_FIXED, point)
-        .verify(
-            signing_input.as_bytes(),
-            &URL_SAFE_NO_PAD.decode(signature).unwrap(),
-        )
+        .verify(signing_input.as_bytes(), &URL_SAFE_NO_PAD.decode(signature).unwrap())
         .expect("the ID token verifies with the published key");
 }
 

@@ -232,10 +232,7 @@ async fn an_unknown_grant_type_is_unsupported_grant_type() {
     token(
         &sandbox,
         Auth::basic(&sandbox),
-        &[(
-            "grant_type",
-            "urn:ietf:params:oauth:grant-type:saml2-bearer",
-        )],
+        &[("grant_type", "urn:ietf:params:oauth:grant-type:saml2-bearer")],
     )
     .await
     .assert_error(StatusCode::BAD_REQUEST, "unsupported_grant_type");
