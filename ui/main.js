@@ -2,5 +2,6 @@
 // everything it imports for the app. The order is the start-up order: the
 // Oracle panel and the network settings wire themselves, then app.js boots.
 import "./js/oracle.js";
+import "./js/oic-admin.js";
 import "./js/settings-network.js";
 import "./app.js";

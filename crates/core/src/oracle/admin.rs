@@ -46,6 +46,10 @@ pub enum AdminAction {
         #[serde(default)]
         q: String,
     },
+    /// One integration (what Open in request panel fills in).
+    GetIntegration {
+        id: String,
+    },
     Activate {
         id: String,
     },
@@ -66,6 +70,10 @@ pub enum AdminAction {
         limit: u64,
         #[serde(default)]
         q: String,
+    },
+    /// One connection (what Open in request panel fills in).
+    GetConnection {
+        id: String,
     },
     TestConnection {
         id: String,
@@ -94,6 +102,8 @@ impl AdminAction {
         match self {
             AdminAction::ListIntegrations { .. }
             | AdminAction::ListConnections { .. }
+            | AdminAction::GetIntegration { .. }
+            | AdminAction::GetConnection { .. }
             | AdminAction::Export { .. } => {
                 "ServiceUser or ServiceViewer (or ServiceDeveloper, ServiceAdministrator)"
             }
@@ -114,6 +124,8 @@ impl AdminAction {
     pub fn label(&self) -> &'static str {
         match self {
             AdminAction::ListIntegrations { .. } => "Listing integrations",
+            AdminAction::GetIntegration { .. } => "Reading the integration",
+            AdminAction::GetConnection { .. } => "Reading the connection",
             AdminAction::Activate { .. } => "Activate",
             AdminAction::Deactivate { .. } => "Deactivate",
             AdminAction::Export { .. } => "Export .iar",
@@ -183,6 +195,18 @@ pub fn request(target: &Target, action: &AdminAction) -> ApiRequest {
         AdminAction::ListIntegrations { offset, limit, q } => (
             "GET",
             url(format!("/integrations?{}", list_query(*offset, *limit, q))),
+            vec![accept],
+            RequestBody::None,
+        ),
+        AdminAction::GetIntegration { id } => (
+            "GET",
+            url(format!("/integrations/{}", path_segment(id))),
+            vec![accept],
+            RequestBody::None,
+        ),
+        AdminAction::GetConnection { id } => (
+            "GET",
+            url(format!("/connections/{}", path_segment(id))),
             vec![accept],
             RequestBody::None,
         ),
@@ -380,7 +404,22 @@ fn page<T>(body: &str, what: &str, row: impl Fn(&Value) -> T) -> Result<Page<T>,
 
 /// A page of the Integrations table.
 pub fn parse_integrations(body: &str) -> Result<Page<IntegrationRow>, String> {
-    page(body, "integrations", |item| {
+    page(body, "integrations", integration_row)
+}
+
+/// One integration as activate and deactivate answer it: its row, with
+/// the status it has now.
+pub fn parse_integration(body: &str) -> Result<IntegrationRow, String> {
+    let json: Value = serde_json::from_str(body)
+        .map_err(|e| format!("the answer is not an integration: it is not JSON ({e})"))?;
+    if !json.is_object() || json.get("code").is_none() {
+        return Err("the answer is not an integration: it has no code".into());
+    }
+    Ok(integration_row(&json))
+}
+
+fn integration_row(item: &Value) -> IntegrationRow {
+    {
         let code = text(item, "/code");
         let version = text(item, "/version");
         let id = match text(item, "/id") {
@@ -396,7 +435,7 @@ pub fn parse_integrations(body: &str) -> Result<Page<IntegrationRow>, String> {
             last_updated: first_text(item, &["/lastUpdated", "/created"]),
             pattern: first_text(item, &["/patternDescription", "/pattern", "/style"]),
         }
-    })
+    }
 }
 
 /// A page of the Connections table.
@@ -514,7 +553,9 @@ pub fn outcome(
     let (ok, message) = match action {
         AdminAction::ListIntegrations { .. }
         | AdminAction::ListConnections { .. }
-        | AdminAction::ListErrors { .. } => (true, String::new()),
+        | AdminAction::ListErrors { .. }
+        | AdminAction::GetIntegration { .. }
+        | AdminAction::GetConnection { .. } => (true, String::new()),
         AdminAction::Activate { id } => (
             true,
             format!(

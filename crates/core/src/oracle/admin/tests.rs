@@ -274,6 +274,17 @@ fn a_page_of_integrations_reads_into_rows() {
 }
 
 #[test]
+fn activate_answers_with_the_integration_read_into_its_row() {
+    let row = parse_integration(
+        r#"{"id":"A|1","code":"A","version":"1","name":"Alpha","status":"ACTIVATED"}"#,
+    )
+    .unwrap();
+    assert_eq!((row.id.as_str(), row.status.as_str()), ("A|1", "ACTIVATED"));
+    assert!(parse_integration("[]").is_err());
+    assert!(parse_integration("").is_err());
+}
+
+#[test]
 fn connections_and_errors_read_into_rows() {
     let connections = parse_connections(r#"{"items":[{"id":"ERP","name":"ERP Cloud","adapterType":{"name":"erp","displayName":"Oracle ERP Cloud"},"status":"CONFIGURED","usage":4}],"hasMore":false}"#).unwrap();
     assert_eq!(
@@ -396,6 +407,7 @@ proptest! {
         let _ = parse_integrations(&body);
         let _ = parse_connections(&body);
         let _ = parse_errors(&body);
+        let _ = parse_integration(&body);
         let _ = outcome(&AdminAction::Activate { id: "A|1".into() }, 500, &body, None);
     }
 
