@@ -20,16 +20,17 @@ async fn click_row(app: &App, rows: &str, id: &str, action: &str) {
     let started = Instant::now();
     loop {
         match app.client.find(Locator::Css(&css)).await {
-            Ok(button) => match {
+            Ok(button) => {
                 // Centred, so the table's sticky header cannot cover it.
                 let args = vec![serde_json::to_value(&button).unwrap()];
                 let _ = app.client.execute("arguments[0].scrollIntoView({block: 'center'});", args).await;
-                button.click().await
-            } {
+                let clicked = button.click().await;
+                match clicked {
                 Ok(()) => return,
                 Err(e) if started.elapsed() > WAIT => panic!("could not click {css}: {e}"),
                 Err(_) => {}
-            },
+                }
+            }
             Err(e) if started.elapsed() > WAIT => {
                 panic!("no {css}: {e}\n{}", app.what_the_window_says().await)
             }
@@ -205,6 +206,93 @@ async fn an_oracle_profile_administers_integrations_connections_and_errors_with_
             .await
             .is_err(),
         "the resubmitted instance leaves the list"
+    );
+    app.close().await;
+}
+
+/// Milliseconds the window takes to run a trivial script.
+async fn answer_ms(app: &App) -> u128 {
+    let started = Instant::now();
+    app.client.execute("return 1;", vec![]).await.unwrap();
+    started.elapsed().as_millis()
+}
+
+#[tokio::test]
+async fn two_thousand_integrations_load_in_pages_with_cancel_and_a_token_without_the_role_is_told_which_role() {
+    let app = App::launch().await;
+    let sandbox = sandbox_values(&app).await;
+    let grown = reqwest::Client::new()
+        .post(format!("http://{}/sandbox/v1/integrations?count=2000", sandbox.design_host))
+        .send()
+        .await
+        .unwrap();
+    assert!(grown.status().is_success(), "the sandbox grows its catalogue");
+    new_oracle_profile(&app).await;
+    fill_three_values(&app, &sandbox).await;
+    app.fill("Integration instance name", "sandbox-instance").await;
+    add_trusted_host(&app, &sandbox.design_host).await;
+    app.click("Get New Access Token").await;
+    app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
+    app.click("Use Token").await;
+
+    app.click("Oracle Integration administration…").await;
+    app.text_when("oic-integrations-progress", "the first page", |t| t.starts_with("Loading integrations… 100")).await;
+    let slowest = {
+        let mut slowest = 0;
+        for _ in 0..5 {
+            slowest = slowest.max(answer_ms(&app).await);
+        }
+        slowest
+    };
+    assert!(slowest < 1500, "the window answers within 1.5 s while loading: {slowest} ms");
+    app.client.find(Locator::Id("oic-integrations-stop")).await.unwrap().click().await.unwrap();
+    let stopped = app
+        .text_when("oic-integrations-progress", "the stop", |t| t.starts_with("Stopped") || t.ends_with("loaded."))
+        .await;
+    assert!(stopped.starts_with("Stopped: ") && stopped.contains("of 2000"), "Cancel stops the paging: {stopped}");
+
+    app.click("Search integrations").await;
+    let started = Instant::now();
+    let all = app
+        .text_when("oic-integrations-progress", "every page", |t| t.ends_with("loaded."))
+        .await;
+    assert_eq!(all, "2000 of 2000 integrations loaded.");
+    assert!(started.elapsed() < Duration::from_secs(60), "20 pages in {:?}", started.elapsed());
+    let rows = app.client.find_all(Locator::Css("#oic-integrations-rows tr")).await.unwrap();
+    assert_eq!(rows.len(), 2000);
+
+    app.fill("Search integrations", "hello").await;
+    app.click("Search integrations").await;
+    app.text_when("oic-integrations-progress", "the search", |t| t == "1 of 1 integrations loaded.").await;
+    let sent = request_sent(&app, "oic-integrations-list-sent").await;
+    assert!(sent[0].contains("q=%7Bname%3A%2Fhello%2F%7D"), "the search is Oracle's q: {sent:?}");
+    assert_sent_is_received(&app, "oic-integrations-list-sent", &sandbox).await;
+
+    click_row(&app, "oic-integrations-rows", "HELLO_WORLD|01.00.0000", "open").await;
+    let url = app.value_of("URL").await;
+    assert_eq!(
+        url,
+        format!("http://{}/ic/api/integration/v1/integrations/HELLO_WORLD%7C01.00.0000?integrationInstance=sandbox-instance", sandbox.design_host),
+        "the design-time URL the runtime URL redirected to"
+    );
+
+    // The client-credentials-only application holds ServiceViewer and
+    // ServiceMonitor: it reads, and Activate is refused with the role named.
+    app.fill("Client ID", "sandbox-cc-only").await;
+    app.fill("Client Secret", "sandbox-cc-only-secret").await;
+    app.click("Get New Access Token").await;
+    app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
+    app.click("Use Token").await;
+    app.click("Oracle Integration administration…").await;
+    click_row(&app, "oic-integrations-rows", "HELLO_WORLD|01.00.0000", "deactivate").await;
+    confirm(&app, &["Hello World"]).await;
+    let refused = app
+        .text_when("oic-integrations-result", "the refusal", |t| t.contains("failed"))
+        .await;
+    assert!(refused.contains("HTTP 403") && refused.contains("ServiceViewer, ServiceMonitor"), "{refused}");
+    assert!(
+        refused.contains("Deactivate needs the Oracle Integration application role ServiceDeveloper"),
+        "the role needed, in Oracle's words: {refused}"
     );
     app.close().await;
 }

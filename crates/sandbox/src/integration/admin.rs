@@ -205,20 +205,20 @@ pub async fn export(State(state): State<Arc<DesignState>>, Path(id): Path<String
 }
 
 /// The integration in an uploaded archive (the `file` part).
-fn uploaded(headers: &HeaderMap, body: &[u8]) -> Result<Value, Response> {
+fn uploaded(headers: &HeaderMap, body: &[u8]) -> Result<Value, Box<Response>> {
     let content_type = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let parts = archive::multipart(content_type, body)
-        .map_err(|problem| api_error(StatusCode::BAD_REQUEST, &problem))?;
+        .map_err(|problem| Box::new(api_error(StatusCode::BAD_REQUEST, &problem)))?;
     let file = parts.iter().find(|p| p.name == "file").ok_or_else(|| {
-        api_error(
+        Box::new(api_error(
             StatusCode::BAD_REQUEST,
             "no file is uploaded: send the archive in a part named file (curl -F file=@x.iar)",
-        )
+        ))
     })?;
-    archive::import(&file.data).map_err(|problem| api_error(StatusCode::BAD_REQUEST, &problem))
+    archive::import(&file.data).map_err(|problem| Box::new(api_error(StatusCode::BAD_REQUEST, &problem)))
 }
 
 /// Import (Add): `POST /integrations/archive`; 409 when it exists.
@@ -229,7 +229,7 @@ pub async fn import_add(
 ) -> Response {
     let integration = match uploaded(&headers, &body) {
         Ok(integration) => integration,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let mut catalog = state.catalog();
     let integration = catalog.imported_integration(integration);
@@ -263,7 +263,7 @@ pub async fn import_replace(
 ) -> Response {
     let integration = match uploaded(&headers, &body) {
         Ok(integration) => integration,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let mut catalog = state.catalog();
     let integration = catalog.imported_integration(integration);

@@ -60,7 +60,7 @@ pub fn import(archive: &[u8]) -> Result<Value, String> {
     let integration: Value = serde_json::from_slice(project)
         .map_err(|e| format!("{PROJECT_FILE} in the archive is not JSON: {e}"))?;
     for field in ["code", "version", "name"] {
-        if integration[field].as_str().is_none_or(str::is_empty) {
+        if integration[field].as_str().map_or(true, str::is_empty) {
             return Err(format!("{PROJECT_FILE} in the archive has no {field}"));
         }
     }

@@ -424,7 +424,8 @@ proptest! {
     fn search_text_never_breaks_out_of_the_name_filter(text in "\\PC{0,40}") {
         let q = search_q(&text);
         let trimmed = text.trim();
-        if !(trimmed.starts_with('{') && trimmed.ends_with('}')) && !q.is_empty() {
+        let typed_filter = trimmed.starts_with('{') && trimmed.ends_with('}');
+        if !typed_filter && !q.is_empty() {
             let wrapped = q.starts_with("{name:/") && q.ends_with("/}");
             prop_assert!(wrapped, "not a name filter: {}", q);
             prop_assert_eq!(q.matches('/').count(), 2);
