@@ -43,6 +43,8 @@ pub struct SandboxCredentials {
     /// any port (RFC 8252 §7.3); every other part must match exactly.
     pub redirect_uris: Vec<String>,
     /// A client allowing only the client-credentials grant: `sandbox-cc-only`.
+    /// Its Oracle Integration roles are ServiceViewer and ServiceMonitor: its
+    /// tokens read, and the design-time host refuses them every change (403).
     pub cc_only_client_id: String,
     /// Its secret: `sandbox-cc-only-secret`.
     pub cc_only_client_secret: String,
