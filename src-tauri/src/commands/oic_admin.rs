@@ -172,7 +172,7 @@ pub struct ExportResult {
 
 /// Export .iar: streams the archive of integration `id` to `path` (typed or
 /// chosen with [`oic_choose_archive_path`]), with progress on `progress`.
-/// A refusal (not 2xx) leaves no file and says why.
+/// A refusal (not 2xx) leaves `path` as it was and says why.
 #[tauri::command]
 #[allow(clippy::too_many_arguments)]
 pub async fn oic_admin_export(
@@ -197,7 +197,11 @@ pub async fn oic_admin_export(
     let authorization = authorization(&state, token_id.as_deref())?;
     let http = state.http();
     let sent = request.clone();
-    let target_path = path_buf.clone();
+    // Saved beside the file first: a refusal (Oracle's error body) must not
+    // replace a file the user already has there.
+    let name = path_buf.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "archive.iar".into());
+    let download = path_buf.with_file_name(format!(".{name}.download"));
+    let target_path = download.clone();
     let saved = state
         .in_flight
         .run(request_id, async move {
@@ -219,11 +223,15 @@ pub async fn oic_admin_export(
         })
         .await?;
     let outcome = if (200..300).contains(&saved.status) {
+        if let Err(e) = tokio::fs::rename(&download, &path_buf).await {
+            let _ = tokio::fs::remove_file(&download).await;
+            return Err(ShellError::SaveFailed(format!("{}: {e}", path_buf.display())).into());
+        }
         admin::outcome(&action, saved.status, "", None)
     } else {
         // The body saved was Oracle's error, not an archive: read it, remove it.
-        let said = tokio::fs::read(&path_buf).await.unwrap_or_default();
-        let _ = tokio::fs::remove_file(&path_buf).await;
+        let said = tokio::fs::read(&download).await.unwrap_or_default();
+        let _ = tokio::fs::remove_file(&download).await;
         let mut outcome =
             admin::outcome(&action, saved.status, &String::from_utf8_lossy(&said), None);
         if matches!(saved.status, 401 | 403) && outcome.hint.is_none() {
