@@ -115,12 +115,20 @@ impl AppState {
 }
 
 pub fn run() {
+    commands::bench::step("run() entered");
     tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(commands::grants::SignIns::default())
         .manage(commands::device::DeviceFlows::default())
+        .on_page_load(|_webview, payload| {
+            commands::bench::step(match payload.event() {
+                tauri::webview::PageLoadEvent::Started => "page load started (shell)",
+                tauri::webview::PageLoadEvent::Finished => "page load finished (shell)",
+            });
+        })
         .setup(|app| {
+            commands::bench::step("setup begins");
             // The state is built here because the settings file lives in the
             // app's config folder, known once the app exists. No command runs
             // before `setup` returns.
@@ -162,6 +170,7 @@ pub fn run() {
                 webkit::lighten(&window);
             }
             commands::login_window::keep_login_session_off_disk(app.handle());
+            commands::bench::step("setup done");
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -8,7 +8,7 @@
 // rows appended a page at a time so that 2,000 integrations stay responsive.
 
 import { $, el, flashCopied, formatBytes, hideError, showError } from "./dom.js";
-import { call, newRequestId } from "./ipc.js";
+import { call, Channel, newRequestId } from "./ipc.js";
 import { wireTabs } from "./tabs.js";
 import { apiRequest, attachedToken, loadRequest } from "./request.js";
 import { oicTarget, onOracleKind, oracleInputs } from "./oracle.js";
@@ -334,7 +334,7 @@ async function saveExport() {
     return;
   }
   exporting.requestId = newRequestId();
-  const progress = new window.__TAURI__.core.Channel();
+  const progress = new Channel();
   progress.onmessage = ({ written, total }) => {
     $("oic-export-progress").textContent = total ? `${formatBytes(written)} of ${formatBytes(total)}` : `${formatBytes(written)} written`;
   };
