@@ -207,6 +207,28 @@ async fn an_oracle_profile_administers_integrations_connections_and_errors_with_
             .is_err(),
         "the resubmitted instance leaves the list"
     );
+
+    // Resubmit selected (two ticked), then Abort one.
+    for id in ["sandbox-error-0199", "sandbox-error-0198"] {
+        let css = format!("#oic-errors-rows tr[data-id=\"{id}\"] input.select-error");
+        app.client.find(Locator::Css(&css)).await.unwrap().click().await.unwrap();
+    }
+    app.click("Resubmit selected").await;
+    confirm(&app, &["Resubmit 2 errored instances", "sandbox-instance"]).await;
+    let bulk = app
+        .text_when("oic-errors-result", "the bulk resubmission", |t| t.contains("Resubmit of 2"))
+        .await;
+    assert!(bulk.contains("Resubmit of 2 requested: 2 accepted."), "{bulk}");
+    app.text_when("oic-errors-progress", "the errors again", |t| t == "5 of 5 errors loaded.").await;
+    click_row(&app, "oic-errors-rows", "sandbox-error-0196", "abort").await;
+    let asked = confirm(&app, &["Abort instance sandbox-error-0196"]).await;
+    assert!(asked.contains("Hello World"), "{asked}");
+    let aborted = app
+        .text_when("oic-errors-result", "the abort", |t| t.contains("Aborted"))
+        .await;
+    assert!(aborted.contains("Aborted sandbox-error-0196"), "{aborted}");
+    let sent = assert_sent_is_received(&app, "oic-errors-result", &sandbox).await;
+    assert!(sent[0].contains("/monitoring/errors/sandbox-error-0196/discard?"), "{sent:?}");
     app.close().await;
 }
 
