@@ -3,5 +3,6 @@
 // Oracle panel and the network settings wire themselves, then app.js boots.
 import "./js/start-mark.js";
 import "./js/oracle.js";
+import "./js/oic-admin.js";
 import "./js/settings-network.js";
 import "./app.js";

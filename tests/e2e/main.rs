@@ -18,6 +18,7 @@ mod implicit;
 mod keychain_session;
 mod matrix;
 mod network;
+mod oic_admin;
 mod oracle;
 mod private_keychain;
 mod profiles;

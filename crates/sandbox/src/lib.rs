@@ -194,6 +194,7 @@ impl Sandbox {
             config.clock.clone(),
             &design_url,
             identity_state.revoked(),
+            directory.clone(),
         ));
 
         let (stop, _) = watch::channel(false);

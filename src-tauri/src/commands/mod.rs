@@ -10,6 +10,7 @@ pub mod history;
 pub mod keys;
 pub mod login_window;
 pub mod network;
+pub mod oic_admin;
 pub mod oracle;
 pub mod profiles;
 pub mod saved_tokens;

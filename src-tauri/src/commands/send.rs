@@ -51,7 +51,7 @@ pub struct Retry {
     token_request: String,
 }
 
-fn view(id: u64, response: &ApiResponse) -> ResponseView {
+pub(crate) fn view(id: u64, response: &ApiResponse) -> ResponseView {
     ResponseView {
         id,
         status: response.status,
@@ -75,7 +75,7 @@ fn view(id: u64, response: &ApiResponse) -> ResponseView {
 }
 
 /// `Authorization: Bearer <token>` for the token Use Token attached.
-fn authorization(state: &AppState, token_id: Option<&str>) -> Result<Option<Secret>, IpcError> {
+pub(crate) fn authorization(state: &AppState, token_id: Option<&str>) -> Result<Option<Secret>, IpcError> {
     let Some(id) = token_id else { return Ok(None) };
     // `<prefix> <token>` as Use Token attached it (Settings' header prefix,
     // or the ID token instead of the access token).
@@ -210,9 +210,9 @@ pub async fn follow_redirect_once(
 #[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaveProgress {
-    written: u64,
+    pub(crate) written: u64,
     /// The Content-Length, when the server sent one.
-    total: Option<u64>,
+    pub(crate) total: Option<u64>,
 }
 
 /// Save to file: sends the request of `response_id` again (with the same
