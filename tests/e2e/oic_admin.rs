@@ -247,7 +247,7 @@ async fn two_thousand_integrations_load_in_pages_with_cancel_and_a_token_without
     let app = App::launch().await;
     let sandbox = sandbox_values(&app).await;
     let grown = reqwest::Client::new()
-        .post(format!("http://{}/sandbox/v1/integrations?count=2000", sandbox.design_host))
+        .post(format!("http://{}/sandbox/v1/integrations?count=2000&pageDelayMs=200", sandbox.design_host))
         .send()
         .await
         .unwrap();

@@ -450,8 +450,9 @@ pub async fn discard(State(state): State<Arc<DesignState>>, Path(id): Path<Strin
     )
 }
 
-/// `POST /sandbox/v1/integrations?count=N`: grows or shrinks the catalogue
-/// (sandbox only, for trying a large instance).
+/// `POST /sandbox/v1/integrations?count=N[&pageDelayMs=M]`: grows or
+/// shrinks the catalogue, and makes each page of the integrations list wait
+/// M ms (sandbox only, for trying a large or slow instance).
 pub async fn resize(State(state): State<Arc<DesignState>>, uri: Uri) -> Response {
     let query = Params::parse(uri.query().unwrap_or_default().as_bytes());
     let Some(count) = query
@@ -461,6 +462,14 @@ pub async fn resize(State(state): State<Arc<DesignState>>, uri: Uri) -> Response
     else {
         return api_error(StatusCode::BAD_REQUEST, "give count=<0 to 20000>");
     };
+    let delay = match query.get("pageDelayMs").map(|d| d.parse::<u64>()) {
+        None => 0,
+        Some(Ok(ms)) if ms <= 5_000 => ms,
+        Some(_) => return api_error(StatusCode::BAD_REQUEST, "give pageDelayMs=<0 to 5000>"),
+    };
+    state
+        .page_delay_ms
+        .store(delay, std::sync::atomic::Ordering::Relaxed);
     let mut catalog = state.catalog();
     catalog.resize_integrations(count);
     crate::response::json(

@@ -52,6 +52,10 @@ pub struct DesignState {
     directory: Arc<Directory>,
     /// The latest Developer API requests, for `GET /sandbox/v1/received`.
     received: received::Received,
+    /// How long each page of the integrations list waits before it is
+    /// answered (`POST /sandbox/v1/integrations?pageDelayMs=N`): a slow
+    /// instance, to see the window page, answer and cancel meanwhile.
+    pub(crate) page_delay_ms: std::sync::atomic::AtomicU64,
 }
 
 impl DesignState {
@@ -72,6 +76,7 @@ impl DesignState {
             revoked,
             directory,
             received: received::Received::default(),
+            page_delay_ms: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -192,6 +197,10 @@ async fn connection(State(state): State<Arc<DesignState>>, Path(id): Path<String
 }
 
 async fn integrations(State(state): State<Arc<DesignState>>, uri: Uri) -> Response {
+    let delay = state.page_delay_ms.load(std::sync::atomic::Ordering::Relaxed);
+    if delay > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+    }
     let catalog = state.catalog();
     list(
         &Collection {

@@ -144,3 +144,26 @@ async fn bad_paging_or_filters_are_400_json() {
         assert!(body["detail"].is_string());
     }
 }
+
+#[tokio::test]
+async fn the_catalogue_grows_on_request_and_a_page_delay_outside_0_to_5000_ms_is_refused() {
+    let sandbox = start().await;
+    let client = reqwest::Client::new();
+    let resize = |query: &str| {
+        client
+            .post(format!("{}/sandbox/v1/integrations?{query}", sandbox.design_url()))
+            .send()
+    };
+    let refused = resize("count=50&pageDelayMs=5001").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = resize("count=50&pageDelayMs=soon").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let grown = resize("count=50&pageDelayMs=20").await.unwrap();
+    assert_eq!(grown.status(), StatusCode::OK);
+    assert_eq!(json(grown).await["totalResults"], 50);
+
+    let token = client_credentials(&sandbox, &sandbox.credentials().scope_all).await;
+    let url = format!("{}/ic/api/integration/v1/integrations?limit=100", sandbox.design_url());
+    let page = json(api_get(&url, Some(token.access_token())).await).await;
+    assert_eq!(page["totalResults"], 50, "the delayed page still answers in full");
+}
