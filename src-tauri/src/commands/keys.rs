@@ -143,17 +143,14 @@ pub async fn save_certificate(app: AppHandle, certificate: String, path: Option<
     let path = match path.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()) {
         Some(path) => PathBuf::from(path),
         None => {
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            app.dialog()
+            let dialog = app
+                .dialog()
                 .file()
                 .set_title("Save certificate")
                 .set_file_name("oauth-console-certificate.pem")
-                .add_filter("PEM certificate", &["pem", "crt", "cer"])
-                .save_file(move |path| {
-                    let _ = tx.send(path);
-                });
-            let Some(chosen) = rx.await.ok().flatten() else { return Ok(None) };
-            chosen.into_path().map_err(|e| ShellError::SaveFailed(e.to_string()))?
+                .add_filter("PEM certificate", &["pem", "crt", "cer"]);
+            let Some(chosen) = super::dialogs::save(dialog).await? else { return Ok(None) };
+            chosen
         }
     };
     let pem = certificate.pem().to_owned();

@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod device;
+pub mod dialogs;
 pub mod discovery;
 pub mod grants;
 pub mod history;

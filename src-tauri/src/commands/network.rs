@@ -8,6 +8,7 @@
 //! reported as such and the client in use stays as it was. Certificate checks
 //! stay on whatever the settings say (`oauth_console_core::http`).
 
+use super::dialogs;
 use crate::error::ShellError;
 use crate::AppState;
 use oauth_console_core::http::{HttpClient, HttpSettings};
@@ -81,20 +82,13 @@ pub async fn update_network_settings(app: AppHandle, settings: HttpSettings) -> 
 /// when the user cancelled.
 #[tauri::command]
 pub async fn choose_ca_bundle(app: AppHandle) -> Result<Option<String>, IpcError> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
+    let dialog = app
+        .dialog()
         .file()
         .set_title("CA bundle (PEM)")
         .add_filter("PEM certificates", &["pem", "crt", "cer"])
-        .add_filter("All files", &["*"])
-        .pick_file(move |path| {
-            let _ = tx.send(path);
-        });
-    let Some(path) = rx.await.ok().flatten() else {
-        return Ok(None);
-    };
-    let path = path.into_path().map_err(|e| ShellError::InvalidPath(e.to_string()))?;
-    Ok(Some(path.display().to_string()))
+        .add_filter("All files", &["*"]);
+    Ok(dialogs::shown(dialogs::pick(dialog).await?))
 }
 
 /// Copy as cURL for Get New Access Token (client credentials, password,

@@ -5,6 +5,7 @@
 //! with that request (the window's "Request sent", which Copy as cURL
 //! copies), the response, the outcome and, for a list, its rows.
 
+use crate::commands::dialogs;
 use crate::commands::send::{authorization, view, ResponseView, SaveProgress};
 use crate::error::ShellError;
 use crate::AppState;
@@ -256,42 +257,20 @@ pub async fn oic_choose_archive_path(
     id: String,
 ) -> Result<Option<String>, IpcError> {
     let name = format!("{}.iar", id.replace('|', "_"));
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
+    let dialog = app
+        .dialog()
         .file()
         .set_file_name(name)
-        .add_filter("Integration archive", &["iar"])
-        .save_file(move |path| {
-            let _ = tx.send(path);
-        });
-    let Some(path) = rx.await.ok().flatten() else {
-        return Ok(None);
-    };
-    Ok(Some(
-        path.into_path()
-            .map_err(|e| ShellError::SaveFailed(e.to_string()))?
-            .display()
-            .to_string(),
-    ))
+        .add_filter("Integration archive", &["iar"]);
+    Ok(dialogs::shown(dialogs::save(dialog).await?))
 }
 
 /// "Choose…" beside Import .iar…: the open dialog; `None` when cancelled.
 #[tauri::command]
 pub async fn oic_choose_archive_file(app: AppHandle) -> Result<Option<String>, IpcError> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
+    let dialog = app
+        .dialog()
         .file()
-        .add_filter("Integration archive", &["iar", "zip"])
-        .pick_file(move |path| {
-            let _ = tx.send(path);
-        });
-    let Some(path) = rx.await.ok().flatten() else {
-        return Ok(None);
-    };
-    Ok(Some(
-        path.into_path()
-            .map_err(|e| ShellError::SaveFailed(e.to_string()))?
-            .display()
-            .to_string(),
-    ))
+        .add_filter("Integration archive", &["iar", "zip"]);
+    Ok(dialogs::shown(dialogs::pick(dialog).await?))
 }

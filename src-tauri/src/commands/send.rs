@@ -59,7 +59,7 @@ pub(crate) fn view(id: u64, response: &ApiResponse) -> ResponseView {
         url: response.url.clone(),
         headers: response.headers.clone(),
         size: response.size.body,
-        timing: response.timing.clone(),
+        timing: response.timing,
         hops: response.hops.clone(),
         note: response.note.clone(),
         body_kind: response.body.kind,
@@ -265,24 +265,14 @@ pub async fn choose_save_path(app: AppHandle, state: State<'_, AppState>, respon
 /// The file is not read here: the sender opens it when the request goes out.
 #[tauri::command]
 pub async fn choose_body_file(app: AppHandle) -> Result<Option<String>, IpcError> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog().file().set_title("File to send").pick_file(move |path| {
-        let _ = tx.send(path);
-    });
-    let Some(path) = rx.await.ok().flatten() else { return Ok(None) };
-    let path = path.into_path().map_err(|e| ShellError::InvalidPath(e.to_string()))?;
-    Ok(Some(path.display().to_string()))
+    let dialog = app.dialog().file().set_title("File to send");
+    Ok(super::dialogs::shown(super::dialogs::pick(dialog).await?))
 }
 
 /// The save dialog, with the last segment of `url` as the suggested name;
 /// `None` when the user cancelled.
 async fn ask_save_path(app: &AppHandle, url: &str) -> Result<Option<std::path::PathBuf>, ShellError> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog().file().set_file_name(file_name(url)).save_file(move |path| {
-        let _ = tx.send(path);
-    });
-    let Some(path) = rx.await.ok().flatten() else { return Ok(None) };
-    path.into_path().map(Some).map_err(|e| ShellError::SaveFailed(e.to_string()))
+    super::dialogs::save(app.dialog().file().set_file_name(file_name(url))).await
 }
 
 /// The last segment of `url`, as the save dialog's suggested name.
