@@ -5,7 +5,8 @@ use crate::error::ShellError;
 use crate::AppState;
 use oauth_console_core::send::curl;
 use oauth_console_core::send::pretty::pretty_json;
-use oauth_console_core::send::{self, ApiRequest, ApiResponse, BodyKind, RequestBody, HeaderLine, Hop, StoppedRedirect, Timing};
+use oauth_console_core::send::variables::{self, Variables};
+use oauth_console_core::send::{self, ApiRequest, NameValue, ApiResponse, BodyKind, RequestBody, HeaderLine, Hop, StoppedRedirect, Timing};
 use oauth_console_core::{IpcError, Secret};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -91,7 +92,11 @@ pub async fn send_request(
     request_id: u64,
     request: ApiRequest,
     token_id: Option<String>,
+    variables: Option<Vec<NameValue>>,
 ) -> Result<ResponseView, IpcError> {
+    // `{{name}}` resolved from the profile's variables (the Variables tab's
+    // rows, secret values included): an unknown name stops Send.
+    let request = variables::resolve(&request, &Variables::new(&variables.unwrap_or_default()))?;
     if let Some(id) = token_id.as_deref() {
         super::grants::refresh_before_send(&app, &state, request_id, id).await?;
     }
@@ -315,7 +320,15 @@ pub async fn copy_request_as_curl(
     request: ApiRequest,
     token_id: Option<String>,
     include_secrets: bool,
+    variables: Option<Vec<NameValue>>,
 ) -> Result<u64, IpcError> {
+    // Variables resolved as at Send; without secrets, a secret variable
+    // stays `{{name}}`, and an unknown name stays as written.
+    let all = Variables::new(&variables.unwrap_or_default());
+    let (with_secrets, _) = variables::resolve_leniently(&request, &all);
+    let (without, _) = variables::resolve_leniently(&request, &all.without_secrets());
+    let secret_variable = with_secrets != without;
+    let request = if include_secrets { with_secrets } else { without };
     let authorization = authorization(&state, token_id.as_deref())?;
     let observed = state.responses.hops_for(&request.url);
     let command = curl::for_api_request(
@@ -325,7 +338,7 @@ pub async fn copy_request_as_curl(
         observed.as_deref(),
         include_secrets,
     )?;
-    let secret = include_secrets && holds_any_secret(&request, authorization.is_some());
+    let secret = include_secrets && (secret_variable || holds_any_secret(&request, authorization.is_some()));
     crate::clipboard::write(&app, Copy::new(command, secret), state.clipboard_clear_seconds()).await
 }
 
