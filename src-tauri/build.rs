@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "switch_profile",
     "save_settings",
     "put_secret",
+    "import_curl",
     "secret_saved",
     "list_tokens",
     "rename_token",

@@ -204,6 +204,7 @@ pub fn run() {
             commands::profiles::switch_profile,
             commands::profiles::save_settings,
             commands::secrets::put_secret,
+            commands::collections::import_curl,
             commands::secrets::secret_saved,
             commands::saved_tokens::list_tokens,
             commands::saved_tokens::rename_token,
