@@ -202,7 +202,7 @@ fn split_cmd(command: &str) -> (Vec<String>, bool) {
             '\\' => {
                 let run = chars[i..].iter().take_while(|c| **c == '\\').count();
                 if chars.get(i + run) == Some(&'"') {
-                    word.extend(std::iter::repeat_n('\\', run / 2));
+                    word.push_str(&"\\".repeat(run / 2));
                     if run % 2 == 1 {
                         word.push('"');
                     } else {
@@ -210,7 +210,7 @@ fn split_cmd(command: &str) -> (Vec<String>, bool) {
                     }
                     i += run + 1;
                 } else {
-                    word.extend(std::iter::repeat_n('\\', run));
+                    word.push_str(&"\\".repeat(run));
                     i += run;
                 }
                 in_word = true;
