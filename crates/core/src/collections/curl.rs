@@ -571,6 +571,9 @@ pub struct TokenFields {
     pub scope: String,
     pub username: String,
     pub callback_url: String,
+    /// The authorize endpoint (a Postman `oauth2` block's Auth URL).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub auth_url: String,
     pub has_client_secret: bool,
     pub has_password: bool,
 }

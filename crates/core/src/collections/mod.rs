@@ -6,3 +6,4 @@
 //! the file and stores the result.
 
 pub mod curl;
+pub mod postman;

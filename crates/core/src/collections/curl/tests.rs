@@ -125,6 +125,7 @@ fn a_token_request_fills_the_grant_fields_and_keeps_the_secrets_apart() {
             scope: "urn:x offline_access".into(),
             username: "ada".into(),
             callback_url: String::new(),
+            auth_url: String::new(),
             has_client_secret: true,
             has_password: true,
         }
