@@ -7,6 +7,7 @@
 mod app;
 mod assertion;
 mod client_credentials;
+mod collections;
 mod clipboard;
 mod device_code;
 mod discovery;

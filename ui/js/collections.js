@@ -9,7 +9,7 @@ import { call } from "./ipc.js";
 import { edited } from "./parts.js";
 import { apiRequest, loadRequest } from "./request.js";
 import { authFields, loadAuth } from "./auth.js";
-import { currentProfile, refreshSavedSecrets } from "./profiles.js";
+import { changeProfile, currentProfile, refreshSavedSecrets } from "./profiles.js";
 
 export const looksLikeCurl = (text) => /^\s*(\$\s+)?curl(\.exe)?\s/.test(text ?? "");
 
@@ -39,6 +39,37 @@ function showReport(lines) {
   $("import-report").replaceChildren(el("ul", {}, ...lines.map((line) => el("li", { text: line }))));
 }
 
+const TOKEN_FIELDS = ["tokenUrl", "authUrl", "clientId", "scope", "username", "callbackUrl", "grantType", "clientAuth"];
+
+/** Import… of a Postman file (`path`) or pasted JSON (`text`): its folders and
+ * requests added to the profile's saved requests, its variables to Variables
+ * (a name imported again takes the new value), an oauth2 block's fields to
+ * the Authorization panel; saved at once. Returns the report. */
+export async function importPostman({ path = null, text = null }) {
+  const profile = currentProfile();
+  const view = await call("import_postman", { profileId: profile.id, path, text });
+  await changeProfile((p) => {
+    p.savedFolders = [...(p.savedFolders ?? []), ...view.folders];
+    p.savedRequests = [...(p.savedRequests ?? []), ...view.requests];
+    const names = new Set(view.variables.map((v) => v.name));
+    p.variables = [...(p.variables ?? []).filter((v) => !names.has(v.name)), ...view.variables];
+    for (const key of TOKEN_FIELDS) if (view.token?.[key]) p[key] = view.token[key];
+  });
+  return view.report;
+}
+
+function showPostmanReport(r) {
+  const list = (title, items) => items.length
+    ? el("details", { open: items.length <= 20 }, el("summary", { text: `${title} (${items.length})` }), el("ul", {}, ...items.map((t) => el("li", { text: t }))))
+    : null;
+  $("import-report").replaceChildren(
+    el("p", { text: `${r.format} “${r.name}”: ${r.requests} requests in ${r.folders} folders, ${r.variables} variables imported.` }),
+    r.withScripts ? el("p", { text: `${r.withScripts} requests carry pre-request scripts or tests; they are not run.` }) : null,
+    list("Changed", r.changed),
+    list("Skipped", r.skipped),
+    list("Imported", r.imported));
+}
+
 async function runImport() {
   hideError("import-error");
   const text = $("import-text").value;
@@ -47,7 +78,12 @@ async function runImport() {
       showReport(await pasteCurl(text));
       return;
     }
-    showReport(["Paste a curl command, or give a Postman file."]);
+    const path = $("import-path").value.trim();
+    if (!path && !text.trim()) {
+      showReport(["Type a file path, choose a file, or paste a curl command or Postman JSON."]);
+      return;
+    }
+    showPostmanReport(await importPostman(path ? { path } : { text }));
   } catch (error) {
     showError("import-error", error);
   }
@@ -61,6 +97,32 @@ export function wireCollections() {
   });
   $("import-close").addEventListener("click", () => $("import-dialog").close());
   $("import-run").addEventListener("click", runImport);
+  $("import-choose").addEventListener("click", async () => {
+    try {
+      const path = await call("choose_import_file");
+      if (path) $("import-path").value = path;
+    } catch (error) {
+      showError("import-error", error);
+    }
+  });
+  $("export-run").addEventListener("click", async () => {
+    hideError("import-error");
+    try {
+      const written = await call("export_postman", { profileId: currentProfile().id, path: $("export-path").value });
+      showReport([`Exported (no secret values): ${written.join(", ")}`]);
+    } catch (error) {
+      showError("import-error", error);
+    }
+  });
+  // A file dropped onto the window: Tauri's drag-drop event gives its path.
+  window.__TAURI__?.event?.listen("tauri://drag-drop", ({ payload }) => {
+    const path = payload?.paths?.[0];
+    if (!path) return;
+    $("import-path").value = path;
+    $("import-text").value = "";
+    if (!$("import-dialog").open) $("import-dialog").showModal();
+    runImport();
+  });
   $("url").addEventListener("paste", async (event) => {
     const text = event.clipboardData?.getData("text") ?? "";
     if (!looksLikeCurl(text)) return;

@@ -519,7 +519,7 @@ fn replace_path_variable(url: &str, key: &str, value: &str) -> String {
     let mut rest = url;
     while let Some(at) = rest.find(&needle) {
         let end = at + needle.len();
-        let boundary = rest[end..].chars().next().is_none_or(|c| matches!(c, '/' | '?' | '#'));
+        let boundary = rest[end..].chars().next().map_or(true, |c| matches!(c, '/' | '?' | '#'));
         out.push_str(&rest[..at]);
         if boundary {
             out.push('/');
@@ -736,6 +736,7 @@ fn v1(collection: &Map<String, Value>) -> Result<Import> {
         by_id: &'a dyn Fn(&str) -> Option<&'a Value>,
         folder_by_id: &'a dyn Fn(&str) -> Option<&'a Value>,
     }
+    #[allow(clippy::too_many_arguments)]
     fn walk_folder(
         reader: &mut Reader,
         walk: &Walk<'_>,
