@@ -20,6 +20,23 @@ async fn click_saved(app: &App, name: &str, method: &str) {
         .await
         .unwrap_or_else(|e| panic!("the tree shows no {name}: {e}"));
     button.click().await.unwrap();
+    for _ in 0..50 {
+        let status = app.client.find(Locator::Id("saved-request-status")).await.unwrap().text().await.unwrap_or_default();
+        if status.starts_with("Filled in") {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let said = app
+        .client
+        .execute(
+            "return JSON.stringify({errors: window.__errors, status: document.getElementById('saved-request-status').textContent, \
+             list: document.getElementById('saved-request-list').outerHTML.slice(0, 3000)});",
+            vec![],
+        )
+        .await
+        .unwrap();
+    panic!("pressing {name} did not fill it in: {said}");
 }
 
 fn collection(base: &str) -> String {
@@ -52,6 +69,14 @@ fn collection(base: &str) -> String {
 async fn an_imported_collection_sends_with_the_profiles_token_and_a_pasted_curl_gets_a_token() {
     let app = App::launch().await;
     app.profile_shown().await;
+    app.client
+        .execute(
+            "window.__errors = []; window.addEventListener('error', (e) => window.__errors.push(e.message)); \
+             window.addEventListener('unhandledrejection', (e) => window.__errors.push(String(e.reason?.message ?? e.reason)));",
+            vec![],
+        )
+        .await
+        .unwrap();
     let url = app.value_of("URL").await;
     let base = url.strip_suffix("/ic/api/integration/v1/connections").expect("the sandbox's connections URL").to_owned();
     let token_url = app.value_of("Access Token URL").await;
