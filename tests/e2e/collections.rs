@@ -9,23 +9,23 @@
 use crate::app::App;
 use fantoccini::Locator;
 
-/// The request button of the saved-requests tree for `name` (`method`).
+/// Presses the saved-requests tree's button for `name` (`method`) and waits
+/// until it fills the panel. The tree is drawn again on each keystroke in
+/// the filter, so a button found while typing may be gone: find it again.
 async fn click_saved(app: &App, name: &str, method: &str) {
     let xpath = format!("//button[@aria-label='Fill in the saved request {name} ({method})']");
-    let button = app
-        .client
-        .wait()
-        .at_most(std::time::Duration::from_secs(10))
-        .for_element(Locator::XPath(&xpath))
-        .await
-        .unwrap_or_else(|e| panic!("the tree shows no {name}: {e}"));
-    button.click().await.unwrap();
-    for _ in 0..50 {
-        let status = app.client.find(Locator::Id("saved-request-status")).await.unwrap().text().await.unwrap_or_default();
-        if status.starts_with("Filled in") {
-            return;
+    for _ in 0..5 {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        if let Ok(button) = app.client.find(Locator::XPath(&xpath)).await {
+            let _ = button.click().await;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        for _ in 0..20 {
+            let status = app.client.find(Locator::Id("saved-request-status")).await.unwrap().text().await.unwrap_or_default();
+            if status.starts_with("Filled in") && status.contains(name) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
     }
     let said = app
         .client

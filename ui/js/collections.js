@@ -50,7 +50,10 @@ export async function importPostman({ path = null, text = null }) {
   const view = await call("import_postman", { profileId: profile.id, path, text });
   await changeProfile((p) => {
     p.savedFolders = [...(p.savedFolders ?? []), ...view.folders];
-    p.savedRequests = [...(p.savedRequests ?? []), ...view.requests];
+    // Postman has no forwarding settings: an imported request takes the
+    // request panel's (Follow Authorization header, trusted hosts).
+    const forwarding = { followAuthorization: apiRequest().followAuthorization, trustedHosts: apiRequest().trustedHosts };
+    p.savedRequests = [...(p.savedRequests ?? []), ...view.requests.map((r) => ({ ...r, ...forwarding }))];
     const names = new Set(view.variables.map((v) => v.name));
     p.variables = [...(p.variables ?? []).filter((v) => !names.has(v.name)), ...view.variables];
     for (const key of TOKEN_FIELDS) if (view.token?.[key]) p[key] = view.token[key];
