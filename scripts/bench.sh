@@ -243,7 +243,7 @@ notes = [
     f"Measured {today} on {machine}.",
     f"Each figure is the median of {runs} runs ({network.get('tokenSamples', 25)} samples for the token round trip).",
     "Cold start: process start to the UI's `ui_ready` call, once the current profile is shown in every panel and the window answers (the empty window: its page load), CLOCK_MONOTONIC on both sides, launched directly, the two taking turns, after one unmeasured launch each (warm page cache). "
-    + ("Where the app's page time went in its last launch (ms since the page began loading): "
+    + ("Where the app's start-up went in its last launch (ms since the process was started): "
        + ", ".join(f"{name} {ms:.0f}" for name, ms in window.get("coldStartAppMarks", [])) + "."
        if window.get("coldStartAppMarks") else ""),
     "Memory: PSS from /proc/<pid>/smaps_rollup of the app and its WebKit processes, 3 s after ready and 3 s after the 100th Send; both windows launched through tauri-driver, taking turns. "

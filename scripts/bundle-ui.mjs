@@ -6,8 +6,8 @@
 // those made most of the window's start-up (make bench, cold start).
 //
 // Run by src-tauri/build.rs at every cargo build (and by hand: node
-// scripts/bundle-ui.mjs). Not minified: errors in the window keep readable
-// names. Files are rewritten only when their content changes, so cargo does
+// scripts/bundle-ui.mjs). Whitespace and syntax minified, names kept: errors
+// in the window keep readable names. Files are rewritten only when their content changes, so cargo does
 // not rebuild for nothing.
 import { build } from "esbuild";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -34,6 +34,10 @@ const result = await build({
   logLevel: "warning",
   charset: "utf8",
   legalComments: "none",
+  // Less for WebKit to read at start-up; names are kept, so errors in the
+  // window stay readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
 });
 for (const file of result.outputFiles) writeIfChanged(file.path, file.contents);
 for (const name of ["index.html", "icon.svg"]) {

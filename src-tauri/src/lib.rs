@@ -10,7 +10,7 @@ mod webkit;
 
 use oauth_console_core::cancel::InFlight;
 use oauth_console_core::http::{HttpClient, HttpSettings};
-use oauth_console_core::store::{Notice, ProfileStore, Settings, Vault};
+use oauth_console_core::store::{History, Notice, ProfileStore, Settings, Vault};
 use tauri::Manager;
 use oauth_console_sandbox::Sandbox;
 
@@ -37,6 +37,9 @@ pub struct AppState {
     /// What the window must tell the user since the start (a settings file
     /// kept aside, network settings that could not be applied).
     pub notices: std::sync::Mutex<Vec<Notice>>,
+    /// Each profile's History (the last sends, without credentials), in
+    /// `history/` beside the settings file. Its calls block on the disk.
+    pub history: History,
     keychain_checked: std::sync::OnceLock<()>,
 }
 
@@ -94,13 +97,17 @@ impl AppState {
     /// An error of a background step, as a notice for the window.
     fn tell_error(&self, outcome: oauth_console_core::Result<()>) {
         if let Err(e) = outcome {
-            let e = oauth_console_core::IpcError::from(e);
-            self.notices.lock().unwrap_or_else(|p| p.into_inner()).push(Notice {
-                code: e.code,
-                message: e.message,
-                hint: e.hint,
-            });
+            self.tell_ipc_error(oauth_console_core::IpcError::from(e));
         }
+    }
+
+    /// An error of a background step, already in the window's shape, as a notice.
+    fn tell_ipc_error(&self, e: oauth_console_core::IpcError) {
+        self.notices.lock().unwrap_or_else(|p| p.into_inner()).push(Notice {
+            code: e.code,
+            message: e.message,
+            hint: e.hint,
+        });
     }
 
     /// The HTTP client in effect (a cheap clone sharing its connection pool).
@@ -115,12 +122,20 @@ impl AppState {
 }
 
 pub fn run() {
+    commands::bench::step("run() entered");
     tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(commands::grants::SignIns::default())
         .manage(commands::device::DeviceFlows::default())
+        .on_page_load(|_webview, payload| {
+            commands::bench::step(match payload.event() {
+                tauri::webview::PageLoadEvent::Started => "page load started (shell)",
+                tauri::webview::PageLoadEvent::Finished => "page load finished (shell)",
+            });
+        })
         .setup(|app| {
+            commands::bench::step("setup begins");
             // The state is built here because the settings file lives in the
             // app's config folder, known once the app exists. No command runs
             // before `setup` returns.
@@ -130,6 +145,8 @@ pub fn run() {
             let commands::profiles::Opened { store, mut notices } =
                 commands::profiles::open_store(config_dir, &vault, now);
             let http = startup_http(&store.data().settings, &mut notices);
+            let history_dir = store.path().parent().map(|dir| dir.join(oauth_console_core::store::history::DIR_NAME));
+            let history = History::new(history_dir.unwrap_or_else(|| oauth_console_core::store::history::DIR_NAME.into()));
             app.manage(AppState {
                 http: std::sync::RwLock::new(http),
                 in_flight: InFlight::default(),
@@ -139,6 +156,7 @@ pub fn run() {
                 store: std::sync::Mutex::new(store),
                 vault,
                 notices: std::sync::Mutex::new(notices),
+                history,
                 keychain_checked: std::sync::OnceLock::new(),
             });
             let handle = app.handle().clone();
@@ -162,6 +180,7 @@ pub fn run() {
                 webkit::lighten(&window);
             }
             commands::login_window::keep_login_session_off_disk(app.handle());
+            commands::bench::step("setup done");
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -193,7 +212,11 @@ pub fn run() {
             commands::send::follow_redirect_once,
             commands::send::save_body_to_file,
             commands::send::choose_save_path,
+            commands::send::choose_body_file,
             commands::send::copy_request_as_curl,
+            commands::history::history_list,
+            commands::history::history_entry,
+            commands::history::clear_history,
             commands::bench::ui_ready,
             commands::profiles::app_state,
             commands::profiles::save_profile,
@@ -220,6 +243,11 @@ pub fn run() {
             commands::oracle::oracle_help,
             commands::oracle::oracle_instance_url,
             commands::oracle::oic_refusal_hint,
+            commands::oic_admin::oic_admin_request,
+            commands::oic_admin::oic_admin,
+            commands::oic_admin::oic_admin_export,
+            commands::oic_admin::oic_choose_archive_path,
+            commands::oic_admin::oic_choose_archive_file,
             commands::network::network_settings,
             commands::network::update_network_settings,
             commands::network::choose_ca_bundle,

@@ -18,6 +18,7 @@ mod jwt_assertion;
 mod keychain_session;
 mod mtls_provider;
 mod oracle;
+mod oracle_admin;
 mod password;
 mod redirects;
 mod refresh;

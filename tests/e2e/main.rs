@@ -6,6 +6,7 @@
 
 mod app;
 mod assertion;
+mod bodies;
 mod client_credentials;
 mod collections;
 mod clipboard;
@@ -18,6 +19,7 @@ mod implicit;
 mod keychain_session;
 mod matrix;
 mod network;
+mod oic_admin;
 mod oracle;
 mod private_keychain;
 mod profiles;

@@ -13,17 +13,17 @@ const CONSUMER_ALL: &str = "urn:opc:resource:consumer::all";
 
 /// What the Sandbox profile is filled with, read from the window as a user
 /// would copy it.
-struct SandboxValues {
-    token_url: String,
-    client_id: String,
-    client_secret: String,
-    audience: String,
-    runtime_url: String,
+pub(crate) struct SandboxValues {
+    pub(crate) token_url: String,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
+    pub(crate) audience: String,
+    pub(crate) runtime_url: String,
     /// The sandbox's design-time `127.0.0.1:<port>`, from its Trusted hosts.
-    design_host: String,
+    pub(crate) design_host: String,
 }
 
-async fn sandbox_values(app: &App) -> SandboxValues {
+pub(crate) async fn sandbox_values(app: &App) -> SandboxValues {
     let token_url = value_when(app, "Access Token URL", "the sandbox's token URL", |v| {
         v.starts_with("http://127.0.0.1:")
     })
@@ -53,7 +53,7 @@ async fn sandbox_values(app: &App) -> SandboxValues {
 }
 
 /// A new profile of the user's own, made an Oracle one.
-async fn new_oracle_profile(app: &App) {
+pub(crate) async fn new_oracle_profile(app: &App) {
     app.new_profile("OIC (sandbox values)").await;
     app.choose("Profile type", "Oracle Integration").await;
     let fieldset = app.client.find(Locator::Id("oracle-fields")).await.unwrap();
@@ -64,7 +64,7 @@ async fn new_oracle_profile(app: &App) {
 }
 
 /// The value of the field labelled `label`, once `ready` accepts it.
-async fn value_when(app: &App, label: &str, what: &str, ready: impl Fn(&str) -> bool) -> String {
+pub(crate) async fn value_when(app: &App, label: &str, what: &str, ready: impl Fn(&str) -> bool) -> String {
     let started = Instant::now();
     loop {
         let value = app.value_of(label).await;
@@ -79,7 +79,7 @@ async fn value_when(app: &App, label: &str, what: &str, ready: impl Fn(&str) -> 
     }
 }
 
-async fn fill_three_values(app: &App, sandbox: &SandboxValues) {
+pub(crate) async fn fill_three_values(app: &App, sandbox: &SandboxValues) {
     // The whole token URL pasted where the Domain URL was asked: accepted.
     app.fill("Identity domain URL", &sandbox.token_url).await;
     app.fill("OIC instance URL", &sandbox.runtime_url).await;
@@ -88,7 +88,7 @@ async fn fill_three_values(app: &App, sandbox: &SandboxValues) {
     app.fill("Client Secret", &sandbox.client_secret).await;
 }
 
-async fn add_trusted_host(app: &App, host: &str) {
+pub(crate) async fn add_trusted_host(app: &App, host: &str) {
     app.click_tab("Settings").await;
     let mut hosts: Vec<String> = app
         .value_of("Trusted hosts")

@@ -66,6 +66,22 @@ async fn saving_a_request_without_a_name_asks_for_one_and_keeps_the_request() {
     app.close().await;
 }
 
+/// A locked multipart text part's value; the secrets scan looks for it.
+const SAVED_PART_SECRET: &str = "saved-part-secret-not-real";
+
+async fn find(app: &App, xpath: String) -> fantoccini::elements::Element {
+    app.client.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("no {xpath}: {e}"))
+}
+
+/// A file of the test's own under the test HOME.
+fn file_of_the_test(name: &str, content: &str) -> String {
+    let dir = format!("{}/e2e-saved-bodies-{}", std::env::var("HOME").expect("HOME is set"), std::process::id());
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = format!("{dir}/{name}");
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
 /// One request as a local API on 127.0.0.1 received it.
 #[derive(Debug, Clone)]
 struct Received {
@@ -165,8 +181,43 @@ async fn saved_requests_with_every_body_kind_load_and_send_after_a_restart() {
         app.click("Save request").await;
         app.text_when("saved-request-status", "the confirmation", |t| t == format!("Saved \"{name}\".")).await;
     }
+    // File bodies: the paths are kept, a locked text part goes to the keychain.
+    let part_file = file_of_the_test("saved-part.txt", "fake part file content");
+    let whole_file = file_of_the_test("saved-body.bin", "fake binary body");
+    app.choose("Method", "POST").await;
+    app.fill("URL", &format!("{base}/Multipart-body")).await;
+    app.choose("Body type", "multipart/form-data").await;
+    let last = |label: &str| format!("(//tbody[@id='parts-rows']//*[@aria-label='{label}'])[last()]");
+    app.click("Add part").await;
+    find(&app, last("Part name")).await.send_keys("note").await.unwrap();
+    find(&app, last("Part value")).await.send_keys("fake-part-value").await.unwrap();
+    app.click("Add part").await;
+    find(&app, last("Part name")).await.send_keys("pin").await.unwrap();
+    find(&app, last("Part value")).await.send_keys(SAVED_PART_SECRET).await.unwrap();
+    find(&app, last("Secret part value")).await.click().await.unwrap();
+    app.click("Add part").await;
+    find(&app, last("Part name")).await.send_keys("file").await.unwrap();
+    let kind = find(&app, last("Part type")).await;
+    let focus = vec![serde_json::to_value(&kind).unwrap()];
+    app.client.execute("arguments[0].blur(); arguments[0].focus();", focus).await.unwrap();
+    kind.select_by_label("File").await.unwrap();
+    find(&app, last("Part file path")).await.send_keys(&part_file).await.unwrap();
+    app.fill("Request name", "Multipart body").await;
+    app.click("Save request").await;
+    app.text_when("saved-request-status", "the confirmation", |t| t == "Saved \"Multipart body\".").await;
+    app.choose("Method", "PUT").await;
+    app.fill("URL", &format!("{base}/File-body")).await;
+    app.choose("Body type", "binary file").await;
+    app.fill("File to send", &whole_file).await;
+    app.fill("File content type", "application/x-fake").await;
+    app.fill("Request name", "File body").await;
+    app.click("Save request").await;
+    app.text_when("saved-request-status", "the confirmation", |t| t == "Saved \"File body\".").await;
     settled(&app).await;
     app.close().await;
+    let stored = std::fs::read_to_string(std::path::Path::new(&config).join("dev.oauthconsole.desktop/profiles.json")).unwrap();
+    assert!(!stored.contains(SAVED_PART_SECRET), "the locked part's value is not in the settings file");
+    assert!(stored.contains(&part_file) && stored.contains(&whole_file), "the paths are");
 
     // Restart, then fill each saved request in and send it.
     let app = App::launch_with_config(&config).await;
@@ -182,7 +233,27 @@ async fn saved_requests_with_every_body_kind_load_and_send_after_a_restart() {
         }
         app.text_when("response-status", "200 OK", |t| t == "200 OK").await;
     }
+    for (n, name) in [(4, "Multipart body (POST)"), (5, "File body (PUT)")] {
+        app.choose("Saved requests", name).await;
+        app.text_when("saved-request-status", "the fill", |t| t.starts_with("Filled in")).await;
+        app.click("Send").await;
+        let started = std::time::Instant::now();
+        while received.lock().unwrap().len() <= n {
+            assert!(started.elapsed() < std::time::Duration::from_secs(20), "{name} was never sent");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
     let received = received.lock().unwrap().clone();
+    assert!(received[4].content_type.as_deref().is_some_and(|t| t.starts_with("multipart/form-data; boundary=")), "{:?}", received[4].content_type);
+    for part in [
+        "name=\"note\"\r\n\r\nfake-part-value\r\n".to_owned(),
+        format!("name=\"pin\"\r\n\r\n{SAVED_PART_SECRET}\r\n"),
+        "name=\"file\"; filename=\"saved-part.txt\"\r\nContent-Type: application/octet-stream\r\n\r\nfake part file content\r\n".to_owned(),
+    ] {
+        assert!(received[4].body.contains(&part), "{part:?} in {:?}", received[4].body);
+    }
+    assert_eq!((received[5].content_type.as_deref(), received[5].body.as_str()), (Some("application/x-fake"), "fake binary body"));
+    let received = &received[..4];
     let line = |r: &Received| r.request_line.clone();
     assert_eq!(
         received.iter().map(line).collect::<Vec<_>>(),

@@ -5,6 +5,7 @@
 //! not in web storage).
 
 use crate::app::{fresh_config_home, App, CONTROL, ENTER, TAB};
+use fantoccini::Locator;
 use std::time::{Duration, Instant};
 
 /// Where an element is, against the window's viewport, and whether the page
@@ -283,7 +284,7 @@ async fn ctrl_enter_sends_nothing_from_a_dialog_and_esc_closes_it() {
 }
 
 #[tokio::test]
-async fn history_lists_this_sessions_sends_newest_first_and_fills_one_back_in_and_keeps_none_after_a_restart() {
+async fn history_lists_the_sends_newest_first_keeps_them_across_a_restart_without_credentials_and_fills_one_back_in() {
     let config = fresh_config_home();
     let app = App::launch_with_config(&config).await;
     app.click("Get New Access Token").await;
@@ -292,6 +293,11 @@ async fn history_lists_this_sessions_sends_newest_first_and_fills_one_back_in_an
     let first_url = app.value_of("URL").await;
     assert!(first_url.ends_with("/ic/api/integration/v1/connections"), "{first_url}");
     assert_eq!(app.send_and_wait().await, "200 OK");
+    // A credential header beside the token: sent, never kept in History.
+    app.click("Add header").await;
+    let last = |label: &str| format!("(//tbody[@id='headers-rows']//input[@aria-label='{label}'])[last()]");
+    app.client.find(Locator::XPath(&last("Header name"))).await.unwrap().send_keys("X-API-Key").await.unwrap();
+    app.client.find(Locator::XPath(&last("Header value"))).await.unwrap().send_keys(HISTORY_API_KEY).await.unwrap();
     let second_url = first_url.replace("/connections", "/integrations");
     app.fill("URL", &second_url).await;
     assert_eq!(app.send_and_wait().await, "200 OK");
@@ -300,26 +306,96 @@ async fn history_lists_this_sessions_sends_newest_first_and_fills_one_back_in_an
     app.click("Send").await;
     let code = app.text_when("response-error-code", "the refused connection's code", |t| !t.is_empty()).await;
 
-    let rows = history_rows(&app).await;
-    assert_eq!(rows.len(), 3, "one row per send: {rows:?}");
+    let rows = history_rows_when(&app, 3).await;
     assert!(rows[0].contains("/nothing-listens-here"), "newest first: {rows:?}");
     assert!(rows[0].contains(&code), "with the code the window showed ({code}): {rows:?}");
     assert!(rows[1].contains("/ic/api/integration/v1/integrations") && rows[1].contains("200"), "{rows:?}");
     assert!(rows[2].contains("/ic/api/integration/v1/connections") && rows[2].contains("200"), "{rows:?}");
+    assert!(rows[2].contains(" ms ·") || rows[2].contains(" s ·"), "with the time taken and size: {rows:?}");
 
-    let oldest = app.client.find(fantoccini::Locator::Css("#history-list li:nth-child(3) button")).await.unwrap();
+    let oldest = app.client.find(Locator::Css("#history-list li:nth-child(3) button")).await.unwrap();
     oldest.click().await.unwrap();
+    app.text_when("history-status", "what was filled in", |t| t.contains("press Send")).await;
     assert_eq!(app.value_of("URL").await, first_url, "the oldest send is back in the request line");
-    let said = app.text_when("history-status", "what was filled in", |t| !t.is_empty()).await;
-    assert!(said.contains("press Send"), "{said}");
     assert_eq!(app.send_and_wait().await, "200 OK", "and it sends as it did");
-    assert_eq!(history_rows(&app).await.len(), 4);
+    history_rows_when(&app, 4).await;
     app.close().await;
 
-    // Memory only: a request may carry credentials.
+    // On disk: the profile's history file, without the credential.
+    let dir = std::path::Path::new(&config).join("dev.oauthconsole.desktop/history");
+    let files: Vec<_> = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())).flatten().collect();
+    assert_eq!(files.len(), 1, "one file for the one profile: {files:?}");
+    let bytes = std::fs::read_to_string(files[0].path()).unwrap();
+    assert!(bytes.contains("/ic/api/integration/v1/integrations"), "the sends are kept");
+    assert!(!bytes.contains(HISTORY_API_KEY), "the credential header's value is not");
+
+    // After a restart: the same list, and the send with the credential
+    // header reopens with that header empty and locked.
     let app = App::launch_with_config(&config).await;
-    assert!(history_rows(&app).await.is_empty(), "nothing of the last session's history is kept");
+    let rows = history_rows_when(&app, 4).await;
+    assert!(rows[0].contains("/ic/api/integration/v1/connections") && rows[3].contains("/ic/api/integration/v1/connections"), "{rows:?}");
+    assert!(rows[2].contains("/ic/api/integration/v1/integrations"), "{rows:?}");
+    app.fill("URL", "https://other.example.test/").await;
+    let integrations = app.client.find(Locator::Css("#history-list li:nth-child(3) button")).await.unwrap();
+    integrations.click().await.unwrap();
+    let said = app.text_when("history-status", "what was filled in", |t| t.contains("press Send")).await;
+    assert!(said.contains("type its secret values again"), "{said}");
+    assert_eq!(app.value_of("URL").await, second_url);
+    let header = app
+        .client
+        .execute(
+            "const rows = [...document.querySelectorAll('#headers-rows tr')].filter((tr) => tr.querySelector('input[aria-label=\"Header name\"]')?.value === 'X-API-Key'); \
+             return rows.map((tr) => [tr.querySelector('input[aria-label=\"Header value\"]').value, tr.querySelector('input[aria-label=\"Secret header value\"]').checked]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(header, serde_json::json!([["", true]]), "the credential row is back, empty and locked");
+
+    // Each profile has its own History: a new one's is empty, and the
+    // Sandbox profile's is back on switching to it.
+    app.new_profile("History elsewhere").await;
+    history_loaded(&app).await;
+    assert!(history_rows(&app).await.is_empty(), "a new profile has no history");
+    app.choose("Profile", "Sandbox").await;
+    app.profile_shown().await;
+    history_rows_when(&app, 4).await;
+
+    // Clear history clears the stored one too.
+    app.click("Clear history").await;
+    app.text_when("history-status", "the clear", |t| t == "History cleared.").await;
+    assert!(history_rows(&app).await.is_empty());
     app.close().await;
+    let app = App::launch_with_config(&config).await;
+    history_loaded(&app).await;
+    assert!(history_rows(&app).await.is_empty(), "nothing comes back after Clear history");
+    app.close().await;
+}
+
+/// A credential header typed in the history test; the secrets scan looks for it.
+const HISTORY_API_KEY: &str = "history-api-key-not-real";
+
+/// Waits until History shows the current profile's list as the core gave it.
+async fn history_loaded(app: &App) {
+    app.client
+        .wait()
+        .at_most(std::time::Duration::from_secs(10))
+        .for_element(Locator::Css("#history-list[data-loaded=true]"))
+        .await
+        .expect("History was loaded");
+}
+
+/// The History rows once there are `count` of them (the list loads from the core).
+async fn history_rows_when(app: &App, count: usize) -> Vec<String> {
+    let started = std::time::Instant::now();
+    loop {
+        let rows = history_rows(app).await;
+        if rows.len() == count {
+            return rows;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "History shows {} rows, not {count}: {rows:?}", rows.len());
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 /// The History rows' texts, newest first.

@@ -192,6 +192,7 @@ fn cold_start(binary: &Path, ready: &Path) -> f64 {
     let started = monotonic_nanos();
     let mut child = Command::new(binary)
         .env(READY_FILE, ready)
+        .env("OAUTH_CONSOLE_BENCH_STARTED", started.to_string())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -20,8 +20,10 @@ use std::path::{Path, PathBuf};
 /// the window as sandbox ones, never saved.
 const SANDBOX_SECRETS: [&str; 4] = ["sandbox-secret", "sandbox-password", "sandbox-cc-only-secret", "sandbox-viewer-password"];
 
-/// Typed by the e2e tests as a wrong secret.
-const TYPED_SECRETS: [&str; 2] = ["not-the-secret", "proxy-test-secret"];
+/// Typed by the e2e tests: a wrong secret, a proxy password, a credential
+/// header that History must not keep (tests/e2e/workspace.rs), a locked
+/// multipart text part of a saved request (tests/e2e/saved_requests.rs).
+const TYPED_SECRETS: [&str; 4] = ["not-the-secret", "proxy-test-secret", "history-api-key-not-real", "saved-part-secret-not-real"];
 
 /// What every PEM private key holds, "-----BEGIN PRIVATE KEY-----" and
 /// "-----BEGIN RSA PRIVATE KEY-----" alike (keys of tests/e2e/assertion.rs).

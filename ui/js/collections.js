@@ -5,7 +5,7 @@
 // Variables. The core reads them (collections/); this module applies them.
 
 import { $, el, hideError, showError } from "./dom.js";
-import { call } from "./ipc.js";
+import { call, listen } from "./ipc.js";
 import { edited } from "./parts.js";
 import { apiRequest, loadRequest } from "./request.js";
 import { authFields, loadAuth } from "./auth.js";
@@ -118,7 +118,7 @@ export function wireCollections() {
     }
   });
   // A file dropped onto the window: Tauri's drag-drop event gives its path.
-  window.__TAURI__?.event?.listen("tauri://drag-drop", ({ payload }) => {
+  listen("tauri://drag-drop", ({ payload }) => {
     const path = payload?.paths?.[0];
     if (!path) return;
     $("import-path").value = path;

@@ -8,7 +8,7 @@
 // reaches the window; the User Code is not a secret.
 
 import { $, el, flash, flashCopied, showError } from "./dom.js";
-import { call } from "./ipc.js";
+import { call, listen } from "./ipc.js";
 import { expiryText, pollingStatus } from "./device-text.js";
 
 const STARTED = "device-code-started";
@@ -145,7 +145,6 @@ function buildPanel() {
 /** Builds the panel and listens for the flow's events; `onLoaded` hides it on a profile switch. */
 export function wireDevice({ onLoaded }) {
   buildPanel();
-  const { listen } = window.__TAURI__.event;
   listen(STARTED, ({ payload }) => shown(payload));
   listen(POLLING, ({ payload }) => polling(payload));
   $("grant-type").addEventListener("change", () => {

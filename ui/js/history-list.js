@@ -1,14 +1,8 @@
-// History's list, as pure functions (tests/ui/history.test.js): what an
-// entry shows and how the list grows. The entries live in the window's
-// memory only, for this session.
+// History's rows, as pure functions (tests/ui/history.test.js): what a row
+// shows of a send the core recorded: `{id, at, method, url, status, reason,
+// error, durationMs, size}` (`at` in Unix milliseconds).
 
-/** The most entries kept; older ones drop off. */
-export const HISTORY_LIMIT = 50;
-
-/** The list with `entry` first, at most `limit` long. */
-export function addEntry(list, entry, limit = HISTORY_LIMIT) {
-  return [entry, ...list].slice(0, Math.max(0, limit));
-}
+import { formatBytes, formatDuration } from "./dom.js";
 
 /** The part of a URL a row shows: the path and query (the host is in the
  * tooltip), or the text as typed when it is not a URL. */
@@ -23,12 +17,34 @@ export function shownPath(url) {
 
 /** What a row says of the answer: the status code ("200"), or the error's
  * code ("timeout") when there was no response. */
-export function outcomeText(outcome) {
-  if (outcome?.status) return outcome.status.split(" ")[0];
-  return outcome?.error ?? "";
+export function outcomeText(row) {
+  if (row?.status) return String(row.status);
+  return row?.error ?? "";
 }
+
+/** Time taken and size ("84 ms · 1.2 KB"), when there was a response. */
+export function detailText(row) {
+  if (!row?.status) return "";
+  const parts = [];
+  if (typeof row.durationMs === "number") parts.push(formatDuration(row.durationMs));
+  if (typeof row.size === "number") parts.push(formatBytes(row.size));
+  return parts.join(" · ");
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const two = (n) => String(n).padStart(2, "0");
 
 /** `HH:MM:SS` of `date`, in local time. */
 export function clockTime(date) {
-  return [date.getHours(), date.getMinutes(), date.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
+  return [date.getHours(), date.getMinutes(), date.getSeconds()].map(two).join(":");
+}
+
+/** When a send was, in local time: `14:03:22` today, `2 Dec 14:03` earlier
+ * this year, `2 Dec 2025 14:03` before. */
+export function whenText(at, now = new Date()) {
+  const date = new Date(at);
+  if (date.toDateString() === now.toDateString()) return clockTime(date);
+  const day = `${date.getDate()} ${MONTHS[date.getMonth()]}`;
+  const year = date.getFullYear() === now.getFullYear() ? "" : ` ${date.getFullYear()}`;
+  return `${day}${year} ${two(date.getHours())}:${two(date.getMinutes())}`;
 }

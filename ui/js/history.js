@@ -1,55 +1,102 @@
-// History: this session's sends, newest first, in the sidebar. Pressing one
-// fills the request panel with it (nothing is sent until Send). Kept in the
-// window's memory only: a request may carry credentials, so History is
-// never written anywhere and is gone when the app quits.
+// History: the current profile's last 500 sends, newest first, in the
+// sidebar; pressing one fills the request panel with it (nothing is sent
+// until Send). The core records each send as Send goes out and keeps it
+// across restarts without credentials: a credential row comes back empty
+// and locked, to be typed again (or given by Use Token). This module only
+// shows the list and asks the core for an entry.
 
 import { $, el } from "./dom.js";
-import { edited } from "./parts.js";
+import { call } from "./ipc.js";
+import { edited, onProfileLoaded } from "./parts.js";
 import { loadRequest, onSent } from "./request.js";
-import { addEntry, clockTime, outcomeText, shownPath } from "./history-list.js";
+import { detailText, outcomeText, shownPath, whenText } from "./history-list.js";
 
-let entries = []; // [{id, request, outcome, at}]
-let next = 1;
+let profileId = null;
+let rows = []; // [{id, at, method, url, status, reason, error, durationMs, size}]
+let generation = 0; // a newer load wins over one still answering
 
 function render() {
-  $("history-list").replaceChildren(...entries.map((entry) => {
-    const { method, url } = entry.request;
-    const answer = outcomeText(entry.outcome);
-    const time = clockTime(entry.at);
+  $("history-list").replaceChildren(...rows.map((row) => {
+    const answer = outcomeText(row);
+    const detail = detailText(row);
+    const when = whenText(row.at);
     return el("li", {},
       el("button", {
-        type: "button", class: "saved-item history-item", "data-id": String(entry.id), title: url,
-        "aria-label": `Fill in ${method} ${url}, sent at ${time}, answered ${answer}`,
+        type: "button", class: "saved-item history-item", "data-id": row.id, title: row.url,
+        "aria-label": `Fill in ${row.method} ${row.url}, sent ${when}, answered ${answer}${detail ? ` in ${detail}` : ""}`,
       },
-      el("span", { class: "method", text: method }),
-      el("span", { class: "saved-name", text: shownPath(url) }),
-      el("span", { class: `history-outcome${entry.outcome?.status?.startsWith("2") ? " ok" : ""}`, text: answer })));
+      el("span", { class: "method", text: row.method }),
+      el("span", { class: "saved-name", text: shownPath(row.url) }),
+      el("span", { class: `history-outcome${row.status >= 200 && row.status < 300 ? " ok" : ""}`, text: answer }),
+      el("span", { class: "history-detail muted", text: [when, detail].filter(Boolean).join(" · ") })));
   }));
-  $("history-empty").hidden = entries.length > 0;
-  $("clear-history").disabled = entries.length === 0;
+  $("history-empty").hidden = rows.length > 0;
+  $("clear-history").disabled = rows.length === 0;
+  $("history-list").dataset.loaded = "true";
 }
 
 function status(text) {
   $("history-status").textContent = text;
 }
 
-export function wireHistory() {
-  onSent((request, outcome) => {
-    entries = addEntry(entries, { id: next++, request: structuredClone(request), outcome, at: new Date() });
+/** Reads the current profile's History from the core. */
+async function reload() {
+  if (!profileId) return;
+  const mine = ++generation;
+  const asked = profileId;
+  try {
+    const loaded = await call("history_list", { profileId: asked });
+    if (mine !== generation) return;
+    rows = loaded;
     render();
+  } catch (error) {
+    if (mine === generation) status(`History could not be read: ${error?.message ?? error}`);
+  }
+}
+
+async function reopen(id) {
+  try {
+    const entry = await call("history_entry", { profileId, id });
+    loadRequest(entry.request);
+    edited();
+    const body = entry.request.body ?? {};
+    const locked = [...(entry.request.headers ?? []), ...(body.fields ?? []), ...(body.parts ?? [])].some((r) => r.secret);
+    const notes = [
+      locked ? "type its secret values again" : null,
+      entry.bodyLeftOut ? "its body was too large to keep" : null,
+    ].filter(Boolean);
+    status(`Filled in ${entry.request.method} ${shownPath(entry.request.url)} from ${whenText(entry.at)}${notes.length ? ` (${notes.join("; ")})` : ""}; press Send to send it again.`);
+  } catch (error) {
+    status(`That entry could not be filled in: ${error?.message ?? error}`);
+  }
+}
+
+export function wireHistory() {
+  onProfileLoaded((profile) => {
+    if (profile?.id !== profileId) {
+      profileId = profile?.id ?? null;
+      rows = [];
+      status("");
+      render();
+      $("history-list").dataset.loaded = "false";
+    }
+    reload();
   });
+  // The core has recorded the send by the time Send answers.
+  onSent(() => reload());
   $("history-list").addEventListener("click", (event) => {
     const item = event.target.closest("button[data-id]");
-    const entry = item && entries.find((e) => String(e.id) === item.dataset.id);
-    if (!entry) return;
-    loadRequest(structuredClone(entry.request));
-    status(`Filled in ${entry.request.method} ${shownPath(entry.request.url)} from ${clockTime(entry.at)}; press Send to send it again.`);
-    edited();
+    if (item) reopen(item.dataset.id);
   });
-  $("clear-history").addEventListener("click", () => {
-    entries = [];
-    render();
-    status("History cleared.");
+  $("clear-history").addEventListener("click", async () => {
+    try {
+      await call("clear_history", { profileId });
+      rows = [];
+      render();
+      status("History cleared.");
+    } catch (error) {
+      status(`History could not be cleared: ${error?.message ?? error}`);
+    }
   });
   render();
 }

@@ -1,7 +1,13 @@
 // The one door to the Rust side. Every call names a command that the main
 // window's capability grants; errors arrive as {code, message, hint}.
 
-const { invoke } = window.__TAURI__.core;
+// From @tauri-apps/api, bundled with the window's script (only what is
+// used), instead of the whole global API that `withGlobalTauri` would inject
+// into the page before it starts.
+import { invoke, Channel } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+
+export { Channel, listen };
 
 let nextId = 1;
 

@@ -44,6 +44,20 @@ const state = {
 
 const isOracle = () => state.kind === "oracle";
 
+const kindListeners = [];
+
+/** `listener(isOracle)` whenever the current profile's kind is shown (the administration button). */
+export function onOracleKind(listener) {
+  kindListeners.push(listener);
+}
+
+/** Where Developer API calls go for the current Oracle profile: `{baseUrl, instance}` (null before there is a base URL). */
+export function oicTarget() {
+  const p = state.view?.preview;
+  if (!isOracle() || !p?.apiBaseUrl) return null;
+  return { baseUrl: p.apiBaseUrl, instance: p.integrationInstance ?? "" };
+}
+
 /** The generic field holding `key` (Authorization panel), if it exists. */
 const authInput = (key) => $("token-form").querySelector(`[data-field="${key}"]`);
 
@@ -206,6 +220,7 @@ function showKind() {
   $("profile-type").value = isOracle() ? "oracle" : "generic";
   $("oracle-fields").hidden = !isOracle();
   document.body.dataset.profileKind = state.kind;
+  for (const listener of kindListeners) listener(isOracle());
   if (!isOracle()) {
     renderQuickRequests([]);
     $("oic-guidance").hidden = true;

@@ -545,7 +545,9 @@ export function wireProfiles() {
 /** Loads the app's state and shows the last used profile. */
 export async function startProfiles() {
   try {
-    await showSnapshot(await call("app_state"));
+    const snapshot = await call("app_state");
+    performance.mark("profile read");
+    await showSnapshot(snapshot);
   } catch (error) {
     addNotice({ code: "profiles_unavailable", ...normalizeError(error) });
   }

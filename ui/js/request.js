@@ -10,12 +10,14 @@ import { showResponse, clearResponse, setWaiting } from "./response.js";
 import { paramsFromUrl as syncParams, urlWithParams } from "./urlparams.js";
 import { wireTabs } from "./tabs.js";
 import { hasReference, previewSegments } from "./variable-text.js";
+import { fileBody, partFromCore, partToCore, sentFileName, withPartType } from "./body-parts.js";
 
 const state = {
   params: [], // {key, value, enabled}: raw text, as typed
   headers: [], // {name, value, enabled, secret}; `shown` while Show is on (never saved)
   form: [], // {name, value, enabled, secret} for form-urlencoded bodies
   variables: [], // the profile's variables: {name, value, enabled, secret}
+  parts: [], // {name, value, file, contentType, enabled, secret} for multipart bodies (body-parts.js)
   token: null, // {id, label, prefix}: the token attached by Use Token
   tokenEnabled: true,
   inFlight: null,
@@ -168,14 +170,110 @@ function wireTable(table, noun) {
   });
 }
 
+// ---- Multipart parts and the binary file ----------------------------------
+
+function renderParts() {
+  const children = state.parts.map((row, index) => {
+    const i = String(index);
+    const isFile = row.file !== null;
+    const name = sentFileName(row.file ?? "");
+    return el("tr", {},
+      el("td", {}, el("input", { type: "checkbox", checked: row.enabled, "aria-label": "Use this part", "data-index": i, "data-field": "enabled" })),
+      el("td", {}, el("input", { type: "text", value: row.name, "aria-label": "Part name", spellcheck: "false", "data-index": i, "data-field": "name" })),
+      el("td", {}, el("select", { "aria-label": "Part type", "data-index": i, "data-field": "type" },
+        el("option", { value: "text", text: "Text", selected: !isFile }),
+        el("option", { value: "file", text: "File", selected: isFile }))),
+      el("td", {}, isFile
+        ? el("div", { class: "part-file" },
+          el("div", { class: "with-action" },
+            el("input", { type: "text", value: row.file, "aria-label": "Part file path", placeholder: "/full/path/to/file", spellcheck: "false", autocomplete: "off", "data-index": i, "data-field": "file", title: name ? `Sent as ${name}` : "" }),
+            el("button", { type: "button", class: "quiet", "data-index": i, "data-choose": "1", text: "Choose file…" })),
+          el("input", { type: "text", value: row.contentType, "aria-label": "Part content type", placeholder: "Content-Type (optional)", spellcheck: "false", autocomplete: "off", "data-index": i, "data-field": "contentType" }))
+        : el("input", { type: row.secret && !row.shown ? "password" : "text", value: row.value, "aria-label": "Part value", spellcheck: "false", autocomplete: "off", "data-index": i, "data-field": "value" })),
+      el("td", {},
+        isFile ? null : el("label", { class: "check", title: "Keep this value in the system keychain, never in a file" },
+          el("input", { type: "checkbox", checked: row.secret, "aria-label": "Secret part value", "data-index": i, "data-field": "secret" }), " Secret"),
+        !isFile && row.secret ? el("button", { type: "button", class: "quiet", "data-index": i, "data-show": "1", text: row.shown ? "Hide" : "Show" }) : null,
+        el("button", { type: "button", class: "quiet", "data-index": i, "data-remove": "1", text: "Remove" })));
+  });
+  $("parts-rows").replaceChildren(...children);
+}
+
+/** "Choose file…": the path picked in the open dialog, or null when cancelled. */
+async function chooseFile() {
+  try {
+    return await call("choose_body_file");
+  } catch (error) {
+    showError("response-error", error);
+    return null;
+  }
+}
+
+function wireParts() {
+  const body = $("parts-rows");
+  const rowOf = (t) => state.parts[Number(t.dataset.index)];
+  body.addEventListener("input", (event) => {
+    const t = event.target;
+    const row = rowOf(t);
+    if (!row || !t.dataset.field || t.dataset.field === "type") return;
+    row[t.dataset.field] = t.type === "checkbox" ? t.checked : t.value;
+    if (t.type === "checkbox") renderParts();
+    onChange();
+  });
+  body.addEventListener("change", (event) => {
+    const t = event.target;
+    if (t.dataset.field !== "type" || !rowOf(t)) return;
+    state.parts[Number(t.dataset.index)] = withPartType(rowOf(t), t.value);
+    renderParts();
+    onChange();
+  });
+  body.addEventListener("click", async (event) => {
+    const t = event.target;
+    const index = Number(t.dataset.index);
+    const row = rowOf(t);
+    if (!row) return;
+    if (t.dataset.choose) {
+      const path = await chooseFile();
+      if (path === null || state.parts[index] !== row) return;
+      row.file = path;
+      renderParts();
+      onChange();
+    } else if (t.dataset.show) {
+      row.shown = !row.shown;
+      renderParts();
+    } else if (t.dataset.remove) {
+      state.parts.splice(index, 1);
+      renderParts();
+      onChange();
+    }
+  });
+  $("parts-add").addEventListener("click", () => {
+    state.parts.push(partFromCore());
+    renderParts();
+    const names = body.querySelectorAll("input[data-field=name]");
+    names[names.length - 1]?.focus();
+  });
+  $("body-file-path").addEventListener("input", onChange);
+  $("body-file-type").addEventListener("input", onChange);
+  $("body-file-choose").addEventListener("click", async () => {
+    const path = await chooseFile();
+    if (path === null) return;
+    $("body-file-path").value = path;
+    onChange();
+  });
+}
+
 // ---- The request as the core reads it --------------------------------------
 
-/** The Body tab in the core's shape: {kind: "none"}, {kind: "json"|"text", text}
- * or {kind: "form", fields: [{name, value, enabled}]}. */
+/** The Body tab in the core's shape: {kind: "none"}, {kind: "json"|"text", text},
+ * {kind: "form", fields: [{name, value, enabled}]}, {kind: "multipart", parts:
+ * [FormPart]} or {kind: "file", path, contentType}. */
 function requestBody() {
   const kind = $("body-kind").value;
   if (kind === "json" || kind === "text") return { kind, text: $("body-text").value };
   if (kind === "form") return { kind, fields: state.form.map(({ shown, ...f }) => f) };
+  if (kind === "multipart") return { kind, parts: state.parts.map(partToCore) };
+  if (kind === "file") return fileBody($("body-file-path").value, $("body-file-type").value);
   return { kind: "none" };
 }
 
@@ -218,8 +316,12 @@ export function loadRequest(request = {}) {
   $("body-kind").value = body.kind ?? "none";
   $("body-text").value = body.text ?? "";
   state.form = (body.fields ?? []).map((f) => ({ ...f }));
+  state.parts = (body.parts ?? []).map(partFromCore);
+  $("body-file-path").value = body.kind === "file" ? body.path ?? "" : "";
+  $("body-file-type").value = body.kind === "file" ? body.contentType ?? "" : "";
   renderRows("headers", state.headers, "Header");
   renderRows("form", state.form, "Field");
+  renderParts();
   showBodyKind();
   if (request.followAuthorization) $("follow-authorization").value = request.followAuthorization;
   if (request.trustedHosts) $("trusted-hosts").value = request.trustedHosts.join("\n");
@@ -230,6 +332,8 @@ function showBodyKind() {
   const kind = $("body-kind").value;
   $("body-text-field").hidden = !(kind === "json" || kind === "text");
   $("body-form").hidden = kind !== "form";
+  $("body-multipart").hidden = kind !== "multipart";
+  $("body-file").hidden = kind !== "file";
 }
 
 function showFollowWarning() {
@@ -330,6 +434,7 @@ export function wireRequestPanel() {
   wireTable("params", "Parameter");
   wireTable("headers", "Header");
   wireTable("form", "Field");
+  wireParts();
   $("url").addEventListener("input", () => {
     paramsFromUrl();
     showUrlPreview();

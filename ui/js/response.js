@@ -5,7 +5,7 @@
 // says so and offers Save to file, which streams the whole body to disk.
 
 import { $, el, flash, flashCopied, formatBytes, formatDuration, hideError, showError } from "./dom.js";
-import { call, newRequestId } from "./ipc.js";
+import { call, Channel, newRequestId } from "./ipc.js";
 import { TextViewer } from "./viewer.js";
 import { wireTabs } from "./tabs.js";
 
@@ -155,7 +155,7 @@ async function saveToFile() {
     showError("response-error", { code: "no_path", message: "Type a file path or press Choose… first", hint: "The whole body is written to that file." });
     return;
   }
-  const progress = new window.__TAURI__.core.Channel();
+  const progress = new Channel();
   progress.onmessage = ({ written, total }) => {
     $("save-progress").textContent = total ? `${formatBytes(written)} of ${formatBytes(total)}` : `${formatBytes(written)} written`;
   };

@@ -4,7 +4,7 @@
 // the JWT's header and claims decoded.
 
 import { $, el, flash, flashCopied, hideError, showError } from "./dom.js";
-import { call, newRequestId } from "./ipc.js";
+import { call, listen, newRequestId } from "./ipc.js";
 import { useToken } from "./request.js";
 import { setToken } from "./store.js";
 
@@ -183,7 +183,7 @@ export function wireTokenPanel() {
   $("copy-token").addEventListener("click", copySelectedToken);
   $("refresh-token").addEventListener("click", refresh);
   $("copy-refresh-curl").addEventListener("click", copyRefreshAsCurl);
-  window.__TAURI__.event.listen(TOKEN_UPDATED, ({ payload }) => {
+  listen(TOKEN_UPDATED, ({ payload }) => {
     if (current && payload.id === current.id) showToken(payload);
   });
   $("toggle-token").addEventListener("click", () => setMasked($("toggle-token").textContent === "Hide"));

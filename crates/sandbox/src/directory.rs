@@ -12,6 +12,12 @@ pub const AUDIENCE: &str = "https://sandbox.integration.local:443";
 
 /// The OIC application role a user needs to get a token for the instance.
 pub const SERVICE_INVOKER: &str = "ServiceInvoker";
+/// The OIC application roles the design-time host checks (Oracle's names).
+pub const SERVICE_ADMINISTRATOR: &str = "ServiceAdministrator";
+pub const SERVICE_DEVELOPER: &str = "ServiceDeveloper";
+pub const SERVICE_MONITOR: &str = "ServiceMonitor";
+pub const SERVICE_USER: &str = "ServiceUser";
+pub const SERVICE_VIEWER: &str = "ServiceViewer";
 
 /// The seeded values, as the app shows them to the learner and as tests use
 /// them. These are sandbox values, printed on the sign-in page; they protect
@@ -37,6 +43,8 @@ pub struct SandboxCredentials {
     /// any port (RFC 8252 §7.3); every other part must match exactly.
     pub redirect_uris: Vec<String>,
     /// A client allowing only the client-credentials grant: `sandbox-cc-only`.
+    /// Its Oracle Integration roles are ServiceViewer and ServiceMonitor: its
+    /// tokens read, and the design-time host refuses them every change (403).
     pub cc_only_client_id: String,
     /// Its secret: `sandbox-cc-only-secret`.
     pub cc_only_client_secret: String,
@@ -97,6 +105,9 @@ pub struct Client {
     pub name: String,
     pub grant_types: Vec<GrantType>,
     pub redirect_uris: Vec<String>,
+    /// The OIC application roles granted to the application itself, which
+    /// its client-credentials tokens carry to the design-time host.
+    pub roles: Vec<String>,
 }
 
 impl Client {
@@ -158,6 +169,7 @@ impl Directory {
                         GrantType::Implicit,
                     ],
                     redirect_uris: redirect_uris.clone(),
+                    roles: vec![SERVICE_ADMINISTRATOR.into()],
                 },
                 Client {
                     id: "sandbox-cc-only".into(),
@@ -167,6 +179,9 @@ impl Directory {
                     // Registered so that /authorize can redirect its
                     // unauthorized_client error instead of showing a page.
                     redirect_uris,
+                    // Reads only: the design-time host answers 403 to its
+                    // activate, import, test, resubmit and abort.
+                    roles: vec![SERVICE_VIEWER.into(), SERVICE_MONITOR.into()],
                 },
             ],
             users: vec![
@@ -175,14 +190,18 @@ impl Directory {
                     password: "sandbox-password".into(),
                     id: "sandbox-user-0001".into(),
                     display_name: "Sandbox Invoker".into(),
-                    roles: vec![SERVICE_INVOKER.into()],
+                    roles: vec![
+                        SERVICE_INVOKER.into(),
+                        SERVICE_DEVELOPER.into(),
+                        SERVICE_MONITOR.into(),
+                    ],
                 },
                 User {
                     username: "sandbox.viewer".into(),
                     password: "sandbox-viewer-password".into(),
                     id: "sandbox-user-0002".into(),
                     display_name: "Sandbox Viewer".into(),
-                    roles: vec!["ServiceViewer".into()],
+                    roles: vec![SERVICE_VIEWER.into()],
                 },
             ],
         }
@@ -201,6 +220,18 @@ impl Directory {
         self.users
             .iter()
             .find(|user| user.username.eq_ignore_ascii_case(username))
+    }
+
+    /// The OIC application roles of a token's subject: a user's (`sub_type`
+    /// `user`) or a client application's; none for an unknown subject.
+    pub fn oic_roles(&self, sub: &str, sub_type: &str) -> Vec<String> {
+        if sub_type == "user" {
+            self.user(sub).map(|u| u.roles.clone()).unwrap_or_default()
+        } else {
+            self.client(sub)
+                .map(|c| c.roles.clone())
+                .unwrap_or_default()
+        }
     }
 
     pub fn credentials(&self) -> SandboxCredentials {

@@ -19,6 +19,7 @@
 //! network and memory: no files, no keychain.
 
 mod directory;
+mod echo;
 mod form;
 mod id_signing;
 mod identity;
@@ -193,6 +194,7 @@ impl Sandbox {
             config.clock.clone(),
             &design_url,
             identity_state.revoked(),
+            directory.clone(),
         ));
 
         let (stop, _) = watch::channel(false);
@@ -249,6 +251,13 @@ impl Sandbox {
     /// (RFC 8628); the user enters the code at `<identity>/device`.
     pub fn device_url(&self) -> String {
         format!("{}/oauth2/v1/device", self.identity_url)
+    }
+
+    /// `/sandbox/v1/echo`: answers any request with what arrived (method,
+    /// headers without credential values, content type, size and SHA-256,
+    /// each multipart part's name, file name and size).
+    pub fn echo_url(&self) -> String {
+        format!("{}/sandbox/v1/echo", self.identity_url())
     }
 
     /// Where a client uploads a certificate for its signed assertions:

@@ -101,25 +101,34 @@ pub fn oic_refusal_hint(
     oracle: Option<OracleInputs>,
 ) -> Option<String> {
     let response = state.responses.get(response_id)?;
-    let first = response.hops.first();
-    let refusal =
-        ApiRefusal {
-            status: response.status,
-            url: first.map_or_else(|| response.url.clone(), |hop| hop.url.clone()),
-            sent_authorization: first.is_some_and(|hop| hop.authorization == Forwarding::Sent),
-            authorization_dropped_on_redirect: response.hops.iter().skip(1).any(|hop| {
-                !hop.authorization.forwarded() && hop.authorization != Forwarding::NotSet
-            }),
-            token_scope: token_id
-                .as_deref()
-                .and_then(|id| state.tokens.get(id))
-                .and_then(|token| token.scope),
-            www_authenticate: response
-                .headers
-                .iter()
-                .find(|h| h.name.eq_ignore_ascii_case("www-authenticate"))
-                .map(|h| h.value.clone()),
-        };
+    let refusal = refusal_of(&state, &response, token_id.as_deref());
     let profile = oracle.and_then(|inputs| oracle::derive(&inputs).ok());
     oracle::api_refusal_hint(&refusal, profile.as_ref())
+}
+
+/// What the sender saw of a refused call, for [`oracle::api_refusal_hint`]:
+/// the status, the URL sent, what happened to Authorization on each hop,
+/// `WWW-Authenticate`, and the scope of the token used.
+pub(crate) fn refusal_of(
+    state: &AppState,
+    response: &oauth_console_core::send::ApiResponse,
+    token_id: Option<&str>,
+) -> ApiRefusal {
+    let first = response.hops.first();
+    ApiRefusal {
+        status: response.status,
+        url: first.map_or_else(|| response.url.clone(), |hop| hop.url.clone()),
+        sent_authorization: first.is_some_and(|hop| hop.authorization == Forwarding::Sent),
+        authorization_dropped_on_redirect: response.hops.iter().skip(1).any(|hop| {
+            !hop.authorization.forwarded() && hop.authorization != Forwarding::NotSet
+        }),
+        token_scope: token_id
+            .and_then(|id| state.tokens.get(id))
+            .and_then(|token| token.scope),
+        www_authenticate: response
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case("www-authenticate"))
+            .map(|h| h.value.clone()),
+    }
 }

@@ -267,6 +267,9 @@ pub async fn delete_profile(app: AppHandle, id: String) -> Result<Snapshot, IpcE
         state.store().record_pending(&state.vault)?;
         tell(state, removal.notice("A secret of the deleted profile"));
         state.tokens.unlink(|saved| saved.profile_id == id);
+        if let Err(e) = state.history.clear(&id) {
+            state.tell_ipc_error(e.into());
+        }
         snapshot(state)
     })
     .await

@@ -7,6 +7,7 @@ use oauth_console_core::send::curl;
 use oauth_console_core::send::pretty::pretty_json;
 use oauth_console_core::send::variables::{self, Variables};
 use oauth_console_core::send::{self, ApiRequest, NameValue, ApiResponse, BodyKind, RequestBody, HeaderLine, Hop, StoppedRedirect, Timing};
+use oauth_console_core::store::Outcome;
 use oauth_console_core::{IpcError, Secret};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -51,7 +52,7 @@ pub struct Retry {
     token_request: String,
 }
 
-fn view(id: u64, response: &ApiResponse) -> ResponseView {
+pub(crate) fn view(id: u64, response: &ApiResponse) -> ResponseView {
     ResponseView {
         id,
         status: response.status,
@@ -75,7 +76,7 @@ fn view(id: u64, response: &ApiResponse) -> ResponseView {
 }
 
 /// `Authorization: Bearer <token>` for the token Use Token attached.
-fn authorization(state: &AppState, token_id: Option<&str>) -> Result<Option<Secret>, IpcError> {
+pub(crate) fn authorization(state: &AppState, token_id: Option<&str>) -> Result<Option<Secret>, IpcError> {
     let Some(id) = token_id else { return Ok(None) };
     // `<prefix> <token>` as Use Token attached it (Settings' header prefix,
     // or the ID token instead of the access token).
@@ -85,6 +86,8 @@ fn authorization(state: &AppState, token_id: Option<&str>) -> Result<Option<Secr
 
 /// Send: the request, with the attached token, following redirects safely.
 /// A token that expires within a minute is refreshed first (auto-refresh).
+/// Every send, answered or not, is recorded in the current profile's
+/// History, without its credentials (the core takes them out).
 #[tauri::command]
 pub async fn send_request(
     app: AppHandle,
@@ -94,13 +97,43 @@ pub async fn send_request(
     token_id: Option<String>,
     variables: Option<Vec<NameValue>>,
 ) -> Result<ResponseView, IpcError> {
+    let profile_id = state.store().current().id.clone();
+    let at = super::history::now_ms();
     // `{{name}}` resolved from the profile's variables (the Variables tab's
-    // rows, secret values included): an unknown name stops Send.
-    let request = variables::resolve(&request, &Variables::new(&variables.unwrap_or_default()))?;
+    // rows, secret values included): an unknown name stops Send. History
+    // keeps the request as written, `{{name}}` and all, never a value.
+    let sent = match variables::resolve(&request, &Variables::new(&variables.unwrap_or_default())) {
+        Ok(resolved) => send_and_keep(&app, &state, request_id, resolved, token_id).await,
+        Err(e) => Err(e.into()),
+    };
+    let outcome = match &sent {
+        Ok(view) => Outcome {
+            status: Some(view.status),
+            reason: Some(view.reason.clone()).filter(|r| !r.is_empty()),
+            duration_ms: Some(view.timing.total.as_millis() as u64),
+            size: Some(view.size),
+            error: None,
+        },
+        Err(e) => Outcome {
+            error: Some(e.code.clone()),
+            ..Outcome::default()
+        },
+    };
+    super::history::record(&app, profile_id, request, outcome, at).await;
+    sent
+}
+
+async fn send_and_keep(
+    app: &AppHandle,
+    state: &AppState,
+    request_id: u64,
+    request: ApiRequest,
+    token_id: Option<String>,
+) -> Result<ResponseView, IpcError> {
     if let Some(id) = token_id.as_deref() {
-        super::grants::refresh_before_send(&app, &state, request_id, id).await?;
+        super::grants::refresh_before_send(app, state, request_id, id).await?;
     }
-    let authorization = authorization(&state, token_id.as_deref())?;
+    let authorization = authorization(state, token_id.as_deref())?;
     let http = state.http();
     let sent = request.clone();
     let response = state
@@ -108,7 +141,7 @@ pub async fn send_request(
         .run(request_id, async move { send::send(&http, &sent, authorization.as_ref()).await })
         .await?;
     if response.status == 401 {
-        if let Some(retried) = retry_once(&app, &state, request_id, &request, token_id.as_deref(), &response).await? {
+        if let Some(retried) = retry_once(app, state, request_id, &request, token_id.as_deref(), &response).await? {
             let (response, retry) = retried;
             let kept = state.responses.keep(response, Some(request), token_id);
             return Ok(ResponseView { retry: Some(retry), ..view(kept.id, &kept.response) });
@@ -185,9 +218,9 @@ pub async fn follow_redirect_once(
 #[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaveProgress {
-    written: u64,
+    pub(crate) written: u64,
     /// The Content-Length, when the server sent one.
-    total: Option<u64>,
+    pub(crate) total: Option<u64>,
 }
 
 /// Save to file: sends the request of `response_id` again (with the same
@@ -233,6 +266,20 @@ pub async fn save_body_to_file(
 pub async fn choose_save_path(app: AppHandle, state: State<'_, AppState>, response_id: u64) -> Result<Option<String>, IpcError> {
     let response = state.responses.get(response_id).ok_or(ShellError::UnknownResponse)?;
     Ok(ask_save_path(&app, &response.url).await?.map(|path| path.display().to_string()))
+}
+
+/// "Choose file…" on the Body tab (a multipart file part, a binary file):
+/// the path picked in the open dialog, or `None` when the user cancelled.
+/// The file is not read here: the sender opens it when the request goes out.
+#[tauri::command]
+pub async fn choose_body_file(app: AppHandle) -> Result<Option<String>, IpcError> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog().file().set_title("File to send").pick_file(move |path| {
+        let _ = tx.send(path);
+    });
+    let Some(path) = rx.await.ok().flatten() else { return Ok(None) };
+    let path = path.into_path().map_err(|e| ShellError::InvalidPath(e.to_string()))?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// The save dialog, with the last segment of `url` as the suggested name;

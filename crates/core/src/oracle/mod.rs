@@ -13,6 +13,7 @@
 //! [`api_refusal_hint`]; the identity domain's errors are explained by
 //! [`crate::hints`].
 
+pub mod admin;
 mod clean;
 mod guidance;
 mod help;

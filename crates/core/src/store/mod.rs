@@ -10,6 +10,7 @@
 
 pub mod credentials;
 pub mod file;
+pub mod history;
 pub mod profile;
 pub mod saved_tree;
 #[cfg(target_os = "linux")]
@@ -17,6 +18,7 @@ mod secret_service;
 pub mod tokens;
 pub mod vault;
 
+pub use history::{History, HistoryEntry, HistoryRow, Outcome};
 pub use profile::{AppData, GrantType, Layout, Profile, ProfileKind, ResponsePosition, Settings, Theme};
 pub use tokens::{TokenMeta, TokenSummary};
 pub use vault::{

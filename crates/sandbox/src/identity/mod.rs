@@ -17,7 +17,8 @@ mod token;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::routing::{get, post};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{any, get, post};
 use axum::Router;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -126,6 +127,10 @@ pub fn router(state: Arc<IdentityState>) -> Router {
         .route("/sandbox/v1/certificates", post(assertion::upload))
         .route("/oauth2/v1/device", post(device::authorize_device))
         .route("/device", get(device::show_page).post(device::decide))
+        .route(
+            "/sandbox/v1/echo",
+            any(crate::echo::echo).layer(DefaultBodyLimit::max(crate::echo::BODY_LIMIT)),
+        )
         .with_state(state)
 }
 

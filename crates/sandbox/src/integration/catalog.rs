@@ -5,21 +5,61 @@
 
 use serde_json::{json, Value};
 
-/// A collection the design-time origin serves.
+/// The collections the design-time origin serves. Activation, import,
+/// resubmission and abort change them for as long as the sandbox runs.
 pub struct Catalog {
     pub connections: Vec<Value>,
     pub integrations: Vec<Value>,
     pub instances: Vec<Value>,
+    /// Errored instances, as `/monitoring/errors` lists them.
+    pub errors: Vec<Value>,
+    origin: String,
 }
+
+/// How many integrations the seeded catalogue holds: the named ones, then
+/// generated ones up to this count.
+pub const SEEDED_INTEGRATIONS: usize = 300;
 
 impl Catalog {
     /// `origin` is the design-time origin, used in each item's `links`.
     pub fn seeded(origin: &str) -> Catalog {
+        let mut integrations = integrations(origin);
+        let named = integrations.len();
+        integrations
+            .extend((named..SEEDED_INTEGRATIONS).map(|index| generated_integration(origin, index)));
         Catalog {
             connections: connections(origin),
-            integrations: integrations(origin),
+            integrations,
             instances: instances(),
+            errors: errors(),
+            origin: origin.to_owned(),
         }
+    }
+
+    /// Grows (or shrinks) the integrations to `count`, generated ones after
+    /// the named ones: for trying a large instance.
+    pub fn resize_integrations(&mut self, count: usize) {
+        let named = INTEGRATIONS.len();
+        let count = count.max(named);
+        self.integrations.truncate(count);
+        let have = self.integrations.len();
+        let origin = self.origin.clone();
+        self.integrations
+            .extend((have..count).map(|index| generated_integration(&origin, index)));
+    }
+
+    /// An integration as an imported archive describes it: `CONFIGURED`,
+    /// with this origin's links.
+    pub fn imported_integration(&self, mut integration: Value) -> Value {
+        let id = format!(
+            "{}|{}",
+            integration["code"].as_str().unwrap_or_default(),
+            integration["version"].as_str().unwrap_or_default()
+        );
+        integration["id"] = id.clone().into();
+        integration["status"] = "CONFIGURED".into();
+        integration["links"] = links(&self.origin, "integrations", &id);
+        integration
     }
 }
 
@@ -411,32 +451,108 @@ fn integrations(origin: &str) -> Vec<Value> {
         .iter()
         .enumerate()
         .map(|(index, &(code, version, name, status, style, uses))| {
-            let id = format!("{code}|{version}");
-            let scheduled = style.ends_with("scheduled");
-            json!({
-                "id": id,
-                "code": code,
-                "version": version,
-                "name": name,
-                "description": format!("{name} integration of the OAuth Console sandbox"),
-                "status": status,
-                "type": "DEVELOPED",
-                "style": style,
-                "pattern": "Orchestration",
-                "patternDescription": if scheduled { "Scheduled Orchestration" } else { "App Driven Orchestration" },
-                "scheduleApplicableFlag": scheduled,
-                "lockedFlag": false,
-                "dependencies": {
-                    "connections": uses.iter().map(|id| json!({"id": id})).collect::<Vec<_>>(),
-                },
-                "created": timestamp(index + 3),
-                "createdBy": "sandbox.invoker",
-                "lastUpdated": timestamp(index),
-                "lastUpdatedBy": "sandbox.invoker",
-                "links": links(origin, "integrations", &id),
-            })
+            integration(origin, index, (code, version, name, status, style, uses))
         })
         .collect()
+}
+
+const VERBS: &[&str] = &[
+    "Sync",
+    "Publish",
+    "Load",
+    "Archive",
+    "Route",
+    "Notify",
+    "Enrich",
+    "Reconcile",
+    "Import",
+    "Export",
+];
+const THINGS: &[&str] = &[
+    "Invoices",
+    "Customers",
+    "Suppliers",
+    "Orders",
+    "Shipments",
+    "Payments",
+    "Employees",
+    "Assets",
+    "Contracts",
+    "Tickets",
+    "Products",
+    "Leads",
+    "Receipts",
+    "Timecards",
+    "Budgets",
+];
+const SYSTEMS: &[&str] = &[
+    "ERP",
+    "HCM",
+    "CRM",
+    "Billing",
+    "Warehouse",
+    "Ledger",
+    "Portal",
+];
+const STATUSES: &[&str] = &[
+    "ACTIVATED",
+    "CONFIGURED",
+    "ACTIVATED",
+    "INPROGRESS",
+    "CONFIGURED",
+];
+
+/// The `index`th generated integration: "Sync Invoices To ERP 12" and the like.
+fn generated_integration(origin: &str, index: usize) -> Value {
+    let verb = VERBS[index % VERBS.len()];
+    let thing = THINGS[(index / VERBS.len()) % THINGS.len()];
+    let system = SYSTEMS[index % SYSTEMS.len()];
+    let name = format!("{verb} {thing} To {system} {index:03}");
+    let code = name.to_uppercase().replace(' ', "_");
+    let version = format!("01.{:02}.0000", index % 4);
+    let status = STATUSES[index % STATUSES.len()];
+    let style = if index % 3 == 0 {
+        "freeform_scheduled"
+    } else {
+        "freeform_appdriven"
+    };
+    let uses = [CONNECTIONS[index % CONNECTIONS.len()].0];
+    integration(
+        origin,
+        index,
+        (&code, &version, &name, status, style, &uses),
+    )
+}
+
+fn integration(
+    origin: &str,
+    index: usize,
+    (code, version, name, status, style, uses): (&str, &str, &str, &str, &str, &[&str]),
+) -> Value {
+    let id = format!("{code}|{version}");
+    let scheduled = style.ends_with("scheduled");
+    json!({
+        "id": id,
+        "code": code,
+        "version": version,
+        "name": name,
+        "description": format!("{name} integration of the OAuth Console sandbox"),
+        "status": status,
+        "type": "DEVELOPED",
+        "style": style,
+        "pattern": "Orchestration",
+        "patternDescription": if scheduled { "Scheduled Orchestration" } else { "App Driven Orchestration" },
+        "scheduleApplicableFlag": scheduled,
+        "lockedFlag": false,
+        "dependencies": {
+            "connections": uses.iter().map(|id| json!({"id": id})).collect::<Vec<_>>(),
+        },
+        "created": timestamp(index + 3),
+        "createdBy": "sandbox.invoker",
+        "lastUpdated": timestamp(index),
+        "lastUpdatedBy": "sandbox.invoker",
+        "links": links(origin, "integrations", &id),
+    })
 }
 
 /// (integration code, version, name, status, tracking value)
@@ -517,6 +633,102 @@ fn instances() -> Vec<Value> {
                 "nonScheduleAsync": false,
                 "isDataAccurate": true,
                 "faultId": if failed { Value::from(format!("sandbox-fault-{:04}", 100 - index)) } else { Value::Null },
+            })
+        })
+        .collect()
+}
+
+/// (integration code, version, name, error message, recoverable, tracking value)
+const ERRORS: &[(&str, &str, &str, &str, bool, &str)] = &[
+    (
+        "NEW_HIRE_ONBOARDING",
+        "02.00.0000",
+        "New Hire Onboarding",
+        "Invalid worker payload: the field 'LegalEmployerName' is required.",
+        true,
+        "EMP-2291",
+    ),
+    (
+        "SYNC_ORDERS_TO_ERP",
+        "01.02.0000",
+        "Sync Orders To ERP",
+        "CASDK-0005 : A connector specific exception was raised by the application. \
+         The ERP Cloud service answered 503 Service Unavailable.",
+        true,
+        "SO-10018",
+    ),
+    (
+        "SALESFORCE_ACCOUNT_SYNC",
+        "01.00.0003",
+        "Salesforce Account Sync",
+        "INVALID_SESSION_ID: Session expired or invalid",
+        true,
+        "ACC-0042",
+    ),
+    (
+        "SHIPMENT_EVENTS_TO_KAFKA",
+        "01.00.0000",
+        "Shipment Events To Kafka",
+        "org.apache.kafka.common.errors.TimeoutException: Topic shipments not present in metadata after 60000 ms.",
+        true,
+        "SHP-7781",
+    ),
+    (
+        "HELLO_WORLD",
+        "01.00.0000",
+        "Hello World",
+        "Synchronous flow faulted: the REST trigger's response mapping failed. \
+         Synchronous instances cannot be resubmitted.",
+        false,
+        "sandbox-greeting-0044",
+    ),
+    (
+        "PAYMENT_STATUS_CALLBACK",
+        "01.01.0000",
+        "Payment Status Callback",
+        "ORA-00001: unique constraint (ORDERS.PAYMENT_PK) violated",
+        true,
+        "PAY-3310",
+    ),
+    (
+        "DAILY_INVENTORY_EXTRACT",
+        "01.00.0000",
+        "Daily Inventory Extract",
+        "java.net.SocketTimeoutException: Read timed out (MySQL Inventory)",
+        true,
+        "INV-2025-05-27",
+    ),
+    (
+        "SYNC_ORDERS_TO_ERP",
+        "01.02.0000",
+        "Sync Orders To ERP",
+        "CASDK-0033 : Received a FAULT from the ERP Cloud service: Customer account 1002 is inactive.",
+        true,
+        "SO-10021",
+    ),
+];
+
+fn errors() -> Vec<Value> {
+    ERRORS
+        .iter()
+        .enumerate()
+        .map(|(index, &(code, version, name, message, recoverable, tracking))| {
+            let id = format!("sandbox-error-{:04}", 200 - index);
+            json!({
+                "id": id,
+                "integration": {"code": code, "version": version, "name": name},
+                "integrationCode": code,
+                "errorMessage": message,
+                "errorDetails": format!("{message}\n  at step 'Invoke{}' of {name} {version}", index + 1),
+                "status": "FAILED",
+                "recoverable": recoverable,
+                "retryCount": 0,
+                "primaryName": "primaryId",
+                "primaryValue": tracking,
+                "faultId": format!("sandbox-fault-{:04}", 200 - index),
+                "runId": format!("sandbox-run-{:04}", 200 - index),
+                "creationDate": timestamp(index),
+                "lastTrackedTime": timestamp(index),
             })
         })
         .collect()

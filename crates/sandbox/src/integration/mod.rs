@@ -12,20 +12,24 @@
 //! (`type`, `title`, `detail`, `o:errorCode`, `status`); bearer failures carry a
 //! `WWW-Authenticate` challenge as RFC 6750 §3 describes.
 
+mod admin;
+mod archive;
 mod catalog;
 mod listing;
+mod received;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::extract::{Path, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use http::header::{AUTHORIZATION, LOCATION, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use serde_json::{json, Value};
 
+use crate::directory::Directory;
 use crate::form::Params;
 use crate::jwt::{JwtError, SigningKey};
 use crate::scope::{claim_allows_developer_api, CONSUMER_ALL};
@@ -40,8 +44,14 @@ pub struct DesignState {
     key: Arc<SigningKey>,
     audience: String,
     clock: Clock,
-    catalog: Catalog,
+    /// Changed by activation, import, resubmission and abort, for as long
+    /// as the sandbox runs.
+    catalog: Mutex<Catalog>,
     revoked: Arc<crate::revoked::Revoked>,
+    /// Who holds which Oracle Integration application role.
+    directory: Arc<Directory>,
+    /// The latest Developer API requests, for `GET /sandbox/v1/received`.
+    received: received::Received,
 }
 
 impl DesignState {
@@ -52,14 +62,23 @@ impl DesignState {
         clock: Clock,
         origin: &str,
         revoked: Arc<crate::revoked::Revoked>,
+        directory: Arc<Directory>,
     ) -> DesignState {
         DesignState {
             key,
             audience,
             clock,
-            catalog: Catalog::seeded(origin),
+            catalog: Mutex::new(Catalog::seeded(origin)),
             revoked,
+            directory,
+            received: received::Received::default(),
         }
+    }
+
+    /// The catalogue; a handler that panicked while holding it left it
+    /// whole (every change is one assignment), so a poisoned lock is used.
+    fn catalog(&self) -> MutexGuard<'_, Catalog> {
+        self.catalog.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -76,15 +95,53 @@ pub fn design_router(state: DesignState) -> Router {
     Router::new()
         .route("/ic/api/integration/v1/connections", get(connections))
         .route("/ic/api/integration/v1/connections/{id}", get(connection))
+        .route(
+            "/ic/api/integration/v1/connections/{id}/test",
+            post(admin::test_connection),
+        )
         .route("/ic/api/integration/v1/integrations", get(integrations))
+        .route(
+            "/ic/api/integration/v1/integrations/archive",
+            post(admin::import_add).put(admin::import_replace),
+        )
+        .route(
+            "/ic/api/integration/v1/integrations/{id}",
+            get(admin::integration).post(admin::update_integration),
+        )
+        .route(
+            "/ic/api/integration/v1/integrations/{id}/archive",
+            get(admin::export),
+        )
         .route(
             "/ic/api/integration/v1/monitoring/instances",
             get(instances),
         )
+        .route("/ic/api/integration/v1/monitoring/errors", get(errors))
+        .route(
+            "/ic/api/integration/v1/monitoring/errors/resubmit",
+            post(admin::resubmit_many),
+        )
+        .route(
+            "/ic/api/integration/v1/monitoring/errors/{id}/resubmit",
+            post(admin::resubmit),
+        )
+        .route(
+            "/ic/api/integration/v1/monitoring/errors/{id}/discard",
+            post(admin::discard),
+        )
+        .route(
+            "/sandbox/v1/received",
+            get(received::list).delete(received::clear),
+        )
+        .route("/sandbox/v1/integrations", post(admin::resize))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             require_bearer,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            received::record,
         ))
         .with_state(state)
 }
@@ -104,9 +161,10 @@ async fn redirect_to_design(State(design_url): State<Arc<str>>, uri: Uri) -> Res
 }
 
 async fn connections(State(state): State<Arc<DesignState>>, uri: Uri) -> Response {
+    let catalog = state.catalog();
     list(
         &Collection {
-            items: &state.catalog.connections,
+            items: &catalog.connections,
             filters: &[("name", "name"), ("status", "status"), ("role", "role")],
             ignored_filters: &[],
             orders: &[("name", "name"), ("type", "/adapterType/displayName")],
@@ -117,7 +175,7 @@ async fn connections(State(state): State<Arc<DesignState>>, uri: Uri) -> Respons
 
 async fn connection(State(state): State<Arc<DesignState>>, Path(id): Path<String>) -> Response {
     match state
-        .catalog
+        .catalog()
         .connections
         .iter()
         .find(|item| item["id"] == id.as_str())
@@ -134,9 +192,10 @@ async fn connection(State(state): State<Arc<DesignState>>, Path(id): Path<String
 }
 
 async fn integrations(State(state): State<Arc<DesignState>>, uri: Uri) -> Response {
+    let catalog = state.catalog();
     list(
         &Collection {
-            items: &state.catalog.integrations,
+            items: &catalog.integrations,
             filters: &[
                 ("name", "name"),
                 ("status", "status"),
@@ -150,10 +209,24 @@ async fn integrations(State(state): State<Arc<DesignState>>, uri: Uri) -> Respon
     )
 }
 
-async fn instances(State(state): State<Arc<DesignState>>, uri: Uri) -> Response {
+async fn errors(State(state): State<Arc<DesignState>>, uri: Uri) -> Response {
+    let catalog = state.catalog();
     list(
         &Collection {
-            items: &state.catalog.instances,
+            items: &catalog.errors,
+            filters: &[("code", "integrationCode"), ("id", "id")],
+            ignored_filters: &["timewindow", "startdate", "enddate"],
+            orders: &[],
+        },
+        &uri,
+    )
+}
+
+async fn instances(State(state): State<Arc<DesignState>>, uri: Uri) -> Response {
+    let catalog = state.catalog();
+    list(
+        &Collection {
+            items: &catalog.instances,
             filters: &[
                 ("status", "status"),
                 ("code", "integrationId"),
@@ -180,8 +253,11 @@ fn list(collection: &Collection<'_>, uri: &Uri) -> Response {
 async fn not_found() -> Response {
     api_error(
         StatusCode::NOT_FOUND,
-        "the sandbox serves GET /ic/api/integration/v1/connections, /connections/{id}, \
-         /integrations and /monitoring/instances",
+        "the sandbox serves /ic/api/integration/v1/connections, /connections/{id}, \
+         /connections/{id}/test, /integrations, /integrations/{id}, /integrations/{id}/archive, \
+         /integrations/archive, /monitoring/instances, /monitoring/errors, \
+         /monitoring/errors/{id}/resubmit, /monitoring/errors/resubmit and \
+         /monitoring/errors/{id}/discard",
     )
 }
 
@@ -205,6 +281,8 @@ enum BearerRefusal {
     InvalidToken(String),
     /// A valid token without a developer-API scope.
     InsufficientScope(String),
+    /// A valid token whose user or application lacks the role the call needs.
+    MissingRole(String),
 }
 
 async fn require_bearer(
@@ -215,13 +293,25 @@ async fn require_bearer(
     if !request.uri().path().starts_with(API_PREFIX) {
         return next.run(request).await;
     }
-    match check_bearer(&state, request.headers()) {
+    let checked = check_bearer(&state, request.headers()).and_then(|claims| {
+        admin::check_role(
+            &state.directory,
+            &claims,
+            request.method(),
+            request.uri().path(),
+        )
+        .map_err(BearerRefusal::MissingRole)
+    });
+    match checked {
         Ok(()) => next.run(request).await,
         Err(refusal) => refuse(&state, refusal),
     }
 }
 
-fn check_bearer(state: &DesignState, headers: &HeaderMap) -> Result<(), BearerRefusal> {
+fn check_bearer(
+    state: &DesignState,
+    headers: &HeaderMap,
+) -> Result<serde_json::Map<String, Value>, BearerRefusal> {
     let Some(authorization) = headers.get(AUTHORIZATION) else {
         return Err(BearerRefusal::Missing);
     };
@@ -263,11 +353,13 @@ fn check_bearer(state: &DesignState, headers: &HeaderMap) -> Result<(), BearerRe
             state.audience
         )));
     }
-    Ok(())
+    Ok(claims)
 }
 
 fn refuse(state: &DesignState, refusal: BearerRefusal) -> Response {
     let (status, challenge, detail) = match refusal {
+        // Not a token problem: no challenge, as Oracle Integration answers.
+        BearerRefusal::MissingRole(detail) => return api_error(StatusCode::FORBIDDEN, &detail),
         BearerRefusal::Missing => (
             StatusCode::UNAUTHORIZED,
             "Bearer realm=\"sandbox\"".to_owned(),

@@ -3,6 +3,7 @@
 
 mod authorization_code;
 mod client_credentials;
+mod echo;
 mod implicit;
 mod lifecycle;
 mod malformed;
