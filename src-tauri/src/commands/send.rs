@@ -371,11 +371,8 @@ pub async fn copy_request_as_curl(
 ) -> Result<u64, IpcError> {
     // Variables resolved as at Send; without secrets, a secret variable
     // stays `{{name}}`, and an unknown name stays as written.
-    let all = Variables::new(&variables.unwrap_or_default());
-    let (with_secrets, _) = variables::resolve_leniently(&request, &all);
-    let (without, _) = variables::resolve_leniently(&request, &all.without_secrets());
-    let secret_variable = with_secrets != without;
-    let request = if include_secrets { with_secrets } else { without };
+    let (request, secret_variable) =
+        variables::for_copy(&request, &Variables::new(&variables.unwrap_or_default()), include_secrets);
     let authorization = authorization(&state, token_id.as_deref())?;
     let observed = state.responses.hops_for(&request.url);
     let command = curl::for_api_request(

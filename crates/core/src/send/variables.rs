@@ -237,6 +237,21 @@ pub fn resolve_leniently(
     (resolved, missing)
 }
 
+/// The request Copy as cURL copies: variables resolved as at Send, except
+/// that without `include_secrets` a secret variable stays `{{name}}`; an
+/// unknown name stays as written (the command is for reading and editing).
+/// The flag says whether a secret variable's value is in it.
+pub fn for_copy(request: &ApiRequest, variables: &Variables, include_secrets: bool) -> (ApiRequest, bool) {
+    let (with_secrets, _) = resolve_leniently(request, variables);
+    let (without, _) = resolve_leniently(request, &variables.without_secrets());
+    let holds_secret = with_secrets != without;
+    if include_secrets {
+        (with_secrets, holds_secret)
+    } else {
+        (without, false)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,6 +393,27 @@ mod tests {
             !format!("{variables:?}").contains("test-secret-not-real"),
             "Debug redacts secret values"
         );
+    }
+
+    #[test]
+    fn copy_as_curl_masks_a_secret_variable_unless_asked_and_keeps_unknown_names() {
+        let mut key = NameValue::new("apiKey", "test-key-not-real");
+        key.secret = true;
+        let variables = Variables::new(&[key, NameValue::new("base", "https://oic.example")]);
+        let request = ApiRequest {
+            url: "{{base}}/x?u={{unknown}}".into(),
+            headers: vec![NameValue::new("X-Key", "{{apiKey}}")],
+            ..ApiRequest::default()
+        };
+        let (masked, secret) = for_copy(&request, &variables, false);
+        assert_eq!(masked.url, "https://oic.example/x?u={{unknown}}");
+        assert_eq!(masked.headers[0].value, "{{apiKey}}");
+        assert!(!secret);
+        let (full, secret) = for_copy(&request, &variables, true);
+        assert_eq!(full.headers[0].value, "test-key-not-real");
+        assert!(secret, "the clipboard is cleared later when a secret variable's value was copied");
+        let plain = ApiRequest { url: "{{base}}/y".into(), ..ApiRequest::default() };
+        assert!(!for_copy(&plain, &variables, true).1);
     }
 
     #[test]
