@@ -20,7 +20,14 @@ async fn click_saved(app: &App, name: &str, method: &str) {
             let _ = button.click().await;
         }
         for _ in 0..20 {
-            let status = app.client.find(Locator::Id("saved-request-status")).await.unwrap().text().await.unwrap_or_default();
+            let status = app
+                .client
+                .find(Locator::Id("saved-request-status"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap_or_default();
             if status.starts_with("Filled in") && status.contains(name) {
                 return;
             }
@@ -78,12 +85,18 @@ async fn an_imported_collection_sends_with_the_profiles_token_and_a_pasted_curl_
         .await
         .unwrap();
     let url = app.value_of("URL").await;
-    let base = url.strip_suffix("/ic/api/integration/v1/connections").expect("the sandbox's connections URL").to_owned();
+    let base = url
+        .strip_suffix("/ic/api/integration/v1/connections")
+        .expect("the sandbox's connections URL")
+        .to_owned();
     let token_url = app.value_of("Access Token URL").await;
     let client_id = app.value_of("Client ID").await;
     let client_secret = app.value_of("Client Secret").await;
     let scope = app.value_of("Scope").await;
-    assert!(!client_secret.is_empty(), "the sandbox's own secret is shown for its profile");
+    assert!(
+        !client_secret.is_empty(),
+        "the sandbox's own secret is shown for its profile"
+    );
 
     let dir = std::env::temp_dir().join(format!("oc-collections-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -94,36 +107,72 @@ async fn an_imported_collection_sends_with_the_profiles_token_and_a_pasted_curl_
     app.click("Import…").await;
     app.fill("File path", file.to_str().unwrap()).await;
     app.click("Run import").await;
-    let report = app.text_when("import-report", "the import report", |t| t.contains("requests in")).await;
-    assert!(report.contains("Postman collection v2.1 “Sandbox OIC”: 2 requests in 3 folders, 1 variables imported."), "{report}");
-    assert!(report.contains("2 requests carry pre-request scripts or tests; they are not run."), "{report}");
-    assert!(report.contains("uses the profile's token"), "the Bearer {{{{access_token}}}} header: {report}");
+    let report = app
+        .text_when("import-report", "the import report", |t| {
+            t.contains("requests in")
+        })
+        .await;
+    assert!(
+        report.contains(
+            "Postman collection v2.1 “Sandbox OIC”: 2 requests in 3 folders, 1 variables imported."
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("2 requests carry pre-request scripts or tests; they are not run."),
+        "{report}"
+    );
+    assert!(
+        report.contains("uses the profile's token"),
+        "the Bearer {{{{access_token}}}} header: {report}"
+    );
     app.click("Done").await;
     app.profile_shown().await;
 
     // The filter finds it in its sub-folder; it fills the panel with {{oicBase}} as written.
     app.fill("Filter saved requests", "list conn").await;
     click_saved(&app, "List connections", "GET").await;
-    let status = app.text_when("saved-request-status", "the fill", |t| t.starts_with("Filled in")).await;
+    let status = app
+        .text_when("saved-request-status", "the fill", |t| {
+            t.starts_with("Filled in")
+        })
+        .await;
     assert!(status.contains("uses the profile's token"), "{status}");
-    assert_eq!(app.value_of("URL").await, "{{oicBase}}/ic/api/integration/v1/connections");
-    let preview = app.text_when("url-preview", "the resolved URL", |t| t.contains(&base)).await;
-    assert!(preview.contains(&format!("{base}/ic/api/integration/v1/connections")), "{preview}");
+    assert_eq!(
+        app.value_of("URL").await,
+        "{{oicBase}}/ic/api/integration/v1/connections"
+    );
+    let preview = app
+        .text_when("url-preview", "the resolved URL", |t| t.contains(&base))
+        .await;
+    assert!(
+        preview.contains(&format!("{base}/ic/api/integration/v1/connections")),
+        "{preview}"
+    );
 
     app.click("Get New Access Token").await;
-    app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
+    app.text_when("token-type", "Bearer", |t| t == "Bearer")
+        .await;
     app.click("Use Token").await;
     assert_eq!(app.send_and_wait().await, "200 OK");
 
     // A name with no variable: Send says which, and nothing is sent.
     app.fill("Filter saved requests", "unresolved").await;
     click_saved(&app, "Unresolved", "GET").await;
-    let preview = app.text_when("url-preview", "the unresolved name", |t| t.contains("Unresolved")).await;
+    let preview = app
+        .text_when("url-preview", "the unresolved name", |t| {
+            t.contains("Unresolved")
+        })
+        .await;
     assert!(preview.contains("nowhere"), "{preview}");
     app.click("Send").await;
-    let code = app.text_when("response-error-code", "the error code", |t| !t.is_empty()).await;
+    let code = app
+        .text_when("response-error-code", "the error code", |t| !t.is_empty())
+        .await;
     assert_eq!(code, "unresolved_variable");
-    let message = app.text_when("response-error-message", "the message", |t| !t.is_empty()).await;
+    let message = app
+        .text_when("response-error-message", "the message", |t| !t.is_empty())
+        .await;
     assert!(message.contains("{{nowhere}}"), "{message}");
 
     // Paste cURL of a token request into a new profile's Import box.
@@ -133,18 +182,31 @@ async fn an_imported_collection_sends_with_the_profiles_token_and_a_pasted_curl_
     );
     app.click("Import…").await;
     app.fill("File path", "").await;
-    app.fill("Or paste a curl command or Postman JSON", &command).await;
+    app.fill("Or paste a curl command or Postman JSON", &command)
+        .await;
     app.click("Run import").await;
-    let report = app.text_when("import-report", "the paste report", |t| t.contains("Authorization panel")).await;
-    assert!(report.contains("client secret was saved in the keychain"), "{report}");
+    let report = app
+        .text_when("import-report", "the paste report", |t| {
+            t.contains("Authorization panel")
+        })
+        .await;
+    assert!(
+        report.contains("client secret was saved in the keychain"),
+        "{report}"
+    );
     assert!(!report.contains(&client_secret), "no secret in the report");
     app.click("Done").await;
     assert_eq!(app.value_of("Access Token URL").await, token_url);
     assert_eq!(app.value_of("Client ID").await, client_id);
     assert_eq!(app.value_of("Scope").await, scope);
-    assert_eq!(app.value_of("Client Secret").await, "", "the secret is in the keychain, not the field");
+    assert_eq!(
+        app.value_of("Client Secret").await,
+        "",
+        "the secret is in the keychain, not the field"
+    );
     app.click("Get New Access Token").await;
-    app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
+    app.text_when("token-type", "Bearer", |t| t == "Bearer")
+        .await;
     let _ = std::fs::remove_dir_all(&dir);
     app.close().await;
 }

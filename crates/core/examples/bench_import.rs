@@ -65,11 +65,15 @@ fn main() {
     for _ in 0..runs {
         let started = Instant::now();
         let import = postman::import(&text).expect("the generated collection imports");
-        let mut profile = Profile { id: "bench".into(), ..Profile::default() };
+        let mut profile = Profile {
+            id: "bench".into(),
+            ..Profile::default()
+        };
         profile.saved_folders = import.folders;
         profile.saved_requests = import.requests;
         saved_tree::tidy(&mut profile);
-        let to_window = serde_json::to_vec(&(&profile.saved_folders, &profile.saved_requests)).expect("serialisable");
+        let to_window = serde_json::to_vec(&(&profile.saved_folders, &profile.saved_requests))
+            .expect("serialisable");
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         assert!(!to_window.is_empty());
         last = Some(profile);

@@ -12,10 +12,10 @@ use oauth_console_core::send::{ApiRequest, NameValue};
 use oauth_console_core::store::profile::{SavedFolder, SavedRequest};
 use oauth_console_core::store::{self, SecretKind};
 use oauth_console_core::{Error, IpcError};
-use std::io::Read;
-use tauri_plugin_dialog::DialogExt;
 use serde::Serialize;
+use std::io::Read;
 use tauri::AppHandle;
+use tauri_plugin_dialog::DialogExt;
 
 /// A pasted curl command as the window applies it: the request panel's
 /// request, or (a token request) the Authorization panel's fields, whose
@@ -44,20 +44,43 @@ pub async fn import_curl(
     blocking(&app, move |state| {
         let parsed = curl::parse(&command)?;
         let mut notes = parsed.notes;
-        let Some(import) = curl::token_fields(&parsed.request, token_url.as_deref().unwrap_or_default()) else {
-            return Ok(CurlView { request: Some(parsed.request), token: None, notes });
+        let Some(import) =
+            curl::token_fields(&parsed.request, token_url.as_deref().unwrap_or_default())
+        else {
+            return Ok(CurlView {
+                request: Some(parsed.request),
+                token: None,
+                notes,
+            });
         };
         notes.extend(import.notes);
         let remember = state.store().profile(&profile_id)?.remember_password;
         let origin_url = import.fields.token_url.clone();
-        for (kind, secret) in [(SecretKind::ClientSecret, &import.client_secret), (SecretKind::Password, &import.password)] {
+        for (kind, secret) in [
+            (SecretKind::ClientSecret, &import.client_secret),
+            (SecretKind::Password, &import.password),
+        ] {
             if let Some(secret) = secret.as_ref().filter(|s| !s.is_empty()) {
                 store::keep_secret(&state.vault, &profile_id, kind, secret, remember)?;
-                state.store().record_secret_origin(&profile_id, kind, &origin_url)?;
-                notes.push(format!("The {} was saved {}.", kind.label(), if kind == SecretKind::Password && !remember { "for this session (Remember password is off)" } else { "in the keychain" }));
+                state
+                    .store()
+                    .record_secret_origin(&profile_id, kind, &origin_url)?;
+                notes.push(format!(
+                    "The {} was saved {}.",
+                    kind.label(),
+                    if kind == SecretKind::Password && !remember {
+                        "for this session (Remember password is off)"
+                    } else {
+                        "in the keychain"
+                    }
+                ));
             }
         }
-        Ok(CurlView { request: None, token: Some(import.fields), notes })
+        Ok(CurlView {
+            request: None,
+            token: Some(import.fields),
+            notes,
+        })
     })
     .await
 }
@@ -82,12 +105,21 @@ pub struct PostmanView {
 }
 
 fn read_limited(path: &str) -> Result<String, Error> {
-    let storage = |detail: String| Error::Storage { action: "read", path: path.to_owned(), detail };
+    let storage = |detail: String| Error::Storage {
+        action: "read",
+        path: path.to_owned(),
+        detail,
+    };
     let file = std::fs::File::open(path).map_err(|e| storage(e.to_string()))?;
     let mut text = String::new();
-    file.take(POSTMAN_FILE_LIMIT + 1).read_to_string(&mut text).map_err(|e| storage(e.to_string()))?;
+    file.take(POSTMAN_FILE_LIMIT + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| storage(e.to_string()))?;
     if text.len() as u64 > POSTMAN_FILE_LIMIT {
-        return Err(Error::Import { what: "The Postman file", reason: "it is larger than 64 MB".into() });
+        return Err(Error::Import {
+            what: "The Postman file",
+            reason: "it is larger than 64 MB".into(),
+        });
     }
     Ok(text)
 }
@@ -102,7 +134,10 @@ pub async fn import_postman(
     text: Option<String>,
 ) -> Result<PostmanView, IpcError> {
     blocking(&app, move |state| {
-        let text = match (path.as_deref().map(str::trim).filter(|p| !p.is_empty()), text) {
+        let text = match (
+            path.as_deref().map(str::trim).filter(|p| !p.is_empty()),
+            text,
+        ) {
             (Some(path), _) => read_limited(path)?,
             (None, Some(text)) if !text.trim().is_empty() => text,
             _ => return Err(Error::MissingField { field: "File path" }.into()),
@@ -112,10 +147,20 @@ pub async fn import_postman(
         let mut report = import.report;
         let token = match import.grant {
             Some(grant) => {
-                for (kind, secret) in [(SecretKind::ClientSecret, &grant.client_secret), (SecretKind::Password, &grant.password)] {
-                    if let Some(secret) = secret.as_ref().filter(|s| !s.is_empty() && !s.expose().contains("{{")) {
+                for (kind, secret) in [
+                    (SecretKind::ClientSecret, &grant.client_secret),
+                    (SecretKind::Password, &grant.password),
+                ] {
+                    if let Some(secret) = secret
+                        .as_ref()
+                        .filter(|s| !s.is_empty() && !s.expose().contains("{{"))
+                    {
                         store::keep_secret(&state.vault, &profile_id, kind, secret, remember)?;
-                        state.store().record_secret_origin(&profile_id, kind, &grant.fields.token_url)?;
+                        state.store().record_secret_origin(
+                            &profile_id,
+                            kind,
+                            &grant.fields.token_url,
+                        )?;
                     }
                 }
                 Some(grant.fields)
@@ -123,7 +168,13 @@ pub async fn import_postman(
             None => None,
         };
         report.changed.sort();
-        Ok(PostmanView { folders: import.folders, requests: import.requests, variables: import.variables, token, report })
+        Ok(PostmanView {
+            folders: import.folders,
+            requests: import.requests,
+            variables: import.variables,
+            token,
+            report,
+        })
     })
     .await
 }
@@ -143,7 +194,9 @@ pub async fn choose_import_file(app: AppHandle) -> Result<Option<String>, IpcErr
     let Some(path) = rx.await.ok().flatten() else {
         return Ok(None);
     };
-    let path = path.into_path().map_err(|e| ShellError::InvalidPath(e.to_string()))?;
+    let path = path
+        .into_path()
+        .map_err(|e| ShellError::InvalidPath(e.to_string()))?;
     Ok(Some(path.display().to_string()))
 }
 
@@ -152,26 +205,45 @@ pub async fn choose_import_file(app: AppHandle) -> Result<Option<String>, IpcErr
 /// (`<name>.postman_environment.json`), no secret value in either. Returns
 /// the paths written.
 #[tauri::command]
-pub async fn export_postman(app: AppHandle, profile_id: String, path: String) -> Result<Vec<String>, IpcError> {
+pub async fn export_postman(
+    app: AppHandle,
+    profile_id: String,
+    path: String,
+) -> Result<Vec<String>, IpcError> {
     blocking(&app, move |state| {
         let profile = state.store().profile(&profile_id)?.clone();
         let path = std::path::PathBuf::from(path.trim());
         if path.as_os_str().is_empty() {
             return Err(Error::MissingField { field: "File path" }.into());
         }
-        let collection = postman::export_collection(&profile.name, &profile.saved_folders, &profile.saved_requests);
+        let collection = postman::export_collection(
+            &profile.name,
+            &profile.saved_folders,
+            &profile.saved_requests,
+        );
         let environment = postman::export_environment(&profile.name, &profile.variables);
         let env_path = path.with_file_name(format!(
             "{}.postman_environment.json",
-            path.file_stem().and_then(|s| s.to_str()).unwrap_or("export").trim_end_matches(".postman_collection")
+            path.file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("export")
+                .trim_end_matches(".postman_collection")
         ));
         let write = |p: &std::path::Path, value: &serde_json::Value| {
-            std::fs::write(p, serde_json::to_vec_pretty(value).unwrap_or_default())
-                .map_err(|e| Error::Storage { action: "write", path: p.display().to_string(), detail: e.to_string() })
+            std::fs::write(p, serde_json::to_vec_pretty(value).unwrap_or_default()).map_err(|e| {
+                Error::Storage {
+                    action: "write",
+                    path: p.display().to_string(),
+                    detail: e.to_string(),
+                }
+            })
         };
         write(&path, &collection)?;
         write(&env_path, &environment)?;
-        Ok(vec![path.display().to_string(), env_path.display().to_string()])
+        Ok(vec![
+            path.display().to_string(),
+            env_path.display().to_string(),
+        ])
     })
     .await
 }

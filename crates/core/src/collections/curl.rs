@@ -50,7 +50,8 @@ fn is_cmd(command: &str) -> bool {
         .strip_prefix("curl.exe")
         .or_else(|| command.trim_start().strip_prefix("curl"))
         .unwrap_or_default();
-    command.lines().any(|line| line.trim_end().ends_with('^')) || after_curl.trim_start().starts_with("^\"")
+    command.lines().any(|line| line.trim_end().ends_with('^'))
+        || after_curl.trim_start().starts_with("^\"")
 }
 
 fn split_posix(command: &str) -> (Vec<String>, bool) {
@@ -64,9 +65,13 @@ fn split_posix(command: &str) -> (Vec<String>, bool) {
         let c = chars[i];
         match c {
             '\\' => {
-                let rest: String = chars[i + 1..].iter().take_while(|c| **c == ' ' || **c == '\t').collect();
+                let rest: String = chars[i + 1..]
+                    .iter()
+                    .take_while(|c| **c == ' ' || **c == '\t')
+                    .collect();
                 let after = chars.get(i + 1 + rest.chars().count()).copied();
-                if matches!(after, Some('\n') | Some('\r')) || (after.is_none() && !rest.is_empty()) {
+                if matches!(after, Some('\n') | Some('\r')) || (after.is_none() && !rest.is_empty())
+                {
                     // `\` then the line's end: a continuation.
                     i += 1 + rest.chars().count();
                     if chars.get(i) == Some(&'\r') {
@@ -241,26 +246,69 @@ fn finish(words: &mut Vec<String>, word: &mut String, in_word: &mut bool) {
 
 /// Options that take a value and change nothing OAuth Console sends.
 const IGNORED_WITH_VALUE: [(&str, &str); 14] = [
-    ("-o", "the response is shown in the Response panel instead of written to a file"),
-    ("--output", "the response is shown in the Response panel instead of written to a file"),
+    (
+        "-o",
+        "the response is shown in the Response panel instead of written to a file",
+    ),
+    (
+        "--output",
+        "the response is shown in the Response panel instead of written to a file",
+    ),
     ("-m", "the timeout is the one in Settings → Network"),
     ("--max-time", "the timeout is the one in Settings → Network"),
-    ("--connect-timeout", "the timeout is the one in Settings → Network"),
+    (
+        "--connect-timeout",
+        "the timeout is the one in Settings → Network",
+    ),
     ("-x", "the proxy is the one in Settings → Network"),
     ("--proxy", "the proxy is the one in Settings → Network"),
-    ("--cacert", "CA certificates are added in Settings → Network"),
-    ("-E", "a client certificate is the profile's key pair (Send client certificate)"),
-    ("--cert", "a client certificate is the profile's key pair (Send client certificate)"),
-    ("--key", "a client certificate is the profile's key pair (Send client certificate)"),
-    ("-w", "not needed: the Response panel shows status, time and size"),
-    ("--write-out", "not needed: the Response panel shows status, time and size"),
+    (
+        "--cacert",
+        "CA certificates are added in Settings → Network",
+    ),
+    (
+        "-E",
+        "a client certificate is the profile's key pair (Send client certificate)",
+    ),
+    (
+        "--cert",
+        "a client certificate is the profile's key pair (Send client certificate)",
+    ),
+    (
+        "--key",
+        "a client certificate is the profile's key pair (Send client certificate)",
+    ),
+    (
+        "-w",
+        "not needed: the Response panel shows status, time and size",
+    ),
+    (
+        "--write-out",
+        "not needed: the Response panel shows status, time and size",
+    ),
     ("--retry", "Send once; Settings can retry once on 401"),
 ];
 
 /// Options without a value that need no note.
 const QUIET_FLAGS: [&str; 18] = [
-    "-i", "--include", "-s", "--silent", "-S", "--show-error", "-v", "--verbose", "-L", "--location",
-    "--compressed", "-f", "--fail", "--http1.1", "--http2", "-#", "--progress-bar", "-N",
+    "-i",
+    "--include",
+    "-s",
+    "--silent",
+    "-S",
+    "--show-error",
+    "-v",
+    "--verbose",
+    "-L",
+    "--location",
+    "--compressed",
+    "-f",
+    "--fail",
+    "--http1.1",
+    "--http2",
+    "-#",
+    "--progress-bar",
+    "-N",
 ];
 
 /// Reads a curl command into the request it sends.
@@ -268,7 +316,10 @@ pub fn parse(command: &str) -> Result<ParsedCurl> {
     let (words, unterminated) = split_words(command.trim());
     let mut words = words.into_iter().peekable();
     // A shell prompt copied along.
-    while words.peek().is_some_and(|w| w == "$" || w == ">" || w == "PS>") {
+    while words
+        .peek()
+        .is_some_and(|w| w == "$" || w == ">" || w == "PS>")
+    {
         words.next();
     }
     match words.next() {
@@ -298,7 +349,9 @@ pub fn parse(command: &str) -> Result<ParsedCurl> {
             if url.is_none() {
                 url = Some(word.clone());
             } else {
-                notes.push(format!("The extra URL {word} was left out: one request per command."));
+                notes.push(format!(
+                    "The extra URL {word} was left out: one request per command."
+                ));
             }
             continue;
         }
@@ -307,37 +360,43 @@ pub fn parse(command: &str) -> Result<ParsedCurl> {
             continue;
         }
         // `--opt=value` and `-Xvalue` / clustered short flags (`-sSL`).
-        let (option, attached): (String, Option<String>) = if let Some(long) = word.strip_prefix("--") {
-            match long.split_once('=') {
-                Some((name, value)) if takes_value(&format!("--{name}")) => (format!("--{name}"), Some(value.to_owned())),
-                _ => (word.clone(), None),
-            }
-        } else {
-            let mut flags: Vec<char> = word.chars().skip(1).collect();
-            let mut option = None;
-            let mut attached = None;
-            while !flags.is_empty() {
-                let flag = format!("-{}", flags.remove(0));
-                if takes_value(&flag) {
-                    if !flags.is_empty() {
-                        attached = Some(flags.drain(..).collect());
+        let (option, attached): (String, Option<String>) =
+            if let Some(long) = word.strip_prefix("--") {
+                match long.split_once('=') {
+                    Some((name, value)) if takes_value(&format!("--{name}")) => {
+                        (format!("--{name}"), Some(value.to_owned()))
                     }
-                    option = Some(flag);
-                    break;
+                    _ => (word.clone(), None),
                 }
-                if flags.is_empty() {
-                    option = Some(flag);
-                } else {
-                    apply_flag(&flag, &mut get, &mut head, &mut notes);
+            } else {
+                let mut flags: Vec<char> = word.chars().skip(1).collect();
+                let mut option = None;
+                let mut attached = None;
+                while !flags.is_empty() {
+                    let flag = format!("-{}", flags.remove(0));
+                    if takes_value(&flag) {
+                        if !flags.is_empty() {
+                            attached = Some(flags.drain(..).collect());
+                        }
+                        option = Some(flag);
+                        break;
+                    }
+                    if flags.is_empty() {
+                        option = Some(flag);
+                    } else {
+                        apply_flag(&flag, &mut get, &mut head, &mut notes);
+                    }
                 }
-            }
-            (option.unwrap_or_default(), attached)
-        };
+                (option.unwrap_or_default(), attached)
+            };
         let mut value = || -> Result<String> {
             if let Some(value) = attached.clone() {
                 return Ok(value);
             }
-            let value = words.get(i).cloned().ok_or_else(|| import_error(format!("{option} has no value after it")))?;
+            let value = words
+                .get(i)
+                .cloned()
+                .ok_or_else(|| import_error(format!("{option} has no value after it")))?;
             i += 1;
             Ok(value)
         };
@@ -424,7 +483,8 @@ pub fn parse(command: &str) -> Result<ParsedCurl> {
     });
     if let Some(user) = user {
         let (name, password) = user.split_once(':').unwrap_or((user.as_str(), ""));
-        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{name}:{password}"));
+        let encoded =
+            base64::engine::general_purpose::STANDARD.encode(format!("{name}:{password}"));
         headers.push(NameValue::new("Authorization", format!("Basic {encoded}")));
     }
     let content_type = headers
@@ -451,7 +511,9 @@ pub fn parse(command: &str) -> Result<ParsedCurl> {
                 RequestBody::Json { text }
             }
             None | Some("application/x-www-form-urlencoded") => form_body(&text, &mut headers),
-            Some(t) if t.starts_with("application/x-www-form-urlencoded") => form_body(&text, &mut headers),
+            Some(t) if t.starts_with("application/x-www-form-urlencoded") => {
+                form_body(&text, &mut headers)
+            }
             Some(_) => RequestBody::Text { text },
         };
     }
@@ -481,10 +543,17 @@ fn form_body(text: &str, headers: &mut Vec<NameValue>) -> RequestBody {
         && text.split('&').all(|pair| match pair.split_once('=') {
             Some((name, _)) => !name.is_empty() && !name.contains(char::is_whitespace),
             // `--data-urlencode =text`: an encoded name alone.
-            None => !pair.is_empty() && pair.chars().all(|c| c.is_ascii_alphanumeric() || "%-_.*+".contains(c)),
+            None => {
+                !pair.is_empty()
+                    && pair
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "%-_.*+".contains(c))
+            }
         });
     if !looks_like_form {
-        return RequestBody::Text { text: text.to_owned() };
+        return RequestBody::Text {
+            text: text.to_owned(),
+        };
     }
     drop_header(headers, "content-type", "application/x-www-form-urlencoded");
     let fields = url::form_urlencoded::parse(text.as_bytes())
@@ -496,13 +565,18 @@ fn form_body(text: &str, headers: &mut Vec<NameValue>) -> RequestBody {
 /// Removes the header the body kind implies (`Content-Type` of a form, JSON
 /// or multipart body: the sender sets it, with the multipart boundary).
 fn drop_header(headers: &mut Vec<NameValue>, name: &str, value_prefix: &str) {
-    headers.retain(|h| !(h.name.eq_ignore_ascii_case(name) && h.value.to_ascii_lowercase().starts_with(value_prefix)));
+    headers.retain(|h| {
+        !(h.name.eq_ignore_ascii_case(name)
+            && h.value.to_ascii_lowercase().starts_with(value_prefix))
+    });
 }
 
 fn urlencode_data(text: &str, notes: &mut Vec<String>) -> String {
     let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     if let Some((name, path)) = text.split_once('@').filter(|(name, _)| !name.contains('=')) {
-        notes.push(format!("--data-urlencode {name}@{path}: data from a file was left out."));
+        notes.push(format!(
+            "--data-urlencode {name}@{path}: data from a file was left out."
+        ));
         return format!("{name}=");
     }
     match text.split_once('=') {
@@ -539,10 +613,40 @@ fn form_part(spec: &str, literal: bool) -> FormPart {
 fn takes_value(option: &str) -> bool {
     matches!(
         option,
-        "-X" | "--request" | "--url" | "-H" | "--header" | "-d" | "--data" | "--data-ascii" | "--data-binary"
-            | "--data-raw" | "--data-urlencode" | "--json" | "-F" | "--form" | "--form-string" | "-u" | "--user"
-            | "-A" | "--user-agent" | "-e" | "--referer" | "-b" | "--cookie" | "--oauth2-bearer" | "-c" | "--cookie-jar"
-            | "-T" | "--upload-file" | "--resolve" | "--connect-to" | "-r" | "--range" | "--max-redirs" | "-K" | "--config"
+        "-X" | "--request"
+            | "--url"
+            | "-H"
+            | "--header"
+            | "-d"
+            | "--data"
+            | "--data-ascii"
+            | "--data-binary"
+            | "--data-raw"
+            | "--data-urlencode"
+            | "--json"
+            | "-F"
+            | "--form"
+            | "--form-string"
+            | "-u"
+            | "--user"
+            | "-A"
+            | "--user-agent"
+            | "-e"
+            | "--referer"
+            | "-b"
+            | "--cookie"
+            | "--oauth2-bearer"
+            | "-c"
+            | "--cookie-jar"
+            | "-T"
+            | "--upload-file"
+            | "--resolve"
+            | "--connect-to"
+            | "-r"
+            | "--range"
+            | "--max-redirs"
+            | "-K"
+            | "--config"
     ) || IGNORED_WITH_VALUE.iter().any(|(o, _)| *o == option)
 }
 
@@ -590,9 +694,14 @@ pub struct TokenImport {
 /// Whether `url` is a token endpoint: Oracle's `/oauth2/v1/token`, or the
 /// profile's Access Token URL.
 pub fn is_token_endpoint(url: &str, profile_token_url: &str) -> bool {
-    let path = url.split(['?', '#']).next().unwrap_or_default().trim_end_matches('/');
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/');
     path.ends_with("/oauth2/v1/token")
-        || (!profile_token_url.trim().is_empty() && path == profile_token_url.trim().trim_end_matches('/'))
+        || (!profile_token_url.trim().is_empty()
+            && path == profile_token_url.trim().trim_end_matches('/'))
 }
 
 /// The Authorization panel's fields from a token request (`None` when the
@@ -611,8 +720,15 @@ pub fn token_fields(request: &ApiRequest, profile_token_url: &str) -> Option<Tok
     let mut client_secret = None;
     let mut password = None;
     let form: Vec<(String, String)> = match &request.body {
-        RequestBody::Form { fields } => fields.iter().map(|f| (f.name.clone(), f.value.clone())).collect(),
-        RequestBody::Multipart { parts } => parts.iter().filter(|p| p.file.is_none()).map(|p| (p.name.clone(), p.value.clone())).collect(),
+        RequestBody::Form { fields } => fields
+            .iter()
+            .map(|f| (f.name.clone(), f.value.clone()))
+            .collect(),
+        RequestBody::Multipart { parts } => parts
+            .iter()
+            .filter(|p| p.file.is_none())
+            .map(|p| (p.name.clone(), p.value.clone()))
+            .collect(),
         _ => Vec::new(),
     };
     for (name, value) in form {
@@ -646,9 +762,11 @@ pub fn token_fields(request: &ApiRequest, profile_token_url: &str) -> Option<Tok
                 fields.client_auth = Some(ClientAuth::RequestBody);
             }
             "redirect_uri" => fields.callback_url = value,
-            "code" | "refresh_token" | "code_verifier" | "device_code" | "assertion" => notes.push(format!(
-                "{name} was left out: it is good for one request; OAuth Console gets its own."
-            )),
+            "code" | "refresh_token" | "code_verifier" | "device_code" | "assertion" => {
+                notes.push(format!(
+                    "{name} was left out: it is good for one request; OAuth Console gets its own."
+                ))
+            }
             _ => {}
         }
     }
@@ -656,13 +774,22 @@ pub fn token_fields(request: &ApiRequest, profile_token_url: &str) -> Option<Tok
         .headers
         .iter()
         .find(|h| h.name.eq_ignore_ascii_case("authorization"))
-        .and_then(|h| h.value.trim().strip_prefix("Basic ").map(str::trim).map(str::to_owned))
+        .and_then(|h| {
+            h.value
+                .trim()
+                .strip_prefix("Basic ")
+                .map(str::trim)
+                .map(str::to_owned)
+        })
     {
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(&basic)
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
-            .and_then(|text| text.split_once(':').map(|(id, secret)| (id.to_owned(), secret.to_owned())));
+            .and_then(|text| {
+                text.split_once(':')
+                    .map(|(id, secret)| (id.to_owned(), secret.to_owned()))
+            });
         match decoded {
             Some((id, secret)) => {
                 fields.client_id = id;

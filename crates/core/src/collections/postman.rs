@@ -72,15 +72,22 @@ pub fn import(text: &str) -> Result<Import> {
         // Globals as older Postman versions wrote them: a bare array.
         return Ok(variables_file(values, "Postman globals", "Globals"));
     }
-    let object = value.as_object().ok_or_else(|| import_error("it is not a JSON object"))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| import_error("it is not a JSON object"))?;
     if object.contains_key("info") && object.contains_key("item") {
         return v2(object);
     }
-    if object.contains_key("requests") || (object.contains_key("order") && object.contains_key("folders")) {
+    if object.contains_key("requests")
+        || (object.contains_key("order") && object.contains_key("folders"))
+    {
         return v1(object);
     }
     if let Some(values) = object.get("values").and_then(Value::as_array) {
-        let scope = object.get("_postman_variable_scope").and_then(Value::as_str).unwrap_or("environment");
+        let scope = object
+            .get("_postman_variable_scope")
+            .and_then(Value::as_str)
+            .unwrap_or("environment");
         let (format, fallback) = if scope == "globals" {
             ("Postman globals", "Globals")
         } else {
@@ -114,7 +121,10 @@ fn text(value: Option<&Value>) -> String {
 /// password, secret, token or key.
 pub fn is_secret_variable(name: &str, kind: Option<&str>) -> bool {
     let lower = name.to_ascii_lowercase();
-    kind == Some("secret") || ["password", "secret", "token", "key"].iter().any(|w| lower.contains(w))
+    kind == Some("secret")
+        || ["password", "secret", "token", "key"]
+            .iter()
+            .any(|w| lower.contains(w))
 }
 
 fn variable_rows(values: &[Value], report: &mut Report, source: &str) -> Vec<NameValue> {
@@ -122,17 +132,28 @@ fn variable_rows(values: &[Value], report: &mut Report, source: &str) -> Vec<Nam
     for value in values {
         let name = text(value.get("key").or_else(|| value.get("name")));
         if name.trim().is_empty() {
-            report.skipped.push(format!("A {source} variable without a name."));
+            report
+                .skipped
+                .push(format!("A {source} variable without a name."));
             continue;
         }
         let kind = value.get("type").and_then(Value::as_str);
         let mut row = NameValue::new(name.trim(), text(value.get("value")));
-        row.enabled = value.get("enabled").and_then(Value::as_bool).unwrap_or(true)
-            && !value.get("disabled").and_then(Value::as_bool).unwrap_or(false);
+        row.enabled = value
+            .get("enabled")
+            .and_then(Value::as_bool)
+            .unwrap_or(true)
+            && !value
+                .get("disabled")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
         if is_secret_variable(&row.name, kind) {
             row.secret = true;
             if !row.value.is_empty() {
-                report.changed.push(format!("Variable {}: its value goes to the keychain, not the settings file.", row.name));
+                report.changed.push(format!(
+                    "Variable {}: its value goes to the keychain, not the settings file.",
+                    row.name
+                ));
             }
         }
         report.imported.push(format!("Variable {}", row.name));
@@ -179,7 +200,11 @@ impl Reader {
         let id = new_id()?;
         self.import.folders.push(SavedFolder {
             id: id.clone(),
-            name: if name.trim().is_empty() { "(unnamed folder)".into() } else { name.trim().into() },
+            name: if name.trim().is_empty() {
+                "(unnamed folder)".into()
+            } else {
+                name.trim().into()
+            },
             parent: parent.map(str::to_owned),
         });
         self.import.report.folders += 1;
@@ -212,12 +237,22 @@ impl Reader {
         if let Some(auth) = auth {
             uses_token |= self.auth(path, auth, &mut request);
         }
-        for header in request.headers.iter().filter(|h| is_credential_header(&h.name) && !h.value.is_empty() && !h.value.contains("{{")) {
-            self.import.report.changed.push(format!("{path}: the value of header {} goes to the keychain.", header.name));
+        for header in request.headers.iter().filter(|h| {
+            is_credential_header(&h.name) && !h.value.is_empty() && !h.value.contains("{{")
+        }) {
+            self.import.report.changed.push(format!(
+                "{path}: the value of header {} goes to the keychain.",
+                header.name
+            ));
         }
         if let RequestBody::Form { fields } = &request.body {
-            for field in fields.iter().filter(|f| is_credential_field(&f.name) && !f.value.is_empty() && !f.value.contains("{{")) {
-                self.import.report.changed.push(format!("{path}: the value of form field {} goes to the keychain.", field.name));
+            for field in fields.iter().filter(|f| {
+                is_credential_field(&f.name) && !f.value.is_empty() && !f.value.contains("{{")
+            }) {
+                self.import.report.changed.push(format!(
+                    "{path}: the value of form field {} goes to the keychain.",
+                    field.name
+                ));
             }
         }
         if scripts {
@@ -225,7 +260,11 @@ impl Reader {
         }
         self.import.requests.push(SavedRequest {
             id: new_id()?,
-            name: if name.trim().is_empty() { "(unnamed request)".into() } else { name.trim().into() },
+            name: if name.trim().is_empty() {
+                "(unnamed request)".into()
+            } else {
+                name.trim().into()
+            },
             folder: Some(folder.to_owned()),
             description,
             uses_profile_token: uses_token,
@@ -257,11 +296,15 @@ impl Reader {
                     let grant = match param("grant_type").as_str() {
                         "client_credentials" => Some(GrantType::ClientCredentials),
                         "password" | "password_credentials" => Some(GrantType::Password),
-                        "authorization_code" | "authorization_code_with_pkce" => Some(GrantType::AuthorizationCode),
+                        "authorization_code" | "authorization_code_with_pkce" => {
+                            Some(GrantType::AuthorizationCode)
+                        }
                         "implicit" => Some(GrantType::Implicit),
                         "" => None,
                         other => {
-                            self.import.report.skipped.push(format!("{path}: the oauth2 grant {other} is not one OAuth Console starts."));
+                            self.import.report.skipped.push(format!(
+                                "{path}: the oauth2 grant {other} is not one OAuth Console starts."
+                            ));
                             None
                         }
                     };
@@ -285,7 +328,11 @@ impl Reader {
                     };
                     self.import.report.changed.push(format!(
                         "{path}: its oauth2 settings filled the Authorization panel{}.",
-                        if secret.is_empty() && password.is_empty() { "" } else { " (the client secret and password to the keychain)" }
+                        if secret.is_empty() && password.is_empty() {
+                            ""
+                        } else {
+                            " (the client secret and password to the keychain)"
+                        }
                     ));
                     self.import.grant = Some(TokenImport {
                         fields,
@@ -304,7 +351,9 @@ impl Reader {
             "apikey" => {
                 let (key, value) = (param("key"), param("value"));
                 if param("in") == "query" {
-                    request.url.push(if request.url.contains('?') { '&' } else { '?' });
+                    request
+                        .url
+                        .push(if request.url.contains('?') { '&' } else { '?' });
                     request.url.push_str(&format!("{key}={value}"));
                 } else {
                     request.headers.push(NameValue::new(key, value));
@@ -312,7 +361,9 @@ impl Reader {
                 false
             }
             other => {
-                self.import.report.skipped.push(format!("{path}: {other} authentication is not supported; set its header by hand."));
+                self.import.report.skipped.push(format!(
+                    "{path}: {other} authentication is not supported; set its header by hand."
+                ));
                 false
             }
         }
@@ -347,9 +398,14 @@ impl Reader {
             ));
             return;
         }
-        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-        request.headers.push(NameValue::new("Authorization", format!("Basic {encoded}")));
-        self.import.report.changed.push(format!("{path}: basic authentication became an Authorization header, kept in the keychain."));
+        let encoded =
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        request
+            .headers
+            .push(NameValue::new("Authorization", format!("Basic {encoded}")));
+        self.import.report.changed.push(format!(
+            "{path}: basic authentication became an Authorization header, kept in the keychain."
+        ));
     }
 }
 
@@ -359,13 +415,18 @@ fn is_token_variable_header(header: &NameValue) -> bool {
         return false;
     }
     let value = header.value.trim();
-    let Some(rest) = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")) else {
+    let Some(rest) = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+    else {
         return false;
     };
     let rest = rest.trim();
     rest.starts_with("{{")
         && rest.ends_with("}}")
-        && rest[2..rest.len() - 2].to_ascii_lowercase().contains("token")
+        && rest[2..rest.len() - 2]
+            .to_ascii_lowercase()
+            .contains("token")
 }
 
 /// A parameter of an auth block: v2.1 `{"bearer": [{"key": "token", "value": …}]}`,
@@ -395,7 +456,9 @@ fn has_scripts(events: Option<&Value>) -> bool {
         events.iter().any(|e| {
             let exec = e.pointer("/script/exec");
             match exec {
-                Some(Value::Array(lines)) => lines.iter().any(|l| l.as_str().is_some_and(|l| !l.trim().is_empty())),
+                Some(Value::Array(lines)) => lines
+                    .iter()
+                    .any(|l| l.as_str().is_some_and(|l| !l.trim().is_empty())),
                 Some(Value::String(s)) => !s.trim().is_empty(),
                 _ => false,
             }
@@ -408,30 +471,58 @@ fn has_scripts(events: Option<&Value>) -> bool {
 fn v2(collection: &Map<String, Value>) -> Result<Import> {
     let info = collection.get("info").cloned().unwrap_or(Value::Null);
     let schema = text(info.get("schema"));
-    let format = if schema.contains("v2.0") { "Postman collection v2.0" } else { "Postman collection v2.1" };
+    let format = if schema.contains("v2.0") {
+        "Postman collection v2.0"
+    } else {
+        "Postman collection v2.1"
+    };
     let name = text(info.get("name"));
     let mut reader = Reader::new(format, &name);
     if let Some(vars) = collection.get("variable").and_then(Value::as_array) {
         let rows = variable_rows(vars, &mut reader.import.report, "collection");
         reader.import.variables = rows;
     }
-    let top = reader.folder(if name.is_empty() { "Imported collection" } else { &name }, None)?;
+    let top = reader.folder(
+        if name.is_empty() {
+            "Imported collection"
+        } else {
+            &name
+        },
+        None,
+    )?;
     let scripts = has_scripts(collection.get("event"));
     if scripts {
-        reader.import.report.changed.push("The collection's scripts are not run.".into());
+        reader
+            .import
+            .report
+            .changed
+            .push("The collection's scripts are not run.".into());
     }
     let auth = collection.get("auth").filter(|a| !a.is_null());
-    let items = collection.get("item").and_then(Value::as_array).cloned().unwrap_or_default();
+    let items = collection
+        .get("item")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     v2_items(&mut reader, &items, &top, &name, auth, scripts)?;
     Ok(reader.import)
 }
 
-fn v2_items(reader: &mut Reader, items: &[Value], folder: &str, path: &str, auth: Option<&Value>, scripts: bool) -> Result<()> {
+fn v2_items(
+    reader: &mut Reader,
+    items: &[Value],
+    folder: &str,
+    path: &str,
+    auth: Option<&Value>,
+    scripts: bool,
+) -> Result<()> {
     for item in items {
         let name = text(item.get("name"));
         let here = format!("{path}/{name}");
         // An item's own auth wins; `inherit` (or none) takes the parent's.
-        let own = item.get("auth").filter(|a| !a.is_null() && a.get("type").and_then(Value::as_str) != Some("inherit"));
+        let own = item
+            .get("auth")
+            .filter(|a| !a.is_null() && a.get("type").and_then(Value::as_str) != Some("inherit"));
         let effective = own.or(auth);
         let item_scripts = scripts || has_scripts(item.get("event"));
         if let Some(children) = item.get("item").and_then(Value::as_array) {
@@ -440,13 +531,31 @@ fn v2_items(reader: &mut Reader, items: &[Value], folder: &str, path: &str, auth
             continue;
         }
         let Some(request) = item.get("request") else {
-            reader.import.report.skipped.push(format!("{here}: neither a folder nor a request."));
+            reader
+                .import
+                .report
+                .skipped
+                .push(format!("{here}: neither a folder nor a request."));
             continue;
         };
         let (api, description) = v2_request(reader, &here, request);
-        let description = if description.is_empty() { description_of(item.get("description")) } else { description };
-        let request_auth = request.get("auth").filter(|a| !a.is_null() && a.get("type").and_then(Value::as_str) != Some("inherit"));
-        reader.request(&here, &name, folder, api, description, request_auth.or(effective), item_scripts)?;
+        let description = if description.is_empty() {
+            description_of(item.get("description"))
+        } else {
+            description
+        };
+        let request_auth = request
+            .get("auth")
+            .filter(|a| !a.is_null() && a.get("type").and_then(Value::as_str) != Some("inherit"));
+        reader.request(
+            &here,
+            &name,
+            folder,
+            api,
+            description,
+            request_auth.or(effective),
+            item_scripts,
+        )?;
     }
     Ok(())
 }
@@ -459,7 +568,11 @@ fn v2_url(url: Option<&Value>) -> String {
                 Some(raw) => raw,
                 None => {
                     let join = |v: Option<&Value>, sep: &str| match v {
-                        Some(Value::Array(parts)) => parts.iter().map(|p| text(Some(p))).collect::<Vec<_>>().join(sep),
+                        Some(Value::Array(parts)) => parts
+                            .iter()
+                            .map(|p| text(Some(p)))
+                            .collect::<Vec<_>>()
+                            .join(sep),
                         other => text(other),
                     };
                     let protocol = text(o.get("protocol"));
@@ -483,7 +596,9 @@ fn v2_url(url: Option<&Value>) -> String {
                         .and_then(Value::as_array)
                         .map(|q| {
                             q.iter()
-                                .filter(|p| !p.get("disabled").and_then(Value::as_bool).unwrap_or(false))
+                                .filter(|p| {
+                                    !p.get("disabled").and_then(Value::as_bool).unwrap_or(false)
+                                })
                                 .map(|p| match p.get("value").filter(|v| !v.is_null()) {
                                     Some(v) => format!("{}={}", text(p.get("key")), text(Some(v))),
                                     None => text(p.get("key")),
@@ -519,7 +634,10 @@ fn replace_path_variable(url: &str, key: &str, value: &str) -> String {
     let mut rest = url;
     while let Some(at) = rest.find(&needle) {
         let end = at + needle.len();
-        let boundary = rest[end..].chars().next().map_or(true, |c| matches!(c, '/' | '?' | '#'));
+        let boundary = rest[end..]
+            .chars()
+            .next()
+            .map_or(true, |c| matches!(c, '/' | '?' | '#'));
         out.push_str(&rest[..at]);
         if boundary {
             out.push('/');
@@ -590,40 +708,67 @@ fn file_src(value: Option<&Value>) -> Option<String> {
 
 fn v2_request(reader: &mut Reader, path: &str, request: &Value) -> (ApiRequest, String) {
     if let Value::String(url) = request {
-        return (ApiRequest { url: url.clone(), ..ApiRequest::default() }, String::new());
+        return (
+            ApiRequest {
+                url: url.clone(),
+                ..ApiRequest::default()
+            },
+            String::new(),
+        );
     }
     let mut headers = headers_of(request.get("header"));
     let body = request.get("body").filter(|b| !b.is_null());
     let body = match body {
         None => RequestBody::None,
         Some(body) => {
-            if body.get("disabled").and_then(Value::as_bool).unwrap_or(false) {
+            if body
+                .get("disabled")
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+            {
                 RequestBody::None
             } else {
                 match body.get("mode").and_then(Value::as_str).unwrap_or("") {
                     "raw" => {
                         let raw = text(body.get("raw"));
-                        let language = body.pointer("/options/raw/language").and_then(Value::as_str).unwrap_or("");
+                        let language = body
+                            .pointer("/options/raw/language")
+                            .and_then(Value::as_str)
+                            .unwrap_or("");
                         raw_body(raw, language, &headers)
                     }
-                    "urlencoded" => RequestBody::Form { fields: rows_of(body.get("urlencoded")) },
+                    "urlencoded" => RequestBody::Form {
+                        fields: rows_of(body.get("urlencoded")),
+                    },
                     "formdata" => multipart(reader, path, body.get("formdata"), &mut headers),
                     "file" => file_body(reader, path, body.pointer("/file/src"), &mut headers),
                     "graphql" => {
-                        let query = body.pointer("/graphql/query").cloned().unwrap_or(Value::Null);
+                        let query = body
+                            .pointer("/graphql/query")
+                            .cloned()
+                            .unwrap_or(Value::Null);
                         let variables = body
                             .pointer("/graphql/variables")
                             .and_then(Value::as_str)
                             .and_then(|v| serde_json::from_str::<Value>(v).ok())
                             .unwrap_or(Value::Null);
-                        reader.import.report.changed.push(format!("{path}: its GraphQL body became a JSON body {{query, variables}}."));
+                        reader.import.report.changed.push(format!(
+                            "{path}: its GraphQL body became a JSON body {{query, variables}}."
+                        ));
                         RequestBody::Json {
-                            text: serde_json::to_string_pretty(&json!({"query": query, "variables": variables})).unwrap_or_default(),
+                            text: serde_json::to_string_pretty(
+                                &json!({"query": query, "variables": variables}),
+                            )
+                            .unwrap_or_default(),
                         }
                     }
                     "" | "none" => RequestBody::None,
                     other => {
-                        reader.import.report.skipped.push(format!("{path}: the body mode {other} is not supported."));
+                        reader
+                            .import
+                            .report
+                            .skipped
+                            .push(format!("{path}: the body mode {other} is not supported."));
                         RequestBody::None
                     }
                 }
@@ -631,7 +776,9 @@ fn v2_request(reader: &mut Reader, path: &str, request: &Value) -> (ApiRequest, 
         }
     };
     let request_out = ApiRequest {
-        method: str_of(request.get("method")).map(|m| m.to_ascii_uppercase()).unwrap_or_else(|| "GET".into()),
+        method: str_of(request.get("method"))
+            .map(|m| m.to_ascii_uppercase())
+            .unwrap_or_else(|| "GET".into()),
         url: v2_url(request.get("url")),
         headers,
         body,
@@ -652,10 +799,18 @@ fn raw_body(raw: String, language: &str, headers: &[NameValue]) -> RequestBody {
     }
 }
 
-fn multipart(reader: &mut Reader, path: &str, list: Option<&Value>, headers: &mut Vec<NameValue>) -> RequestBody {
+fn multipart(
+    reader: &mut Reader,
+    path: &str,
+    list: Option<&Value>,
+    headers: &mut Vec<NameValue>,
+) -> RequestBody {
     let before = headers.len();
     // The sender writes multipart's Content-Type with its boundary.
-    headers.retain(|h| !(h.name.eq_ignore_ascii_case("content-type") && h.value.to_ascii_lowercase().starts_with("multipart/")));
+    headers.retain(|h| {
+        !(h.name.eq_ignore_ascii_case("content-type")
+            && h.value.to_ascii_lowercase().starts_with("multipart/"))
+    });
     if headers.len() != before {
         reader.import.report.changed.push(format!("{path}: its Content-Type: multipart/form-data header was left out (the boundary is set at Send)."));
     }
@@ -686,10 +841,17 @@ fn multipart(reader: &mut Reader, path: &str, list: Option<&Value>, headers: &mu
 }
 
 /// A file as the body; its `Content-Type` header becomes the body's own.
-fn file_body(reader: &mut Reader, path: &str, src: Option<&Value>, headers: &mut Vec<NameValue>) -> RequestBody {
+fn file_body(
+    reader: &mut Reader,
+    path: &str,
+    src: Option<&Value>,
+    headers: &mut Vec<NameValue>,
+) -> RequestBody {
     let src = file_src(src);
     if src.is_none() {
-        reader.import.report.changed.push(format!("{path}: its file body has no file chosen; choose it before Send."));
+        reader.import.report.changed.push(format!(
+            "{path}: its file body has no file chosen; choose it before Send."
+        ));
     }
     let content_type = headers
         .iter()
@@ -710,14 +872,33 @@ fn file_body(reader: &mut Reader, path: &str, src: Option<&Value>, headers: &mut
 fn v1(collection: &Map<String, Value>) -> Result<Import> {
     let name = text(collection.get("name"));
     let mut reader = Reader::new("Postman collection v1", &name);
-    let top = reader.folder(if name.is_empty() { "Imported collection" } else { &name }, None)?;
-    let requests: Vec<Value> = collection.get("requests").and_then(Value::as_array).cloned().unwrap_or_default();
-    let folders: Vec<Value> = collection.get("folders").and_then(Value::as_array).cloned().unwrap_or_default();
+    let top = reader.folder(
+        if name.is_empty() {
+            "Imported collection"
+        } else {
+            &name
+        },
+        None,
+    )?;
+    let requests: Vec<Value> = collection
+        .get("requests")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let folders: Vec<Value> = collection
+        .get("folders")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let by_id = |id: &str| requests.iter().find(|r| text(r.get("id")) == id);
     let folder_by_id = |id: &str| folders.iter().find(|f| text(f.get("id")) == id);
     let auth = collection.get("auth").filter(|a| !a.is_null()).cloned();
     if has_v1_scripts(collection) {
-        reader.import.report.changed.push("The collection's scripts are not run.".into());
+        reader
+            .import
+            .report
+            .changed
+            .push("The collection's scripts are not run.".into());
     }
     let mut placed = std::collections::HashSet::new();
     // Folders named by `folders_order` are the top ones; sub-folders are
@@ -725,12 +906,24 @@ fn v1(collection: &Map<String, Value>) -> Result<Import> {
     // folder is at the top).
     let nested: std::collections::HashSet<String> = folders
         .iter()
-        .flat_map(|f| f.get("folders_order").and_then(Value::as_array).cloned().unwrap_or_default())
+        .flat_map(|f| {
+            f.get("folders_order")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        })
         .filter_map(|v| v.as_str().map(str::to_owned))
         .collect();
     let top_order: Vec<String> = match collection.get("folders_order").and_then(Value::as_array) {
-        Some(order) => order.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
-        None => folders.iter().map(|f| text(f.get("id"))).filter(|id| !nested.contains(id)).collect(),
+        Some(order) => order
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        None => folders
+            .iter()
+            .map(|f| text(f.get("id")))
+            .filter(|id| !nested.contains(id))
+            .collect(),
     };
     struct Walk<'a> {
         by_id: &'a dyn Fn(&str) -> Option<&'a Value>,
@@ -755,12 +948,22 @@ fn v1(collection: &Map<String, Value>) -> Result<Import> {
         let id = reader.folder(&name, Some(parent))?;
         let own = folder.get("auth").filter(|a| !a.is_null());
         let effective = own.or(auth);
-        for sub in folder.get("folders_order").and_then(Value::as_array).cloned().unwrap_or_default() {
+        for sub in folder
+            .get("folders_order")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+        {
             if let Some(sub) = sub.as_str().and_then(|s| (walk.folder_by_id)(s)) {
                 walk_folder(reader, walk, sub, &id, &here, effective, placed, depth + 1)?;
             }
         }
-        for request_id in folder.get("order").and_then(Value::as_array).cloned().unwrap_or_default() {
+        for request_id in folder
+            .get("order")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+        {
             if let Some(request) = request_id.as_str().and_then(|r| (walk.by_id)(r)) {
                 placed.insert(text(request.get("id")));
                 v1_request(reader, request, &id, &here, effective)?;
@@ -774,14 +977,27 @@ fn v1(collection: &Map<String, Value>) -> Result<Import> {
     };
     for folder_id in &top_order {
         if let Some(folder) = folder_by_id(folder_id) {
-            walk_folder(&mut reader, &walk, folder, &top, &name, auth.as_ref(), &mut placed, 0)?;
+            walk_folder(
+                &mut reader,
+                &walk,
+                folder,
+                &top,
+                &name,
+                auth.as_ref(),
+                &mut placed,
+                0,
+            )?;
         }
     }
     // The top level's own requests: `order`, then any not placed anywhere.
     let mut top_ids: Vec<String> = collection
         .get("order")
         .and_then(Value::as_array)
-        .map(|o| o.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .map(|o| {
+            o.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     for request in &requests {
         let id = text(request.get("id"));
@@ -802,13 +1018,20 @@ fn v1(collection: &Map<String, Value>) -> Result<Import> {
 }
 
 fn has_v1_scripts(item: &Map<String, Value>) -> bool {
-    ["preRequestScript", "tests"]
-        .iter()
-        .any(|k| item.get(*k).and_then(Value::as_str).is_some_and(|s| !s.trim().is_empty()))
-        || has_scripts(item.get("events"))
+    ["preRequestScript", "tests"].iter().any(|k| {
+        item.get(*k)
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.trim().is_empty())
+    }) || has_scripts(item.get("events"))
 }
 
-fn v1_request(reader: &mut Reader, request: &Value, folder: &str, path: &str, auth: Option<&Value>) -> Result<()> {
+fn v1_request(
+    reader: &mut Reader,
+    request: &Value,
+    folder: &str,
+    path: &str,
+    auth: Option<&Value>,
+) -> Result<()> {
     let name = text(request.get("name"));
     let here = format!("{path}/{name}");
     let mut headers = match request.get("headerData").and_then(Value::as_array) {
@@ -818,7 +1041,9 @@ fn v1_request(reader: &mut Reader, request: &Value, folder: &str, path: &str, au
     let mode = text(request.get("dataMode"));
     let body = match mode.as_str() {
         "raw" => raw_body(text(request.get("rawModeData")), "", &headers),
-        "urlencoded" => RequestBody::Form { fields: rows_of(request.get("data")) },
+        "urlencoded" => RequestBody::Form {
+            fields: rows_of(request.get("data")),
+        },
         "params" => {
             // v1's form-data: `{key, value, type: "text" | "file"}`.
             let list = request.get("data").cloned().map(|v| {
@@ -828,7 +1053,9 @@ fn v1_request(reader: &mut Reader, request: &Value, folder: &str, path: &str, au
                         .unwrap_or_default()
                         .into_iter()
                         .map(|mut p| {
-                            if p.get("type").and_then(Value::as_str) == Some("file") && p.get("src").is_none() {
+                            if p.get("type").and_then(Value::as_str) == Some("file")
+                                && p.get("src").is_none()
+                            {
                                 let value = p.get("value").cloned().unwrap_or(Value::Null);
                                 p["src"] = value;
                             }
@@ -839,11 +1066,18 @@ fn v1_request(reader: &mut Reader, request: &Value, folder: &str, path: &str, au
             });
             multipart(reader, &here, list.as_ref(), &mut headers)
         }
-        "binary" => file_body(reader, &here, request.get("rawModeData").or(request.get("src")), &mut headers),
+        "binary" => file_body(
+            reader,
+            &here,
+            request.get("rawModeData").or(request.get("src")),
+            &mut headers,
+        ),
         _ => RequestBody::None,
     };
     let api = ApiRequest {
-        method: str_of(request.get("method")).map(|m| m.to_ascii_uppercase()).unwrap_or_else(|| "GET".into()),
+        method: str_of(request.get("method"))
+            .map(|m| m.to_ascii_uppercase())
+            .unwrap_or_else(|| "GET".into()),
         url: text(request.get("url")),
         headers,
         body,
@@ -861,7 +1095,15 @@ fn v1_request(reader: &mut Reader, request: &Value, folder: &str, path: &str, au
     });
     let own = request.get("auth").filter(|a| !a.is_null()).cloned();
     let effective = own.or(helper);
-    reader.request(&here, &name, folder, api, description_of(request.get("description")), effective.as_ref().or(auth), scripts)
+    reader.request(
+        &here,
+        &name,
+        folder,
+        api,
+        description_of(request.get("description")),
+        effective.as_ref().or(auth),
+        scripts,
+    )
 }
 
 // ---- Export --------------------------------------------------------------------
@@ -872,7 +1114,12 @@ fn v1_request(reader: &mut Reader, request: &Value, folder: &str, path: &str, au
 /// auth of `{{access_token}}`. No secret value: a secret row's value is
 /// empty, as in the settings file.
 pub fn export_collection(name: &str, folders: &[SavedFolder], requests: &[SavedRequest]) -> Value {
-    fn items(parent: Option<&str>, folders: &[SavedFolder], requests: &[SavedRequest], depth: usize) -> Vec<Value> {
+    fn items(
+        parent: Option<&str>,
+        folders: &[SavedFolder],
+        requests: &[SavedRequest],
+        depth: usize,
+    ) -> Vec<Value> {
         let mut out = Vec::new();
         if depth > 64 {
             return out;
@@ -900,7 +1147,8 @@ fn export_rows(rows: &[NameValue], credential: fn(&str) -> bool) -> Vec<Value> {
     rows.iter()
         .map(|r| {
             let secret = r.is_secret() || credential(&r.name);
-            let mut row = json!({"key": r.name, "value": if secret { "" } else { r.value.as_str() }});
+            let mut row =
+                json!({"key": r.name, "value": if secret { "" } else { r.value.as_str() }});
             if !r.enabled {
                 row["disabled"] = json!(true);
             }
@@ -913,10 +1161,17 @@ fn export_request(saved: &SavedRequest) -> Value {
     let r = &saved.request;
     let body = match &r.body {
         RequestBody::None => Value::Null,
-        RequestBody::Json { text } => json!({"mode": "raw", "raw": text, "options": {"raw": {"language": "json"}}}),
-        RequestBody::Text { text } => json!({"mode": "raw", "raw": text, "options": {"raw": {"language": "text"}}}),
-        RequestBody::Form { fields } => json!({"mode": "urlencoded", "urlencoded": export_rows(fields, is_credential_field)}),
-        RequestBody::Multipart { parts } => json!({"mode": "formdata", "formdata": parts.iter().map(|p| {
+        RequestBody::Json { text } => {
+            json!({"mode": "raw", "raw": text, "options": {"raw": {"language": "json"}}})
+        }
+        RequestBody::Text { text } => {
+            json!({"mode": "raw", "raw": text, "options": {"raw": {"language": "text"}}})
+        }
+        RequestBody::Form { fields } => {
+            json!({"mode": "urlencoded", "urlencoded": export_rows(fields, is_credential_field)})
+        }
+        RequestBody::Multipart { parts } => {
+            json!({"mode": "formdata", "formdata": parts.iter().map(|p| {
             let mut part = match &p.file {
                 Some(src) => json!({"key": p.name, "type": "file", "src": src}),
                 None => json!({"key": p.name, "type": "text", "value": if p.is_secret() || is_credential_field(&p.name) { "" } else { p.value.as_str() }}),
@@ -924,12 +1179,18 @@ fn export_request(saved: &SavedRequest) -> Value {
             if let Some(t) = &p.content_type { part["contentType"] = json!(t); }
             if !p.enabled { part["disabled"] = json!(true); }
             part
-        }).collect::<Vec<_>>()}),
+        }).collect::<Vec<_>>()})
+        }
         RequestBody::File { path, .. } => json!({"mode": "file", "file": {"src": path}}),
     };
     let mut headers = export_rows(&r.headers, is_credential_header);
     if let RequestBody::File { content_type, .. } = &r.body {
-        if !content_type.is_empty() && !r.headers.iter().any(|h| h.name.eq_ignore_ascii_case("content-type")) {
+        if !content_type.is_empty()
+            && !r
+                .headers
+                .iter()
+                .any(|h| h.name.eq_ignore_ascii_case("content-type"))
+        {
             headers.push(json!({"key": "Content-Type", "value": content_type}));
         }
     }

@@ -215,7 +215,10 @@ pub fn resolve_leniently(
                             None => substitute(&part.value, variables, &mut missing),
                             Some(_) => part.value.clone(),
                         },
-                        file: part.file.as_ref().map(|path| substitute(path, variables, &mut missing)),
+                        file: part
+                            .file
+                            .as_ref()
+                            .map(|path| substitute(path, variables, &mut missing)),
                         ..part.clone()
                     }
                 })
@@ -241,7 +244,11 @@ pub fn resolve_leniently(
 /// that without `include_secrets` a secret variable stays `{{name}}`; an
 /// unknown name stays as written (the command is for reading and editing).
 /// The flag says whether a secret variable's value is in it.
-pub fn for_copy(request: &ApiRequest, variables: &Variables, include_secrets: bool) -> (ApiRequest, bool) {
+pub fn for_copy(
+    request: &ApiRequest,
+    variables: &Variables,
+    include_secrets: bool,
+) -> (ApiRequest, bool) {
     let (with_secrets, _) = resolve_leniently(request, variables);
     let (without, _) = resolve_leniently(request, &variables.without_secrets());
     let holds_secret = with_secrets != without;
@@ -322,17 +329,34 @@ mod tests {
     fn multipart_text_parts_and_file_paths_are_resolved() {
         let request = ApiRequest {
             body: RequestBody::Multipart {
-                parts: vec![FormPart::text("type", "{{kind}}"), FormPart::file("file", "{{dir}}/a.iar")],
+                parts: vec![
+                    FormPart::text("type", "{{kind}}"),
+                    FormPart::file("file", "{{dir}}/a.iar"),
+                ],
             },
             ..ApiRequest::default()
         };
         let sent = resolve(&request, &vars(&[("kind", "replace"), ("dir", "/tmp")])).unwrap();
         assert_eq!(
             sent.body,
-            RequestBody::Multipart { parts: vec![FormPart::text("type", "replace"), FormPart::file("file", "/tmp/a.iar")] }
+            RequestBody::Multipart {
+                parts: vec![
+                    FormPart::text("type", "replace"),
+                    FormPart::file("file", "/tmp/a.iar")
+                ]
+            }
         );
-        let file = ApiRequest { body: RequestBody::File { path: "{{dir}}/x".into(), content_type: String::new() }, ..ApiRequest::default() };
-        assert_eq!(resolve(&file, &vars(&[])).unwrap_err().code(), "unresolved_variable");
+        let file = ApiRequest {
+            body: RequestBody::File {
+                path: "{{dir}}/x".into(),
+                content_type: String::new(),
+            },
+            ..ApiRequest::default()
+        };
+        assert_eq!(
+            resolve(&file, &vars(&[])).unwrap_err().code(),
+            "unresolved_variable"
+        );
     }
 
     #[test]
@@ -411,8 +435,14 @@ mod tests {
         assert!(!secret);
         let (full, secret) = for_copy(&request, &variables, true);
         assert_eq!(full.headers[0].value, "test-key-not-real");
-        assert!(secret, "the clipboard is cleared later when a secret variable's value was copied");
-        let plain = ApiRequest { url: "{{base}}/y".into(), ..ApiRequest::default() };
+        assert!(
+            secret,
+            "the clipboard is cleared later when a secret variable's value was copied"
+        );
+        let plain = ApiRequest {
+            url: "{{base}}/y".into(),
+            ..ApiRequest::default()
+        };
         assert!(!for_copy(&plain, &variables, true).1);
     }
 

@@ -13,14 +13,26 @@ fn header(name: &str, value: &str) -> NameValue {
 fn oracles_client_credentials_command_reads_as_a_form_post_with_basic_authentication() {
     let parsed = parse("curl -i -H 'Authorization: Basic dGVzdC1pZDp0ZXN0LXNlY3JldC1ub3QtcmVhbA==' -H 'Content-Type: application/x-www-form-urlencoded;charset=UTF-8' --request POST https://idcs-x.identity.oraclecloud.com/oauth2/v1/token -d 'grant_type=client_credentials&scope=https://aud.example urn:opc:resource:consumer::all'").unwrap();
     assert_eq!(parsed.request.method, "POST");
-    assert_eq!(parsed.request.url, "https://idcs-x.identity.oraclecloud.com/oauth2/v1/token");
-    assert_eq!(parsed.request.headers, [header("Authorization", "Basic dGVzdC1pZDp0ZXN0LXNlY3JldC1ub3QtcmVhbA==")]);
+    assert_eq!(
+        parsed.request.url,
+        "https://idcs-x.identity.oraclecloud.com/oauth2/v1/token"
+    );
+    assert_eq!(
+        parsed.request.headers,
+        [header(
+            "Authorization",
+            "Basic dGVzdC1pZDp0ZXN0LXNlY3JldC1ub3QtcmVhbA=="
+        )]
+    );
     assert_eq!(
         parsed.request.body,
         RequestBody::Form {
             fields: vec![
                 NameValue::new("grant_type", "client_credentials"),
-                NameValue::new("scope", "https://aud.example urn:opc:resource:consumer::all"),
+                NameValue::new(
+                    "scope",
+                    "https://aud.example urn:opc:resource:consumer::all"
+                ),
             ]
         }
     );
@@ -32,8 +44,16 @@ fn line_continuations_quotes_and_escapes_are_read_as_a_shell_reads_them() {
     let r = request("curl --location \\\n  --request PUT \"https://h.example/a b\" \\\r\n  -H \"X-Q: say \\\"hi\\\" \\$HOME\" \\\n  --data-raw $'line1\\nline2' -H X-Plain:\\ ok");
     assert_eq!(r.method, "PUT");
     assert_eq!(r.url, "https://h.example/a b");
-    assert_eq!(r.headers, [header("X-Q", "say \"hi\" $HOME"), header("X-Plain", "ok")]);
-    assert_eq!(r.body, RequestBody::Text { text: "line1\nline2".into() });
+    assert_eq!(
+        r.headers,
+        [header("X-Q", "say \"hi\" $HOME"), header("X-Plain", "ok")]
+    );
+    assert_eq!(
+        r.body,
+        RequestBody::Text {
+            text: "line1\nline2".into()
+        }
+    );
 }
 
 #[test]
@@ -41,18 +61,33 @@ fn a_windows_cmd_command_with_carets_is_read() {
     let r = request("curl ^\"https://h.example/x?a=1^&b=2^\" ^\n  -X POST ^\n  -H ^\"Content-Type: application/json^\" ^\n  --data-raw ^\"^{^\\^\"a^\\^\":1^}^\"");
     assert_eq!(r.method, "POST");
     assert_eq!(r.url, "https://h.example/x?a=1&b=2");
-    assert!(r.headers.is_empty(), "the JSON body implies the Content-Type: {:?}", r.headers);
-    assert_eq!(r.body, RequestBody::Json { text: "{\"a\":1}".into() });
+    assert!(
+        r.headers.is_empty(),
+        "the JSON body implies the Content-Type: {:?}",
+        r.headers
+    );
+    assert_eq!(
+        r.body,
+        RequestBody::Json {
+            text: "{\"a\":1}".into()
+        }
+    );
 }
 
 #[test]
 fn data_options_make_a_post_and_urlencode_encodes() {
-    let r = request("curl https://h.example/t --data-urlencode 'scope=a b&c' --data-urlencode =x/y -d n=1");
+    let r = request(
+        "curl https://h.example/t --data-urlencode 'scope=a b&c' --data-urlencode =x/y -d n=1",
+    );
     assert_eq!(r.method, "POST");
     assert_eq!(
         r.body,
         RequestBody::Form {
-            fields: vec![NameValue::new("scope", "a b&c"), NameValue::new("x/y", ""), NameValue::new("n", "1")]
+            fields: vec![
+                NameValue::new("scope", "a b&c"),
+                NameValue::new("x/y", ""),
+                NameValue::new("n", "1")
+            ]
         }
     );
 }
@@ -73,16 +108,29 @@ fn form_options_make_a_multipart_body_with_text_and_file_parts() {
     assert_eq!(
         r.body,
         RequestBody::Multipart {
-            parts: vec![FormPart::text("type", "application/octet-stream"), file, FormPart::text("note", "@not-a-file")]
+            parts: vec![
+                FormPart::text("type", "application/octet-stream"),
+                file,
+                FormPart::text("note", "@not-a-file")
+            ]
         }
     );
-    assert!(r.headers.is_empty(), "the sender sets multipart's Content-Type with its boundary");
+    assert!(
+        r.headers.is_empty(),
+        "the sender sets multipart's Content-Type with its boundary"
+    );
 }
 
 #[test]
 fn data_binary_from_a_file_is_a_file_body() {
     let r = request("curl -X PUT https://h.example/up -H 'Content-Type: application/zip' --data-binary @/tmp/a.zip");
-    assert_eq!(r.body, RequestBody::File { path: "/tmp/a.zip".into(), content_type: "application/zip".into() });
+    assert_eq!(
+        r.body,
+        RequestBody::File {
+            path: "/tmp/a.zip".into(),
+            content_type: "application/zip".into()
+        }
+    );
     assert!(r.headers.is_empty());
 }
 
@@ -90,7 +138,13 @@ fn data_binary_from_a_file_is_a_file_body() {
 fn user_becomes_basic_authorization_and_short_flags_cluster() {
     let r = request("curl -sSLu alice:test-secret-not-real -XDELETE https://h.example/x");
     assert_eq!(r.method, "DELETE");
-    assert_eq!(r.headers, [header("Authorization", "Basic YWxpY2U6dGVzdC1zZWNyZXQtbm90LXJlYWw=")]);
+    assert_eq!(
+        r.headers,
+        [header(
+            "Authorization",
+            "Basic YWxpY2U6dGVzdC1zZWNyZXQtbm90LXJlYWw="
+        )]
+    );
 }
 
 #[test]
@@ -130,10 +184,16 @@ fn a_token_request_fills_the_grant_fields_and_keeps_the_secrets_apart() {
             has_password: true,
         }
     );
-    assert_eq!(import.client_secret.unwrap().expose(), "test-secret-not-real");
+    assert_eq!(
+        import.client_secret.unwrap().expose(),
+        "test-secret-not-real"
+    );
     assert_eq!(import.password.unwrap().expose(), "test-password-not-real");
     let shown = serde_json::to_string(&import.fields).unwrap();
-    assert!(!shown.contains("not-real"), "no secret in what the window gets: {shown}");
+    assert!(
+        !shown.contains("not-real"),
+        "no secret in what the window gets: {shown}"
+    );
 }
 
 #[test]
@@ -168,7 +228,10 @@ fn seed_commands() -> Vec<(String, String)> {
                     command.push('\n');
                     command.push_str(lines[i]);
                 }
-                out.push((file.file_name().unwrap().to_string_lossy().into_owned(), command));
+                out.push((
+                    file.file_name().unwrap().to_string_lossy().into_owned(),
+                    command,
+                ));
             }
             i += 1;
         }
@@ -179,7 +242,11 @@ fn seed_commands() -> Vec<(String, String)> {
 #[test]
 fn every_curl_command_in_the_seed_documents_becomes_the_request_it_describes() {
     let commands = seed_commands();
-    assert_eq!(commands.len(), 16, "the seed documents hold 16 curl commands: {commands:#?}");
+    assert_eq!(
+        commands.len(),
+        16,
+        "the seed documents hold 16 curl commands: {commands:#?}"
+    );
     let form = |pairs: &[(&str, &str)]| RequestBody::Form {
         fields: pairs.iter().map(|(n, v)| NameValue::new(*n, *v)).collect(),
     };
@@ -198,28 +265,134 @@ fn every_curl_command_in_the_seed_documents_becomes_the_request_it_describes() {
         ..ApiRequest::default()
     };
     let expected: Vec<ApiRequest> = vec![
-        token_post("<identity_domain_host>", "OGQyM...ZDA0Mjcz", form(&[("grant_type", "client_credentials"), ("scope", "https://<Resource APP Audience>urn:opc:resource:consumer::all")])),
-        token_post("<identity_domain_host>.identity.oraclecloud.com", "<base64Encoded clientid:secret>", form(&[("grant_type", "client_credentials"), ("scope", "<app scope>")])),
+        token_post(
+            "<identity_domain_host>",
+            "OGQyM...ZDA0Mjcz",
+            form(&[
+                ("grant_type", "client_credentials"),
+                (
+                    "scope",
+                    "https://<Resource APP Audience>urn:opc:resource:consumer::all",
+                ),
+            ]),
+        ),
+        token_post(
+            "<identity_domain_host>.identity.oraclecloud.com",
+            "<base64Encoded clientid:secret>",
+            form(&[
+                ("grant_type", "client_credentials"),
+                ("scope", "<app scope>"),
+            ]),
+        ),
         list.clone(),
-        token_post("<identity_domain_host>", "MDMx..NGY1", form(&[("grant_type", "authorization_code"), ("code", "AQAg...3jKM4Gc="), ("redirect_uri", "https://app.getpostman.com/oauth2/callback")])),
-        token_post("<identity_domain_host>.identity.oraclecloud.com", "<base64-clientid-secret>", form(&[("grant_type", "authorization_code"), ("code", "<authz-code>"), ("redirect_uri", "<client-redirect-uri>")])),
+        token_post(
+            "<identity_domain_host>",
+            "MDMx..NGY1",
+            form(&[
+                ("grant_type", "authorization_code"),
+                ("code", "AQAg...3jKM4Gc="),
+                ("redirect_uri", "https://app.getpostman.com/oauth2/callback"),
+            ]),
+        ),
+        token_post(
+            "<identity_domain_host>.identity.oraclecloud.com",
+            "<base64-clientid-secret>",
+            form(&[
+                ("grant_type", "authorization_code"),
+                ("code", "<authz-code>"),
+                ("redirect_uri", "<client-redirect-uri>"),
+            ]),
+        ),
         list.clone(),
-        token_post("<Identity_Domain_Host>.identity.oraclecloud.com", "OGQyM...ZDA0Mjcz", form(&[("grant_type", "refresh_token"), ("refresh_token", "AQAgY2MzNjVlOTVhOTRh...vM5S0MkrFSpzc=")])),
-        token_post("<Identity_Domain_Host>.identity.oraclecloud.com", "<base64-clientid-secret>", form(&[("grant_type", "refresh_token"), ("refresh_token", "<refresh_token>")])),
-        token_post("<identity_domain_host>", "OGQyM...ZDA0Mjcz", form(&[("grant_type", "password"), ("username", "sampleUser"), ("password", "SamplePassword"), ("scope", "https://<Resource_APP_Audience>urn:opc:resource:consumer::all offline_access")])),
-        token_post("<Identity_Domain_Service_Instance>.identity.oraclecloud.com", "<base64Encoded_clientid:secret>", form(&[("grant_type", "password"), ("username", "<user-name>"), ("password", "<password>"), ("scope", "<App_Scope> offline_access")])),
-        ApiRequest { url: "https://OIC host/OIC endpoint".into(), ..list.clone() },
-        token_post("<Identity_Domain_Service_Instance>.identity.oraclecloud.com", "OGQyM...ZDA0Mjcz", form(&[("grant_type", "refresh_token"), ("refresh_token", "AQAgY2MzNjVlOTVhOTRh...vM5S0MkrFSpzc=")])),
-        token_post("<Identity_Domain_Service_Instance>.identity.oraclecloud.com", "<base64-clientid-secret>", form(&[("grant_type", "refresh_token"), ("refresh_token", "<refresh_token>")])),
-        token_post("<idcs_url>", "<base64_encoded_client_id:client_secret>", form(&[("grant_type", "authorization_code"), ("code", "<authorization_code_value>")])),
-        ApiRequest { url: String::new(), ..token_post("x", "NzGVjMmZkNDYjYyYMS0GEtOlNjkxZWQ0", form(&[("grant_type", "authorization_code"), ("code", "G0bbfB0bA-9Sa2h-DyuKpB7djF9")])) },
-        ApiRequest { headers: bearer("eyJiO.eyJzdZ.tQ8_-9Jor5"), ..ApiRequest::default() },
+        token_post(
+            "<Identity_Domain_Host>.identity.oraclecloud.com",
+            "OGQyM...ZDA0Mjcz",
+            form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", "AQAgY2MzNjVlOTVhOTRh...vM5S0MkrFSpzc="),
+            ]),
+        ),
+        token_post(
+            "<Identity_Domain_Host>.identity.oraclecloud.com",
+            "<base64-clientid-secret>",
+            form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", "<refresh_token>"),
+            ]),
+        ),
+        token_post(
+            "<identity_domain_host>",
+            "OGQyM...ZDA0Mjcz",
+            form(&[
+                ("grant_type", "password"),
+                ("username", "sampleUser"),
+                ("password", "SamplePassword"),
+                (
+                    "scope",
+                    "https://<Resource_APP_Audience>urn:opc:resource:consumer::all offline_access",
+                ),
+            ]),
+        ),
+        token_post(
+            "<Identity_Domain_Service_Instance>.identity.oraclecloud.com",
+            "<base64Encoded_clientid:secret>",
+            form(&[
+                ("grant_type", "password"),
+                ("username", "<user-name>"),
+                ("password", "<password>"),
+                ("scope", "<App_Scope> offline_access"),
+            ]),
+        ),
+        ApiRequest {
+            url: "https://OIC host/OIC endpoint".into(),
+            ..list.clone()
+        },
+        token_post(
+            "<Identity_Domain_Service_Instance>.identity.oraclecloud.com",
+            "OGQyM...ZDA0Mjcz",
+            form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", "AQAgY2MzNjVlOTVhOTRh...vM5S0MkrFSpzc="),
+            ]),
+        ),
+        token_post(
+            "<Identity_Domain_Service_Instance>.identity.oraclecloud.com",
+            "<base64-clientid-secret>",
+            form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", "<refresh_token>"),
+            ]),
+        ),
+        token_post(
+            "<idcs_url>",
+            "<base64_encoded_client_id:client_secret>",
+            form(&[
+                ("grant_type", "authorization_code"),
+                ("code", "<authorization_code_value>"),
+            ]),
+        ),
+        ApiRequest {
+            url: String::new(),
+            ..token_post(
+                "x",
+                "NzGVjMmZkNDYjYyYMS0GEtOlNjkxZWQ0",
+                form(&[
+                    ("grant_type", "authorization_code"),
+                    ("code", "G0bbfB0bA-9Sa2h-DyuKpB7djF9"),
+                ]),
+            )
+        },
+        ApiRequest {
+            headers: bearer("eyJiO.eyJzdZ.tQ8_-9Jor5"),
+            ..ApiRequest::default()
+        },
     ];
     for ((file, command), want) in commands.iter().zip(&expected) {
         let parsed = parse(command).unwrap_or_else(|e| panic!("{file}: {command}: {e}"));
         assert_eq!(&parsed.request, want, "{file}: {command}");
         if want.url.ends_with("/oauth2/v1/token") {
-            let import = token_fields(&parsed.request, "").unwrap_or_else(|| panic!("{file}: a token request: {command}"));
+            let import = token_fields(&parsed.request, "")
+                .unwrap_or_else(|| panic!("{file}: a token request: {command}"));
             let grant = want.body_field("grant_type");
             let expected_grant = match grant.as_str() {
                 "client_credentials" => Some(GrantType::ClientCredentials),
@@ -227,7 +400,10 @@ fn every_curl_command_in_the_seed_documents_becomes_the_request_it_describes() {
                 "authorization_code" => Some(GrantType::AuthorizationCode),
                 _ => None,
             };
-            assert_eq!(import.fields.grant_type, expected_grant, "{file}: {command}");
+            assert_eq!(
+                import.fields.grant_type, expected_grant,
+                "{file}: {command}"
+            );
             assert_eq!(import.fields.client_auth, Some(ClientAuth::BasicHeader));
             assert_eq!(import.fields.scope, want.body_field("scope"));
             assert_eq!(import.fields.username, want.body_field("username"));
@@ -243,7 +419,11 @@ trait BodyField {
 impl BodyField for ApiRequest {
     fn body_field(&self, name: &str) -> String {
         match &self.body {
-            RequestBody::Form { fields } => fields.iter().find(|f| f.name == name).map(|f| f.value.clone()).unwrap_or_default(),
+            RequestBody::Form { fields } => fields
+                .iter()
+                .find(|f| f.name == name)
+                .map(|f| f.value.clone())
+                .unwrap_or_default(),
             _ => String::new(),
         }
     }
