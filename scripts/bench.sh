@@ -44,6 +44,7 @@ echo "bench: building the empty reference window and the core's network bench (r
 # tauri/custom-protocol).
 cargo build --release --locked -p oauth-console-empty-window --features tauri/custom-protocol
 cargo build --release --locked -p oauth-console-core --example bench_token
+cargo build --release --locked -p oauth-console-core --example bench_import
 echo "bench: building the window driver (tests/package, dev profile)" >&2
 cargo test --locked --test package --no-run
 
@@ -51,6 +52,16 @@ echo "bench: token round trip and connections" >&2
 if ! target/release/examples/bench_token 25 "$RUNS" > "$work/network.json" 2> "$work/network.log"; then
   tail -n 20 "$work/network.log" >&2
   echo '{"error": "bench_token failed, see above"}' > "$work/network.json"
+fi
+
+echo "bench: Postman import and the saved-requests filter" >&2
+if target/release/examples/bench_import "$RUNS" "$work/tree.json" > "$work/import.json" 2> "$work/import.log" \
+   && node scripts/bench-filter.mjs "$work/tree.json" "$RUNS" > "$work/filter.json" 2>> "$work/import.log"; then
+  python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); a.update(json.load(open(sys.argv[2]))); print(json.dumps(a))' \
+    "$work/import.json" "$work/filter.json" > "$work/collections.json"
+else
+  tail -n 20 "$work/import.log" >&2
+  echo '{"error": "bench_import or bench-filter failed, see above"}' > "$work/collections.json"
 fi
 
 # A virtual screen on the first free display number, a fresh HOME.
@@ -79,12 +90,13 @@ $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r), \
 WebKitGTK $(pkg-config --modversion webkit2gtk-4.1 2>/dev/null || echo '?'); \
 load average at start: $load_before"
 
-python3 - "$work/window.json" "$work/network.json" "$deb" "$machine" "$RUNS" "$ROOT/docs/bench.md" <<'PY'
+python3 - "$work/window.json" "$work/network.json" "$deb" "$machine" "$RUNS" "$ROOT/docs/bench.md" "$work/collections.json" <<'PY'
 import datetime, json, os, statistics, subprocess, sys
 
-window_file, network_file, deb, machine, runs, out = sys.argv[1:]
+window_file, network_file, deb, machine, runs, out, collections_file = sys.argv[1:]
 window = json.load(open(window_file))
 network = json.load(open(network_file))
+collections = json.load(open(collections_file))
 missing = window.get("missing", {})
 
 def med(values):
@@ -184,6 +196,21 @@ if ratios:
     row(label, f"{ratio:.2f}× ({mb(before):.0f} → {mb(after):.0f} MB)", "-", "≤ 1.10", ratio <= 1.10)
 else:
     row(label, na(why(window, "soak")), "-", "≤ 1.10", None)
+
+# Import and filter (scripts/bench-filter.mjs, examples/bench_import.rs).
+imported = med(collections.get("importMs", []))
+label = "Import a {:.1f} MB Postman collection, {} requests in nested folders → tree".format(
+    collections.get("bytes", 0) / 1e6, collections.get("requests", "?"))
+if imported is not None:
+    row(label, f"{imported:.0f} ms", "-", "≤ 1 s", imported <= 1000)
+else:
+    row(label, na(collections.get("error", "not measured")), "-", "≤ 1 s", None)
+keystrokes = sorted(collections.get("filterMs", []))
+label = "Saved-requests filter per keystroke, 500 requests (slowest; median)"
+if keystrokes:
+    row(label, f"{keystrokes[-1]:.1f} ms; {med(keystrokes):.1f} ms", "-", "≤ 50 ms", keystrokes[-1] <= 50)
+else:
+    row(label, na(collections.get("error", "not measured")), "-", "≤ 50 ms", None)
 
 header = ("Figure", "OAuth Console", "Reference", "Ratio / goal", "Met?")
 lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]

@@ -13,6 +13,7 @@ import { wireUnauthorized } from "./js/unauthorized.js";
 import { wireRequestPanel } from "./js/request.js";
 import { wireSavedRequests } from "./js/saved-requests.js";
 import { wireHistory } from "./js/history.js";
+import { wireCollections } from "./js/collections.js";
 import { wireResponsePanel } from "./js/response.js";
 import { startProfiles, wireProfiles } from "./js/profiles.js";
 import { wireManageTokens } from "./js/tokens.js";
@@ -39,6 +40,7 @@ async function boot() {
   wireRequestPanel();
   wireSavedRequests();
   wireHistory();
+  wireCollections();
   wireResponsePanel();
   wireUnauthorized();
   wireProfiles();

@@ -187,6 +187,8 @@ fn a_profile_with_every_field_set_survives_a_restart() {
         id: random_id(),
         name: "List integrations".into(),
         folder: None,
+        description: String::new(),
+        uses_profile_token: false,
         request: ApiRequest {
             url: "https://fake-oic.example/ic/api/integration/v1/integrations?limit=5".into(),
             ..ApiRequest::default()
@@ -624,6 +626,8 @@ fn typed_credentials_go_to_the_keychain_and_never_to_the_file_and_come_back_on_l
         id: saved_id.clone(),
         name: "saved".into(),
         folder: None,
+        description: String::new(),
+        uses_profile_token: false,
         request: ApiRequest {
             headers: vec![NameValue::new(
                 "Proxy-Authorization",
@@ -2029,4 +2033,31 @@ fn a_deletion_with_the_keychain_available_is_done_at_once() {
     );
     assert!(!keychain.holds(&format!("{id}/client_secret")));
     assert!(!file_text(&dir).contains("pendingDeletions"));
+}
+
+#[test]
+fn a_secret_variable_is_kept_in_the_keychain_and_a_plain_one_in_the_file() {
+    let dir = TestDir::new("variables");
+    let keychain = Shared::default();
+    let mut store = open(&dir);
+    let id = store.current().id.clone();
+    let mut profile = store.current().clone();
+    let mut secret = NameValue::new("password", "test-secret-not-real");
+    secret.secret = true;
+    profile.variables = vec![NameValue::new("baseUrl", "https://oic.example"), secret];
+    store.update_profile(&vault(&keychain), profile).unwrap();
+
+    let file = std::fs::read_to_string(dir.file()).unwrap();
+    assert!(file.contains("https://oic.example"), "a plain variable is in the file");
+    assert!(!file.contains("test-secret-not-real"), "a secret variable's value is not in the file");
+    let kept = keychain.0.get(&format!("{id}/variable/password")).unwrap();
+    assert_eq!(kept.map(|s| s.expose().to_owned()).as_deref(), Some("test-secret-not-real"));
+    let loaded = open(&dir).profile_with_secrets(&vault(&keychain), &id).unwrap();
+    assert_eq!(loaded.variables[1].value, "test-secret-not-real", "read back from the keychain after a restart");
+    assert!(loaded.variables[1].secret);
+
+    let mut fewer = loaded.clone();
+    fewer.variables.truncate(1);
+    store.update_profile(&vault(&keychain), fewer).unwrap();
+    assert_eq!(keychain.0.get(&format!("{id}/variable/password")).unwrap(), None, "a removed secret variable leaves the keychain");
 }

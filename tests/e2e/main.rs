@@ -8,6 +8,7 @@ mod app;
 mod assertion;
 mod bodies;
 mod client_credentials;
+mod collections;
 mod clipboard;
 mod device_code;
 mod discovery;

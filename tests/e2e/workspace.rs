@@ -60,6 +60,7 @@ async fn after_send_everything_that_matters_is_in_view(width: u32, height: u32) 
         ("Authorization", "tab-auth"),
         ("Headers", "tab-headers"),
         ("Body", "tab-body"),
+        ("Variables", "tab-variables"),
         ("Settings", "tab-settings"),
     ] {
         app.click_tab(tab).await;

@@ -552,3 +552,18 @@ export async function startProfiles() {
     addNotice({ code: "profiles_unavailable", ...normalizeError(error) });
   }
 }
+
+/** Changes the shown profile as a whole (an import): the panels' fields as
+ * they are, then `change(profile)`; saved now and shown again from the store. */
+export async function changeProfile(change) {
+  await flush();
+  const profile = profileToSave();
+  change(profile);
+  await call("save_profile", { profile });
+  await showSnapshot(await call("app_state"));
+}
+
+/** The client secret and password fields' placeholders again (a secret was saved elsewhere, e.g. Paste cURL). */
+export async function refreshSavedSecrets() {
+  if (state.current) await showSavedSecrets(state.current);
+}

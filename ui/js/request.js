@@ -9,12 +9,14 @@ import { edited, registerPart } from "./parts.js";
 import { showResponse, clearResponse, setWaiting } from "./response.js";
 import { paramsFromUrl as syncParams, urlWithParams } from "./urlparams.js";
 import { wireTabs } from "./tabs.js";
+import { hasReference, previewSegments } from "./variable-text.js";
 import { fileBody, partFromCore, partToCore, sentFileName, withPartType } from "./body-parts.js";
 
 const state = {
   params: [], // {key, value, enabled}: raw text, as typed
   headers: [], // {name, value, enabled, secret}; `shown` while Show is on (never saved)
   form: [], // {name, value, enabled, secret} for form-urlencoded bodies
+  variables: [], // the profile's variables: {name, value, enabled, secret}
   parts: [], // {name, value, file, contentType, enabled, secret} for multipart bodies (body-parts.js)
   token: null, // {id, label, prefix}: the token attached by Use Token
   tokenEnabled: true,
@@ -32,12 +34,44 @@ function paramsFromUrl() {
 
 function urlFromParams() {
   $("url").value = urlWithParams($("url").value, state.params);
+  showUrlPreview();
+}
+
+/** Under the URL field, when it names a variable: the URL as Send resolves
+ * it, each unresolved `{{name}}` marked. */
+function showUrlPreview() {
+  const preview = $("url-preview");
+  const url = $("url").value;
+  if (!hasReference(url)) {
+    preview.hidden = true;
+    preview.replaceChildren();
+    return;
+  }
+  const segments = previewSegments(url, state.variables);
+  const missing = segments.filter((s) => s.kind === "missing").map((s) => s.name);
+  preview.replaceChildren(
+    el("span", { class: "muted", text: missing.length ? `Unresolved: ${[...new Set(missing)].join(", ")} · ` : "Sends: " }),
+    ...segments.map((s) => s.kind === "missing" ? el("mark", { class: "unresolved", text: s.text, title: `No variable named ${s.name}: add it under Variables` })
+      : s.kind === "value" ? el("span", { class: "resolved", text: s.text, title: `{{${s.name}}}` })
+      : el("span", { text: s.text })));
+  preview.hidden = false;
+}
+
+/** The profile's variables as the Variables tab holds them (secret values included), for Send. */
+export const variables = () => state.variables.map(({ shown, ...v }) => v);
+
+/** Replaces the Variables tab's rows (a profile's, or an imported environment's). */
+export function setVariables(rows = []) {
+  state.variables = rows.map((v) => ({ enabled: true, ...v }));
+  renderRows("variables", state.variables, "Variable");
+  showUrlPreview();
 }
 
 /** Sets the URL (quick requests, the Oracle base URL) and the Params that follow from it. */
 export function setUrl(url) {
   $("url").value = url;
   paramsFromUrl();
+  showUrlPreview();
   onChange();
 }
 
@@ -60,6 +94,7 @@ const TABLES = {
   params: { rows: () => state.params, key: "key", after: urlFromParams },
   headers: { rows: () => state.headers, key: "name", after: () => {} },
   form: { rows: () => state.form, key: "name", after: () => {} },
+  variables: { rows: () => state.variables, key: "name", after: () => showUrlPreview() },
 };
 
 function renderRows(table, rows, noun) {
@@ -277,6 +312,7 @@ export function loadRequest(request = {}) {
   state.headers = (request.headers ?? []).map((h) => ({ ...h }));
   state.params = [];
   paramsFromUrl();
+  showUrlPreview();
   $("body-kind").value = body.kind ?? "none";
   $("body-text").value = body.text ?? "";
   state.form = (body.fields ?? []).map((f) => ({ ...f }));
@@ -345,7 +381,7 @@ export async function send() {
     const token = attachedToken();
     const request = apiRequest();
     try {
-      const response = await call("send_request", { requestId, request, tokenId: token?.id ?? null });
+      const response = await call("send_request", { requestId, request, tokenId: token?.id ?? null, variables: variables() });
       tellSent(request, { status: `${response.status} ${response.reason ?? ""}`.trim() });
       await showResponse(response);
     } catch (error) {
@@ -370,6 +406,7 @@ async function copyAsCurl(event) {
       request: apiRequest(),
       tokenId: token?.id ?? null,
       includeSecrets: $("curl-include-secrets").checked,
+      variables: variables(),
     });
     flashCopied(button, seconds);
   } catch (error) {
@@ -385,13 +422,22 @@ export function wireRequestPanel() {
       profile.request = apiRequest();
     },
   });
+  registerPart({
+    name: "Variables",
+    load: (profile) => setVariables(profile.variables ?? []),
+    save: (profile) => {
+      profile.variables = variables();
+    },
+  });
   wireTabs($("request-tabs"));
+  wireTable("variables", "Variable");
   wireTable("params", "Parameter");
   wireTable("headers", "Header");
   wireTable("form", "Field");
   wireParts();
   $("url").addEventListener("input", () => {
     paramsFromUrl();
+    showUrlPreview();
     onChange();
   });
   $("method").addEventListener("change", onChange);

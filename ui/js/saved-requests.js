@@ -7,7 +7,7 @@
 
 import { $, el } from "./dom.js";
 import { edited, registerPart } from "./parts.js";
-import { apiRequest, loadRequest } from "./request.js";
+import { apiRequest, attachedToken, loadRequest } from "./request.js";
 import {
   buildTree, canMoveFolder, countRequests, filterTree, folderChoices, folderPath, removeFolder,
 } from "./saved-tree.js";
@@ -134,7 +134,10 @@ export function saveCurrentRequest() {
   const draft = apiRequest();
   const existing = saved.find((r) => r.name === name && (r.folder ?? null) === folder);
   const id = existing?.id ?? newId();
-  const entry = { id, name, folder, ...draft };
+  // What the request panel does not show stays: an imported request's
+  // description and "uses the profile's token".
+  const kept = existing ? { description: existing.description, usesProfileToken: existing.usesProfileToken } : {};
+  const entry = { ...kept, id, name, folder, ...draft };
   saved = existing ? saved.map((r) => (r.id === id ? entry : r)) : [...saved, entry];
   if (folder) for (const f of [folder, ...ancestors(folder)]) expanded.add(f);
   // The list goes back to its prompt, so choosing the entry fills it in.
@@ -154,13 +157,14 @@ function ancestors(folderId) {
 function fill(id) {
   const entry = requestOf(id);
   if (!entry) return;
-  const { id: _id, name, folder, ...draft } = entry;
+  const { id: _id, name, folder, description, usesProfileToken, ...draft } = entry;
   loadRequest(draft);
   $("saved-request").value = id;
   $("delete-saved-request").disabled = false;
   $("saved-request-name").value = name;
   $("saved-request-folder").value = folder ?? "";
-  status(`Filled in "${name}"; press Send to send it.`);
+  const token = usesProfileToken ? (attachedToken() ? " It uses the profile's token (attached)." : " It uses the profile's token: press Use Token first.") : "";
+  status(`Filled in "${name}"; press Send to send it.${token}${description ? ` ${description}` : ""}`);
   edited();
 }
 

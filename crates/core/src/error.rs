@@ -174,6 +174,15 @@ pub enum Error {
     #[error("The access token's signature was not accepted: {reason}")]
     TokenSignatureRefused { reason: String },
 
+    /// `{{name}}` in the request with no variable of that name in the
+    /// profile. Names only: a variable's value is never in a message.
+    #[error("no variable named {} in this profile, so the request was not sent", .names.iter().map(|n| format!("{{{{{n}}}}}")).collect::<Vec<_>>().join(", "))]
+    UnresolvedVariable { names: Vec<String> },
+
+    /// A curl command, Postman collection or environment that could not be read.
+    #[error("{what} could not be read: {reason}")]
+    Import { what: &'static str, reason: String },
+
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -229,6 +238,8 @@ impl Error {
             Error::JwksUnavailable { .. } => "jwks_unavailable".into(),
             Error::IdTokenRefused { .. } => "id_token_refused".into(),
             Error::TokenSignatureRefused { .. } => "token_signature_refused".into(),
+            Error::UnresolvedVariable { .. } => "unresolved_variable".into(),
+            Error::Import { .. } => "import".into(),
             Error::Internal(_) => "internal".into(),
         }
     }

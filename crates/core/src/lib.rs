@@ -9,6 +9,7 @@ pub mod assertion;
 pub mod callback;
 pub mod discovery;
 pub mod cancel;
+pub mod collections;
 pub mod error;
 pub mod expiry;
 pub mod grants;

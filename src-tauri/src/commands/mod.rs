@@ -3,6 +3,7 @@
 //! logic lives here.
 
 pub mod bench;
+pub mod collections;
 pub mod device;
 pub mod dialogs;
 pub mod discovery;

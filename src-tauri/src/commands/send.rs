@@ -5,7 +5,8 @@ use crate::error::ShellError;
 use crate::AppState;
 use oauth_console_core::send::curl;
 use oauth_console_core::send::pretty::pretty_json;
-use oauth_console_core::send::{self, ApiRequest, ApiResponse, BodyKind, RequestBody, HeaderLine, Hop, StoppedRedirect, Timing};
+use oauth_console_core::send::variables::{self, Variables};
+use oauth_console_core::send::{self, ApiRequest, NameValue, ApiResponse, BodyKind, RequestBody, HeaderLine, Hop, StoppedRedirect, Timing};
 use oauth_console_core::store::Outcome;
 use oauth_console_core::{IpcError, Secret};
 use serde::Serialize;
@@ -94,10 +95,17 @@ pub async fn send_request(
     request_id: u64,
     request: ApiRequest,
     token_id: Option<String>,
+    variables: Option<Vec<NameValue>>,
 ) -> Result<ResponseView, IpcError> {
     let profile_id = state.store().current().id.clone();
     let at = super::history::now_ms();
-    let sent = send_and_keep(&app, &state, request_id, request.clone(), token_id).await;
+    // `{{name}}` resolved from the profile's variables (the Variables tab's
+    // rows, secret values included): an unknown name stops Send. History
+    // keeps the request as written, `{{name}}` and all, never a value.
+    let sent = match variables::resolve(&request, &Variables::new(&variables.unwrap_or_default())) {
+        Ok(resolved) => send_and_keep(&app, &state, request_id, resolved, token_id).await,
+        Err(e) => Err(e.into()),
+    };
     let outcome = match &sent {
         Ok(view) => Outcome {
             status: Some(view.status),
@@ -349,7 +357,12 @@ pub async fn copy_request_as_curl(
     request: ApiRequest,
     token_id: Option<String>,
     include_secrets: bool,
+    variables: Option<Vec<NameValue>>,
 ) -> Result<u64, IpcError> {
+    // Variables resolved as at Send; without secrets, a secret variable
+    // stays `{{name}}`, and an unknown name stays as written.
+    let (request, secret_variable) =
+        variables::for_copy(&request, &Variables::new(&variables.unwrap_or_default()), include_secrets);
     let authorization = authorization(&state, token_id.as_deref())?;
     let observed = state.responses.hops_for(&request.url);
     let command = curl::for_api_request(
@@ -359,7 +372,7 @@ pub async fn copy_request_as_curl(
         observed.as_deref(),
         include_secrets,
     )?;
-    let secret = include_secrets && holds_any_secret(&request, authorization.is_some());
+    let secret = include_secrets && (secret_variable || holds_any_secret(&request, authorization.is_some()));
     crate::clipboard::write(&app, Copy::new(command, secret), state.clipboard_clear_seconds()).await
 }
 

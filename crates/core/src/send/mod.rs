@@ -14,6 +14,7 @@ pub mod curl;
 pub mod pretty;
 pub mod redirect;
 pub mod response;
+pub mod variables;
 
 pub use redirect::{
     default_trusted_hosts, FollowAuthorization, Forwarding, RedirectPolicy, StopReason,

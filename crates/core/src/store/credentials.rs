@@ -12,6 +12,8 @@
 //! name occurs again. Naming entries by the row's name rather than its
 //! position keeps a value with its row when other rows are added or removed.
 //!
+//! A profile variable marked secret is a row too: `<profile id>/variable/<name>`.
+//!
 //! Raw JSON and text bodies are content, not rows: they stay in the file.
 
 use super::profile::Profile;
@@ -58,10 +60,21 @@ impl<'a> Row<'a> {
     }
 }
 
-/// Every credential row of the profile's request panel and saved requests.
+/// Every credential row of the profile's request panel and saved requests,
+/// and its secret variables.
 pub(crate) fn rows(profile: &mut Profile) -> Vec<Row<'_>> {
     let id = profile.id.clone();
     let mut out = Vec::new();
+    let mut seen_variables: HashMap<String, usize> = HashMap::new();
+    for row in profile.variables.iter_mut() {
+        if row.secret && !row.name.trim().is_empty() {
+            let name = row.name.trim().to_owned();
+            let count = seen_variables.entry(name.clone()).or_insert(0);
+            *count += 1;
+            let suffix = if *count > 1 { format!("~{count}") } else { String::new() };
+            out.push(Row::of(format!("{id}/variable/{name}{suffix}"), row));
+        }
+    }
     let requests = std::iter::once(("panel".to_owned(), &mut profile.request)).chain(
         profile
             .saved_requests

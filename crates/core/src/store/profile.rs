@@ -276,6 +276,12 @@ pub struct Profile {
     #[serde(deserialize_with = "lenient")]
     pub request: ApiRequest,
     pub saved_requests: Vec<SavedRequest>,
+    /// Variables: `{{name}}` in a request resolves to the value of the
+    /// enabled row of that name at Send ([`crate::send::variables`]). A
+    /// secret variable's value is in the keychain, like a secret header's
+    /// (`credentials`): the file keeps the row with an empty value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub variables: Vec<crate::send::NameValue>,
     /// The folders of the saved requests (a tree: see `saved_tree`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub saved_folders: Vec<SavedFolder>,
@@ -402,6 +408,14 @@ pub struct SavedRequest {
     /// The id of the folder it is in; none at the top level.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
+    /// Notes that came with it (a Postman request's description).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Sent with the profile's token (Use Token, auto-refresh): an imported
+    /// `Authorization: Bearer {{access_token}}` or `bearer` auth becomes
+    /// this, and no Authorization header is stored.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub uses_profile_token: bool,
     #[serde(flatten)]
     pub request: ApiRequest,
 }
