@@ -36,6 +36,7 @@ const COMMANDS: &[&str] = &[
     "import_curl",
     "import_postman",
     "choose_import_file",
+    "choose_export_file",
     "export_postman",
     "secret_saved",
     "list_tokens",

@@ -230,6 +230,7 @@ pub fn run() {
             commands::collections::import_curl,
             commands::collections::import_postman,
             commands::collections::choose_import_file,
+            commands::collections::choose_export_file,
             commands::collections::export_postman,
             commands::secrets::secret_saved,
             commands::saved_tokens::list_tokens,

@@ -108,6 +108,14 @@ export function wireCollections() {
       showError("import-error", error);
     }
   });
+  $("export-choose").addEventListener("click", async () => {
+    try {
+      const path = await call("choose_export_file");
+      if (path) $("export-path").value = path;
+    } catch (error) {
+      showError("import-error", error);
+    }
+  });
   $("export-run").addEventListener("click", async () => {
     hideError("import-error");
     try {

@@ -5,7 +5,6 @@
 //! paths as the Authorization panel's fields.
 
 use super::blocking;
-use crate::error::ShellError;
 use oauth_console_core::collections::curl::{self, TokenFields};
 use oauth_console_core::collections::postman;
 use oauth_console_core::send::{ApiRequest, NameValue};
@@ -182,22 +181,26 @@ pub async fn import_postman(
 /// "Choose file…" for Import…: the path picked, or `None` when cancelled.
 #[tauri::command]
 pub async fn choose_import_file(app: AppHandle) -> Result<Option<String>, IpcError> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
+    let dialog = app
+        .dialog()
         .file()
         .set_title("Import a Postman collection, environment or globals")
         .add_filter("Postman (JSON)", &["json"])
-        .add_filter("All files", &["*"])
-        .pick_file(move |path| {
-            let _ = tx.send(path);
-        });
-    let Some(path) = rx.await.ok().flatten() else {
-        return Ok(None);
-    };
-    let path = path
-        .into_path()
-        .map_err(|e| ShellError::InvalidPath(e.to_string()))?;
-    Ok(Some(path.display().to_string()))
+        .add_filter("All files", &["*"]);
+    Ok(super::dialogs::shown(super::dialogs::pick(dialog).await?))
+}
+
+/// "Choose…" for Export: where to write the collection (the environment
+/// goes beside it), or `None` when cancelled.
+#[tauri::command]
+pub async fn choose_export_file(app: AppHandle) -> Result<Option<String>, IpcError> {
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title("Export as a Postman collection")
+        .set_file_name("oauth-console.postman_collection.json")
+        .add_filter("Postman (JSON)", &["json"]);
+    Ok(super::dialogs::shown(super::dialogs::save(dialog).await?))
 }
 
 /// Export: the profile's saved requests as a Postman v2.1 collection at
