@@ -103,19 +103,24 @@ async fn assert_sent_is_received(app: &App, box_id: &str, sandbox: &SandboxValue
     lines
 }
 
+/// A new Oracle Integration profile on the sandbox's values, with a token
+/// in use, and its administration dialog opened.
+async fn open_administration(app: &App, sandbox: &SandboxValues) {
+    new_oracle_profile(app).await;
+    fill_three_values(app, sandbox).await;
+    app.fill("Integration instance name", "sandbox-instance").await;
+    add_trusted_host(app, &sandbox.design_host).await;
+    app.click("Get New Access Token").await;
+    app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
+    app.click("Use Token").await;
+    app.click("Oracle Integration administration…").await;
+}
+
 #[tokio::test]
 async fn an_oracle_profile_administers_integrations_connections_and_errors_with_each_request_shown() {
     let app = App::launch().await;
     let sandbox = sandbox_values(&app).await;
-    new_oracle_profile(&app).await;
-    fill_three_values(&app, &sandbox).await;
-    app.fill("Integration instance name", "sandbox-instance").await;
-    add_trusted_host(&app, &sandbox.design_host).await;
-    app.click("Get New Access Token").await;
-    app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
-    app.click("Use Token").await;
-
-    app.click("Oracle Integration administration…").await;
+    open_administration(&app, &sandbox).await;
     let progress = app
         .text_when("oic-integrations-progress", "every page", |t| t.ends_with("loaded."))
         .await;
@@ -252,15 +257,7 @@ async fn two_thousand_integrations_load_in_pages_with_cancel_and_a_token_without
         .await
         .unwrap();
     assert!(grown.status().is_success(), "the sandbox grows its catalogue");
-    new_oracle_profile(&app).await;
-    fill_three_values(&app, &sandbox).await;
-    app.fill("Integration instance name", "sandbox-instance").await;
-    add_trusted_host(&app, &sandbox.design_host).await;
-    app.click("Get New Access Token").await;
-    app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
-    app.click("Use Token").await;
-
-    app.click("Oracle Integration administration…").await;
+    open_administration(&app, &sandbox).await;
     app.text_when("oic-integrations-progress", "the first page", |t| t.starts_with("Loading integrations… 100")).await;
     // Scripts keep running between pages: the window answers while it loads
     // (how fast is `make bench`'s business, not a test's).

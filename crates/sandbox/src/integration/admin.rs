@@ -227,32 +227,7 @@ pub async fn import_add(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let integration = match uploaded(&headers, &body) {
-        Ok(integration) => integration,
-        Err(refusal) => return *refusal,
-    };
-    let mut catalog = state.catalog();
-    let integration = catalog.imported_integration(integration);
-    let id = integration["id"].as_str().unwrap_or_default().to_owned();
-    if catalog.integrations.iter().any(|i| i["id"] == id.as_str()) {
-        return api_error(
-            StatusCode::CONFLICT,
-            &format!(
-                "integration {} already exists; import it with Replace (PUT) instead",
-                printable(&id)
-            ),
-        );
-    }
-    let location = integration["links"][0]["href"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    catalog.integrations.insert(0, integration);
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    if let Ok(location) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(LOCATION, location);
-    }
-    response
+    import(&state, &headers, &body, false)
 }
 
 /// Import (Replace): `PUT /integrations/archive`; 404 when it does not exist.
@@ -261,37 +236,58 @@ pub async fn import_replace(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let integration = match uploaded(&headers, &body) {
+    import(&state, &headers, &body, true)
+}
+
+/// Adds (or, with `replace`, replaces) the uploaded archive's integration.
+fn import(state: &DesignState, headers: &HeaderMap, body: &[u8], replace: bool) -> Response {
+    let integration = match uploaded(headers, body) {
         Ok(integration) => integration,
         Err(refusal) => return *refusal,
     };
     let mut catalog = state.catalog();
     let integration = catalog.imported_integration(integration);
     let id = integration["id"].as_str().unwrap_or_default().to_owned();
-    let Some(slot) = catalog
-        .integrations
-        .iter_mut()
-        .find(|i| i["id"] == id.as_str())
-    else {
-        return api_error(
+    let slot = catalog.integrations.iter().position(|i| i["id"] == id.as_str());
+    match (slot, replace) {
+        (Some(_), false) => api_error(
+            StatusCode::CONFLICT,
+            &format!(
+                "integration {} already exists; import it with Replace (PUT) instead",
+                printable(&id)
+            ),
+        ),
+        (None, false) => {
+            let location = integration["links"][0]["href"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            catalog.integrations.insert(0, integration);
+            let mut response = StatusCode::NO_CONTENT.into_response();
+            if let Ok(location) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(LOCATION, location);
+            }
+            response
+        }
+        (None, true) => api_error(
             StatusCode::NOT_FOUND,
             &format!(
                 "integration {} not found; import it with Add (POST) instead",
                 printable(&id)
             ),
-        );
-    };
-    if slot["status"] == "ACTIVATED" {
-        return api_error(
+        ),
+        (Some(at), true) if catalog.integrations[at]["status"] == "ACTIVATED" => api_error(
             StatusCode::CONFLICT,
             &format!(
                 "integration {} is activated; deactivate it before replacing it",
                 printable(&id)
             ),
-        );
+        ),
+        (Some(at), true) => {
+            catalog.integrations[at] = integration;
+            crate::response::json(StatusCode::OK, &catalog.integrations[at])
+        }
     }
-    *slot = integration;
-    crate::response::json(StatusCode::OK, slot)
 }
 
 /// Why a configured connection's ping fails in the sandbox, by id.
