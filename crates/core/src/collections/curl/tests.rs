@@ -206,34 +206,22 @@ fn the_profiles_own_token_url_counts_as_a_token_endpoint() {
     assert_eq!(import.fields.client_id, "c");
 }
 
-/// Every `curl ` command in the seed documents, with following lines joined
-/// when a line ends with `\`.
+/// Every `curl ` command in the seed documents, as `(seed file, command)`:
+/// `tests/fixtures/seed-curl.txt` holds them verbatim (the seeds themselves
+/// live outside the repository), each after a line `### <seed file>`.
 fn seed_commands() -> Vec<(String, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("the seed documents at {}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    let mut out = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let lines: Vec<&str> = text.lines().collect();
-        let mut i = 0;
-        while i < lines.len() {
-            if let Some(pos) = lines[i].find("curl ") {
-                let mut command = lines[i][pos..].to_owned();
-                while command.trim_end().ends_with('\\') && i + 1 < lines.len() {
-                    i += 1;
-                    command.push('\n');
-                    command.push_str(lines[i]);
-                }
-                out.push((
-                    file.file_name().unwrap().to_string_lossy().into_owned(),
-                    command,
-                ));
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/seed-curl.txt");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("the seed commands at {}: {e}", path.display()));
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(file) = line.strip_prefix("### ") {
+            out.push((file.to_owned(), String::new()));
+        } else if let Some((_, command)) = out.last_mut() {
+            if !command.is_empty() {
+                command.push('\n');
             }
-            i += 1;
+            command.push_str(line);
         }
     }
     out
