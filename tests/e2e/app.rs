@@ -140,27 +140,41 @@ impl App {
     /// first launch or profiles that no other test sees.
     pub async fn launch_with_env(application: &str, env: &[(&str, &str)]) -> App {
         let turn = ONE_AT_A_TIME.lock().await;
-        let port = free_port();
-        let native_port = free_port();
         let driver_bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
-        let driver = Driver::watch(Command::new(&driver_bin)
-            .envs(env.iter().copied())
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(match std::env::var("OC_E2E_DRIVER_LOG_DIR") {
-                Ok(dir) => Stdio::from(std::fs::File::create(format!("{dir}/driver-{port}.log")).unwrap()),
-                Err(_) => Stdio::null(),
-            })
-            .spawn()
-            .unwrap_or_else(|e| panic!("could not start {driver_bin} (installed by `make test`): {e}")));
-        let app = App {
-            client: connect(port, application).await,
-            _driver: driver,
-            _turn: turn,
-        };
-        app.wait_ready().await;
-        app
+        // A session that cannot be made (WebKitWebDriver lost its port to
+        // another process between `free_port` and its bind, or it closed the
+        // connection while the app was still starting on a loaded machine)
+        // is tried again with a new driver on new ports: what is tested is
+        // the app, not the first attempt of the WebDriver stack.
+        let mut failures = Vec::new();
+        for attempt in 1..=LAUNCH_ATTEMPTS {
+            let port = free_port();
+            let native_port = free_port();
+            let log = driver_log(port);
+            let driver = Driver::watch(Command::new(&driver_bin)
+                .envs(env.iter().copied())
+                .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::from(std::fs::File::create(&log).unwrap_or_else(|e| panic!("could not create {}: {e}", log.display()))))
+                .spawn()
+                .unwrap_or_else(|e| panic!("could not start {driver_bin} (installed by `make test`): {e}")));
+            match connect(port, application).await {
+                Ok(client) => {
+                    let app = App { client, _driver: driver, _turn: turn };
+                    app.wait_ready().await;
+                    return app;
+                }
+                Err(e) => {
+                    drop(driver);
+                    let said = std::fs::read_to_string(&log).unwrap_or_default();
+                    let tail: String = said.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
+                    eprintln!("e2e: attempt {attempt} of {LAUNCH_ATTEMPTS} to open a WebDriver session failed: {e}\n{tail}");
+                    failures.push(e);
+                }
+            }
+        }
+        panic!("no WebDriver session after {LAUNCH_ATTEMPTS} attempts: {}", failures.join("; "));
     }
 
     async fn wait_ready(&self) {
@@ -449,7 +463,19 @@ impl App {
     }
 }
 
-async fn connect(port: u16, application: &str) -> Client {
+/// How many times a WebDriver session is tried, each with a new driver.
+const LAUNCH_ATTEMPTS: u32 = 3;
+
+/// Where the driver's stderr goes: `OC_E2E_DRIVER_LOG_DIR` when set (kept),
+/// else the temporary folder (read back when the session cannot be made).
+fn driver_log(port: u16) -> std::path::PathBuf {
+    let dir = std::env::var("OC_E2E_DRIVER_LOG_DIR").map(std::path::PathBuf::from).unwrap_or_else(|_| std::env::temp_dir());
+    dir.join(format!("driver-{port}.log"))
+}
+
+/// A WebDriver session with the app at `application`, through the
+/// tauri-driver listening on `port`.
+async fn connect(port: u16, application: &str) -> Result<Client, String> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("tauri:options".into(), json!({ "application": application }));
@@ -462,12 +488,13 @@ async fn connect(port: u16, application: &str) -> Client {
                 .connect(&format!("http://127.0.0.1:{port}"))
                 .await
             {
-                Ok(client) => return client,
-                Err(e) if started.elapsed() > WAIT => panic!("no WebDriver session: {e}"),
+                Ok(client) => return Ok(client),
+                Err(e) if started.elapsed() > WAIT => return Err(e.to_string()),
                 Err(_) => {}
             }
+        } else if started.elapsed() > WAIT {
+            return Err(format!("tauri-driver did not listen on port {port}"));
         }
-        assert!(started.elapsed() < WAIT, "tauri-driver did not listen on port {port}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
