@@ -245,7 +245,10 @@ notes = [
     "Cold start: process start to the UI's `ui_ready` call, once the current profile is shown in every panel and the window answers (the empty window: its page load), CLOCK_MONOTONIC on both sides, launched directly, the two taking turns, after one unmeasured launch each (warm page cache). "
     + ("Where the app's start-up went in its last launch (ms since the process was started): "
        + ", ".join(f"{name} {ms:.0f}" for name, ms in window.get("coldStartAppMarks", [])) + "."
-       if window.get("coldStartAppMarks") else ""),
+       if window.get("coldStartAppMarks") else "")
+    + (" The empty window's last launch: "
+       + ", ".join(f"{name} {ms:.0f}" for name, ms in window.get("coldStartEmptyMarks", [])) + "."
+       if window.get("coldStartEmptyMarks") else ""),
     "Memory: PSS from /proc/<pid>/smaps_rollup of the app and its WebKit processes, 3 s after ready and 3 s after the 100th Send; both windows launched through tauri-driver, taking turns. "
     + (f"After start, the app: {parts('appStart')}; after 100 calls: {parts('appAfterCalls')}; the empty window: {parts('emptyStart')}. "
        if window.get("appStart") else "")

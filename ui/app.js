@@ -20,7 +20,7 @@ import { wireManageTokens } from "./js/tokens.js";
 import { wireLayout } from "./js/layout.js";
 import { wireKeys } from "./js/keys.js";
 import { describeHelps } from "./js/a11y.js";
-import { scriptStarted } from "./js/start-mark.js";
+import { appStateAsked, scriptStarted } from "./js/start-mark.js";
 
 // Where the start-up time goes, for `make bench` (ui_ready writes them beside
 // its ready file, on the process's clock, when the bench asks; otherwise they
@@ -48,7 +48,7 @@ async function boot() {
   describeHelps();
   mark("panels wired");
   // Every panel is filled with the profile before the window counts as ready.
-  await startProfiles();
+  await startProfiles(appStateAsked);
   document.body.dataset.ready = "true";
   mark("profile shown");
   const page = performance.getEntriesByType("navigation")[0];

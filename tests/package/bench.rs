@@ -84,10 +84,11 @@ async fn measure_the_release_app_beside_an_empty_window() {
 
     eprintln!("bench: cold start, {runs} runs each (after one unmeasured launch)");
     // Taking turns, so that whatever else the machine does weighs on both.
-    let (app_ms, empty_ms, app_marks) = cold_starts(&app, &empty, runs);
+    let (app_ms, empty_ms, app_marks, empty_marks) = cold_starts(&app, &empty, runs);
     result.insert("coldStartAppMs".into(), json!(app_ms));
     result.insert("coldStartEmptyMs".into(), json!(empty_ms));
     result.insert("coldStartAppMarks".into(), json!(app_marks));
+    result.insert("coldStartEmptyMarks".into(), json!(empty_marks));
 
     // The app and the empty window take turns, so that both are measured
     // in the same conditions (other programs on the machine change PSS).
@@ -159,31 +160,40 @@ async fn measure_the_release_app_beside_an_empty_window() {
 }
 
 /// Process start to ready, in ms, of the app and of the empty window taking
-/// turns: one unmeasured launch each, then `runs` each. Also the app's own
-/// marks of its last launch (`ui_ready`: where the page's time went).
-fn cold_starts(app: &Path, empty: &Path, runs: usize) -> (Vec<f64>, Vec<f64>, Vec<(String, f64)>) {
+/// turns: one unmeasured launch each, then `runs` each. Also the marks of
+/// each one's last launch (the app's `ui_ready`: where the page's time went;
+/// the empty window's shell steps), to compare them step by step.
+#[allow(clippy::type_complexity)]
+fn cold_starts(app: &Path, empty: &Path, runs: usize) -> (Vec<f64>, Vec<f64>, Vec<(String, f64)>, Vec<(String, f64)>) {
     let dir = std::env::temp_dir().join(format!("oc-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     let ready = dir.join("ready");
     let (mut app_ms, mut empty_ms) = (Vec::new(), Vec::new());
+    let (mut app_marks, mut empty_marks) = (Vec::new(), Vec::new());
     for launch in 0..=runs {
-        for (binary, samples) in [(app, &mut app_ms), (empty, &mut empty_ms)] {
+        for (binary, samples, marks) in [(app, &mut app_ms, &mut app_marks), (empty, &mut empty_ms, &mut empty_marks)] {
+            let _ = std::fs::remove_file(ready.with_extension("marks"));
             let ms = cold_start(binary, &ready);
             if launch > 0 {
                 samples.push(ms);
             }
+            *marks = read_marks(&ready.with_extension("marks"));
         }
     }
-    let marks = std::fs::read_to_string(ready.with_extension("marks"))
+    let _ = std::fs::remove_dir_all(&dir);
+    (app_ms, empty_ms, app_marks, empty_marks)
+}
+
+/// The "name ms" lines a launch wrote beside its ready file.
+fn read_marks(path: &Path) -> Vec<(String, f64)> {
+    std::fs::read_to_string(path)
         .unwrap_or_default()
         .lines()
         .filter_map(|line| {
             let (name, ms) = line.rsplit_once(' ')?;
             Some((name.to_owned(), ms.parse().ok()?))
         })
-        .collect();
-    let _ = std::fs::remove_dir_all(&dir);
-    (app_ms, empty_ms, marks)
+        .collect()
 }
 
 /// One launch of `binary`: process start to the time it writes to `ready`.

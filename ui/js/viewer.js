@@ -22,7 +22,15 @@ export class TextViewer {
       const marker = event.target.closest(".fold");
       if (marker) this.toggle(Number(marker.dataset.line));
     });
-    this.setText("", false);
+    // Empty until the first response, without asking for the page's layout
+    // (render() reads the scroller's size, which would lay the page out
+    // while the window is still starting).
+    this.lines = [""];
+    this.closing = null;
+    this.folded = new Set();
+    this.highlight = -1;
+    this.recompute();
+    this.paint(0, 400);
   }
 
   /** Shows `text`; with `foldable`, `{`/`[` lines can be folded. */
@@ -60,8 +68,11 @@ export class TextViewer {
   }
 
   render() {
-    const top = this.scroller.scrollTop;
-    const height = this.scroller.clientHeight || 400;
+    this.paint(this.scroller.scrollTop, this.scroller.clientHeight || 400);
+  }
+
+  /** The rows in view when the scroller is at `top` and `height` tall. */
+  paint(top, height) {
     const first = Math.max(0, Math.floor(top / LINE_HEIGHT) - OVERSCAN);
     const last = Math.min(this.visible.length, Math.ceil((top + height) / LINE_HEIGHT) + OVERSCAN);
     const width = String(this.lines.length).length;

@@ -8,16 +8,39 @@
 use tauri::webview::PageLoadEvent;
 
 fn main() {
+    step("run() entered");
     tauri::Builder::default()
-        .on_page_load(|_, payload| {
-            if payload.event() == PageLoadEvent::Finished {
+        .on_page_load(|_, payload| match payload.event() {
+            PageLoadEvent::Started => step("page load started (shell)"),
+            PageLoadEvent::Finished => {
+                step("page load finished (shell)");
                 report_ready();
             }
+        })
+        .setup(|_| {
+            step("setup begins");
+            Ok(())
         })
         .run(tauri::generate_context!())
         .expect("the empty window could not start");
 }
 
+/// The same start-up steps as the app's (its `commands::bench::step`), so
+/// `make bench` can show where the two differ: a clock read, kept only when
+/// the benchmark asks (`OAUTH_CONSOLE_READY_FILE` set).
+static STEPS: std::sync::Mutex<Vec<(&'static str, u128)>> = std::sync::Mutex::new(Vec::new());
+
+fn step(name: &'static str) {
+    if std::env::var_os("OAUTH_CONSOLE_READY_FILE").is_none() {
+        return;
+    }
+    if let Some(now) = monotonic_nanos() {
+        STEPS.lock().unwrap_or_else(|p| p.into_inner()).push((name, now));
+    }
+}
+
+/// Writes the ready time, and beside it (`.marks`) each step as ms since
+/// the benchmark started the process (`OAUTH_CONSOLE_BENCH_STARTED`, ns).
 fn report_ready() {
     let Some(path) = std::env::var_os("OAUTH_CONSOLE_READY_FILE") else {
         return;
@@ -26,6 +49,14 @@ fn report_ready() {
         return;
     };
     let path = std::path::PathBuf::from(path);
+    if let Some(started) = std::env::var("OAUTH_CONSOLE_BENCH_STARTED").ok().and_then(|s| s.parse::<u128>().ok()) {
+        let steps = STEPS.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let lines: String = steps
+            .iter()
+            .map(|(name, ns)| format!("{name} {:.1}\n", (*ns as f64 - started as f64) / 1e6))
+            .collect();
+        let _ = std::fs::write(path.with_extension("marks"), lines);
+    }
     let partial = path.with_extension("partial");
     if std::fs::write(&partial, now.to_string()).is_ok() {
         let _ = std::fs::rename(&partial, &path);
