@@ -327,11 +327,12 @@ async fn empty_session(binary: &Path) -> Value {
 }
 
 /// The host:port of the app's sandbox OIC design-time origin, as the app's
-/// `sandbox_start` reports it (it returns the running sandbox).
+/// `sandbox_start` reports it (it returns the running sandbox), asked through
+/// Tauri's IPC internals: the window has no `window.__TAURI__` global.
 async fn sandbox_design_origin(app: &App) -> Result<String, String> {
     const ASK: &str = r#"
         const done = arguments[arguments.length - 1];
-        window.__TAURI__.core.invoke("sandbox_start").then(
+        window.__TAURI_INTERNALS__.invoke("sandbox_start").then(
           (s) => done({ designUrl: s.designUrl }),
           (e) => done({ error: String(e && e.message || e) }));
     "#;
