@@ -161,6 +161,11 @@ impl App {
                 .unwrap_or_else(|e| panic!("could not start {driver_bin} (installed by `make test`): {e}")));
             match connect(port, application).await {
                 Ok(client) => {
+                    // Kept only when asked for (the file stays open for the
+                    // driver: removing it leaves no litter in the temp folder).
+                    if std::env::var_os("OC_E2E_DRIVER_LOG_DIR").is_none() {
+                        let _ = std::fs::remove_file(&log);
+                    }
                     let app = App { client, _driver: driver, _turn: turn };
                     app.wait_ready().await;
                     return app;
@@ -168,7 +173,8 @@ impl App {
                 Err(e) => {
                     drop(driver);
                     let said = std::fs::read_to_string(&log).unwrap_or_default();
-                    let tail: String = said.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
+                    let lines: Vec<&str> = said.lines().collect();
+                    let tail = lines[lines.len().saturating_sub(20)..].join("\n");
                     eprintln!("e2e: attempt {attempt} of {LAUNCH_ATTEMPTS} to open a WebDriver session failed: {e}\n{tail}");
                     failures.push(e);
                 }

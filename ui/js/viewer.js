@@ -25,23 +25,24 @@ export class TextViewer {
     // Empty until the first response, without asking for the page's layout
     // (render() reads the scroller's size, which would lay the page out
     // while the window is still starting).
-    this.lines = [""];
-    this.closing = null;
-    this.folded = new Set();
-    this.highlight = -1;
-    this.recompute();
+    this.load("", false);
     this.paint(0, 400);
   }
 
   /** Shows `text`; with `foldable`, `{`/`[` lines can be folded. */
   setText(text, foldable) {
+    this.load(text, foldable);
+    this.scroller.scrollTop = 0;
+    this.render();
+  }
+
+  /** `text` as the viewer's lines, nothing folded or found, not drawn yet. */
+  load(text, foldable) {
     this.lines = text.split("\n");
     this.closing = foldable ? matchBrackets(this.lines) : null;
     this.folded = new Set();
     this.highlight = -1;
     this.recompute();
-    this.scroller.scrollTop = 0;
-    this.render();
   }
 
   get text() {
