@@ -31,6 +31,19 @@ function mark(name) {
 }
 
 async function boot() {
+  try {
+    await wire();
+  } finally {
+    // Shown once wired and filled: WebKit lays out and paints the workspace
+    // once, instead of once bare and again filled.
+    document.getElementById("app").hidden = false;
+  }
+  document.body.dataset.ready = "true";
+  mark("profile shown");
+  report();
+}
+
+async function wire() {
   wireLayout();
   wireKeys();
   wireAuthPanel();
@@ -49,17 +62,24 @@ async function boot() {
   mark("panels wired");
   // Every panel is filled with the profile before the window counts as ready.
   await startProfiles(appStateAsked);
-  document.body.dataset.ready = "true";
-  mark("profile shown");
+}
+
+function report() {
   const page = performance.getEntriesByType("navigation")[0];
-  if (page) marks.unshift(["page received", page.responseEnd], ["HTML parsed", page.domInteractive]);
+  if (page) {
+    marks.unshift(["page received", page.responseEnd], ["HTML parsed", page.domInteractive]);
+    marks.push(["DOMContentLoaded", page.domContentLoadedEventStart], ["load event", page.loadEventStart]);
+  }
+  for (const paint of performance.getEntriesByType("paint")) marks.push([paint.name, paint.startTime]);
   // Steps a panel marks with performance.mark() (profiles.js: "profile read").
   for (const entry of performance.getEntriesByType("mark")) marks.push([entry.name, entry.startTime]);
   marks.push(["script starts", scriptStarted]);
   marks.sort((a, b) => a[1] - b[1]);
-  // Last: the moment of the call, which the shell matches with its clock.
+  // Last: the moment of the call. The shell puts the page's marks on its
+  // clock with it; sentAt, the same moment on the wall clock, shows the
+  // call's time in transit.
   mark("ready");
-  call("ui_ready", { marks });
+  call("ui_ready", { marks, sentAt: performance.timeOrigin + marks.at(-1)[1] });
 }
 
 boot();

@@ -31,13 +31,20 @@ pub fn step(step: &'static str) {
 
 /// Async, so the two small file writes (bench only) stay off the main thread.
 #[tauri::command]
-pub async fn ui_ready(marks: Option<Vec<(String, f64)>>) {
+pub async fn ui_ready(marks: Option<Vec<(String, f64)>>, sent_at: Option<f64>) {
     let Some(path) = std::env::var_os(READY_FILE) else {
         return;
     };
     let Some(now) = monotonic_nanos() else {
         return;
     };
+    // How long the call took to get here: `sent_at` is the page's wall-clock
+    // time (ms since the epoch, performance.timeOrigin + now()) of "ready".
+    let wall_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1e3)
+        .unwrap_or(0.0);
+    let in_transit_ms = sent_at.map(|sent| (wall_ms - sent).clamp(0.0, 1e4)).unwrap_or(0.0);
     // Written whole, then renamed: the benchmark never reads half a number.
     let path = PathBuf::from(path);
     // Where the start-up went, in the page's own clock (ms since the page
@@ -45,15 +52,16 @@ pub async fn ui_ready(marks: Option<Vec<(String, f64)>>) {
     if let Some(mut marks) = marks {
         // With the benchmark's start time: every step as ms since the process
         // was started, the page's marks moved onto that clock (the last page
-        // mark, "ready", is `now`).
+        // mark, "ready", is `now` less the call's time in transit).
         let started = std::env::var(STARTED).ok().and_then(|s| s.parse::<u128>().ok());
         if let (Some(started), Some(&(_, ready_ms))) = (started, marks.last()) {
-            let page_start_ns = now as f64 - ready_ms * 1e6;
+            let page_start_ns = now as f64 - (ready_ms + in_transit_ms) * 1e6;
             let since = |ns: f64| (ns - started as f64) / 1e6;
             let steps = STEPS.lock().unwrap_or_else(|p| p.into_inner()).clone();
             let mut all: Vec<(String, f64)> =
                 steps.into_iter().map(|(name, ns)| (name.to_owned(), since(ns as f64))).collect();
             all.push(("page begins".into(), since(page_start_ns)));
+            all.push(("ui_ready received (shell)".into(), since(now as f64)));
             all.extend(marks.drain(..).map(|(name, ms)| (name, since(page_start_ns + ms * 1e6))));
             all.sort_by(|a, b| a.1.total_cmp(&b.1));
             marks = all;

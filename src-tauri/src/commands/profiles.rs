@@ -175,6 +175,7 @@ fn snapshot(state: &AppState) -> Result<Snapshot, IpcError> {
 /// keychain check at start, so the status is known.
 #[tauri::command]
 pub async fn app_state(app: AppHandle) -> Result<Snapshot, IpcError> {
+    super::bench::step("app_state begins");
     let sandbox_first = app.state::<AppState>().store().current().kind == ProfileKind::Sandbox;
     let state = app.state::<AppState>();
     let (snapshot, sandbox) = tokio::join!(
@@ -193,6 +194,7 @@ pub async fn app_state(app: AppHandle) -> Result<Snapshot, IpcError> {
     if snapshot.current.kind == ProfileKind::Sandbox {
         snapshot.sandbox = sandbox;
     }
+    super::bench::step("app_state answered");
     Ok(snapshot)
 }
 
