@@ -242,7 +242,7 @@ today = datetime.date.today().isoformat()
 notes = [
     f"Measured {today} on {machine}.",
     f"Each figure is the median of {runs} runs ({network.get('tokenSamples', 25)} samples for the token round trip).",
-    "Cold start: process start to the UI's `ui_ready` call, once the current profile is shown in every panel and the window answers (the empty window: its page load), CLOCK_MONOTONIC on both sides, launched directly, the two taking turns, after one unmeasured launch each (warm page cache). "
+    "Cold start: process start to the shell receiving the UI's `ui_ready` call, sent once the current profile is shown in every panel and the window answers (the empty window: its page load as the shell sees it); both end before the frame that draws the page, CLOCK_MONOTONIC on both sides, launched directly, the two taking turns, after one unmeasured launch each (warm page cache). "
     + ("Where the app's start-up went in its last launch (ms since the process was started): "
        + ", ".join(f"{name} {ms:.0f}" for name, ms in window.get("coldStartAppMarks", [])) + "."
        if window.get("coldStartAppMarks") else "")

@@ -21,6 +21,7 @@ import { wireLayout } from "./js/layout.js";
 import { wireKeys } from "./js/keys.js";
 import { describeHelps } from "./js/a11y.js";
 import { appStateAsked, scriptStarted } from "./js/start-mark.js";
+import { showWhenReady } from "./js/reveal.js";
 
 // Where the start-up time goes, for `make bench` (ui_ready writes them beside
 // its ready file, on the process's clock, when the bench asks; otherwise they
@@ -30,14 +31,14 @@ function mark(name) {
   marks.push([name, performance.now()]);
 }
 
+// The workspace (index.html: #app hidden) is shown once wired and filled, or
+// after SHOW_WITHIN_MS if the profile is slow to come (js/reveal.js).
+const SHOW_WITHIN_MS = 500;
+
 async function boot() {
-  try {
-    await wire();
-  } finally {
-    // Shown once wired and filled: WebKit lays out and paints the workspace
-    // once, instead of once bare and again filled.
-    document.getElementById("app").hidden = false;
-  }
+  const wired = wire();
+  await showWhenReady(wired, SHOW_WITHIN_MS, () => (document.getElementById("app").hidden = false));
+  await wired;
   document.body.dataset.ready = "true";
   mark("profile shown");
   report();
