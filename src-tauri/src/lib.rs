@@ -41,6 +41,9 @@ pub struct AppState {
     /// `history/` beside the settings file. Its calls block on the disk.
     pub history: History,
     keychain_checked: std::sync::OnceLock<()>,
+    /// Held by every step that reads "Remember password" and then puts the
+    /// password in the keychain or in memory (see [`AppState::placing_passwords`]).
+    placing_passwords: std::sync::Mutex<()>,
 }
 
 /// How often deletions that wait for the keychain are tried again.
@@ -53,6 +56,18 @@ impl AppState {
     /// locked).
     pub fn store(&self) -> std::sync::MutexGuard<'_, ProfileStore> {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// One at a time: the steps that read a profile's "Remember password"
+    /// and then keep a password by it (a typed or imported password, the
+    /// move when the setting changes). The window saves the profile and the
+    /// password each after its own pause in typing, so both can run at
+    /// once; without this, the password could be kept in memory by the old
+    /// setting while the move to the keychain found nothing yet to move.
+    /// Unlike the store's lock, this one may be held across keychain calls:
+    /// nothing else waits on it.
+    pub fn placing_passwords(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.placing_passwords.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The "Clear copied token after" setting, for every secret copy.
@@ -158,6 +173,7 @@ pub fn run() {
                 notices: std::sync::Mutex::new(notices),
                 history,
                 keychain_checked: std::sync::OnceLock::new(),
+                placing_passwords: std::sync::Mutex::new(()),
             });
             let handle = app.handle().clone();
             app.state::<AppState>().tokens.on_replace(move |_shelf_id, saved, token| {

@@ -618,3 +618,58 @@ async fn a_refreshed_token_is_saved_again_so_its_rotated_refresh_token_works_aft
     let file = read_settings(&config);
     assert!(!file.contains(&idp("OC_IDP_PASSWORD")), "the password is not in the settings file");
 }
+
+/// The password as the keychain holds it for the profile named `profile`
+/// (read with secret-tool, outside the app), or None.
+fn saved_password(config: &str, profile: &str) -> Option<String> {
+    let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(settings_file(config)).ok()?).ok()?;
+    let profile = file["profiles"].as_array()?.iter().find(|p| p["name"] == profile)?;
+    let account = format!("{}/password", profile["id"].as_str()?);
+    let output = std::process::Command::new("timeout")
+        .args(["10", "secret-tool", "lookup", "service", "dev.oauthconsole.desktop", "username", &account])
+        .output()
+        .ok()?;
+    (output.status.success() && !output.stdout.is_empty()).then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// One round of the window's two saves after a pause in typing, sent at the
+/// same moment: the profile with "Remember password" turned on, and the
+/// password typed with it. Before: Remember off and no password.
+const REMEMBER_AND_TYPE_AT_ONCE: &str = r#"
+const [round, done] = [arguments[0], arguments[arguments.length - 1]];
+const invoke = window.__TAURI_INTERNALS__.invoke;
+(async () => {
+  const { current } = await invoke("app_state");
+  const tokenUrl = current.tokenUrl;
+  await invoke("save_profile", { profile: { ...current, rememberPassword: false } });
+  await invoke("put_secret", { profileId: current.id, kind: "password", value: "", tokenUrl });
+  await Promise.all([
+    invoke("save_profile", { profile: { ...current, rememberPassword: true } }),
+    invoke("put_secret", { profileId: current.id, kind: "password", value: `race-password-${round}`, tokenUrl }),
+  ]);
+  return "done";
+})().then(done, (error) => done("error: " + JSON.stringify(error)));
+"#;
+
+#[tokio::test]
+async fn a_password_typed_as_remember_password_is_turned_on_is_in_the_keychain_whichever_save_comes_first() {
+    let config = fresh_config_home();
+    let app = App::launch_with_config(&config).await;
+    app.new_profile("Remembered").await;
+    app.choose("Grant Type", "Password Credentials").await;
+    app.fill("Access Token URL", &idp("OC_IDP_TOKEN_URL")).await;
+    saved(&app).await;
+    // The window saves the profile and the password each after its own
+    // pause in typing, so the two may run at once; the outcome must not
+    // depend on which one reads "Remember password" first.
+    for round in 0..12 {
+        let outcome = app.client.execute_async(REMEMBER_AND_TYPE_AT_ONCE, vec![round.into()]).await.unwrap();
+        assert_eq!(outcome.as_str(), Some("done"), "round {round}");
+        assert_eq!(
+            saved_password(&config, "Remembered").as_deref(),
+            Some(format!("race-password-{round}").as_str()),
+            "round {round}: the remembered password is in the keychain"
+        );
+    }
+    app.close().await;
+}

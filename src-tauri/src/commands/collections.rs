@@ -53,6 +53,7 @@ pub async fn import_curl(
             });
         };
         notes.extend(import.notes);
+        let _one_at_a_time = state.placing_passwords();
         let remember = state.store().profile(&profile_id)?.remember_password;
         let origin_url = import.fields.token_url.clone();
         for (kind, secret) in [
@@ -142,6 +143,7 @@ pub async fn import_postman(
             _ => return Err(Error::MissingField { field: "File path" }.into()),
         };
         let import = postman::import(&text)?;
+        let _one_at_a_time = state.placing_passwords();
         let remember = state.store().profile(&profile_id)?.remember_password;
         let mut report = import.report;
         let token = match import.grant {

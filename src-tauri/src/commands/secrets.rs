@@ -46,6 +46,7 @@ pub async fn put_secret(
     // The store's lock is taken to read and record, never across the
     // keychain call, which may wait 10 s.
     blocking(&app, move |state| {
+        let _one_at_a_time = state.placing_passwords();
         let remember = state.store().profile(&profile_id)?.remember_password;
         if value.is_empty() {
             let removal = state.vault.delete(&profile_id, kind)?;
