@@ -65,7 +65,7 @@ impl AppState {
     /// once; without this, the password could be kept in memory by the old
     /// setting while the move to the keychain found nothing yet to move.
     /// Unlike the store's lock, this one may be held across keychain calls:
-    /// nothing else waits on it.
+    /// only these steps wait on it.
     pub fn placing_passwords(&self) -> std::sync::MutexGuard<'_, ()> {
         self.placing_passwords.lock().unwrap_or_else(|p| p.into_inner())
     }

@@ -206,7 +206,7 @@ pub async fn save_profile(app: AppHandle, profile: Profile) -> Result<(), IpcErr
     // The store's lock is taken for the steps that read or write the store
     // only, never across a keychain call, which may wait 10 s.
     blocking(&app, move |state| {
-        let _one_at_a_time = state.placing_passwords();
+        let one_at_a_time = state.placing_passwords();
         let remembered = state.store().profile(&profile.id)?.remember_password;
         if remembered != profile.remember_password {
             let removal = store::move_password(&state.vault, &profile.id, profile.remember_password)?;
@@ -215,6 +215,7 @@ pub async fn save_profile(app: AppHandle, profile: Profile) -> Result<(), IpcErr
                 .commit_remember_password(&state.vault, &profile.id, profile.remember_password)?;
             tell(state, removal.notice("The password you no longer remember"));
         }
+        drop(one_at_a_time);
         let update = state.store().plan_update(profile)?;
         update.write_secrets(&state.vault)?;
         state.store().commit_update(&state.vault, update)?;
