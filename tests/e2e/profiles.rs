@@ -522,19 +522,34 @@ async fn a_keychain_that_goes_away_mid_session_turns_into_the_this_session_only_
     crate::keychain_session::require();
 }
 
-/// The refresh token of the first saved token of the profile named
-/// `profile`, as the keychain holds it (read with secret-tool, outside the
-/// app), once the settings file lists that token.
-fn saved_refresh_token(config: &str, profile: &str) -> Option<String> {
+/// The profile named `profile` as the settings file holds it.
+fn stored_profile(config: &str, profile: &str) -> Option<serde_json::Value> {
     let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(settings_file(config)).ok()?).ok()?;
-    let profile = file["profiles"].as_array()?.iter().find(|p| p["name"] == profile)?;
-    let token = profile["tokens"].as_array()?.first()?;
-    let account = format!("{}/token/{}/refresh_token", profile["id"].as_str()?, token["id"].as_str()?);
+    file["profiles"].as_array()?.iter().find(|p| p["name"] == profile).cloned()
+}
+
+/// The value the keychain holds for the app's `account` (read with
+/// secret-tool, outside the app), or None.
+fn keychain_value(account: &str) -> Option<String> {
     let output = std::process::Command::new("timeout")
-        .args(["10", "secret-tool", "lookup", "service", "dev.oauthconsole.desktop", "username", &account])
+        .args(["10", "secret-tool", "lookup", "service", "dev.oauthconsole.desktop", "username", account])
         .output()
         .ok()?;
     (output.status.success() && !output.stdout.is_empty()).then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The refresh token of the first saved token of the profile named
+/// `profile`, as the keychain holds it, once the settings file lists that
+/// token.
+fn saved_refresh_token(config: &str, profile: &str) -> Option<String> {
+    let profile = stored_profile(config, profile)?;
+    let token = profile["tokens"].as_array()?.first()?;
+    keychain_value(&format!("{}/token/{}/refresh_token", profile["id"].as_str()?, token["id"].as_str()?))
+}
+
+/// The password the keychain holds for the profile named `profile`.
+fn saved_password(config: &str, profile: &str) -> Option<String> {
+    keychain_value(&format!("{}/password", stored_profile(config, profile)?["id"].as_str()?))
 }
 
 async fn tick(app: &App, label: &str) {
@@ -617,19 +632,6 @@ async fn a_refreshed_token_is_saved_again_so_its_rotated_refresh_token_works_aft
     app.close().await;
     let file = read_settings(&config);
     assert!(!file.contains(&idp("OC_IDP_PASSWORD")), "the password is not in the settings file");
-}
-
-/// The password as the keychain holds it for the profile named `profile`
-/// (read with secret-tool, outside the app), or None.
-fn saved_password(config: &str, profile: &str) -> Option<String> {
-    let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(settings_file(config)).ok()?).ok()?;
-    let profile = file["profiles"].as_array()?.iter().find(|p| p["name"] == profile)?;
-    let account = format!("{}/password", profile["id"].as_str()?);
-    let output = std::process::Command::new("timeout")
-        .args(["10", "secret-tool", "lookup", "service", "dev.oauthconsole.desktop", "username", &account])
-        .output()
-        .ok()?;
-    (output.status.success() && !output.stdout.is_empty()).then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// One round of the window's two saves after a pause in typing, sent at the
