@@ -137,7 +137,10 @@ async fn an_imported_collection_sends_with_the_profiles_token_and_a_pasted_curl_
             t.starts_with("Filled in")
         })
         .await;
-    assert!(status.contains("uses the profile's token"), "{status}");
+    assert!(
+        status.contains("uses the profile's token: press Get New Access Token, then Use Token"),
+        "no token yet: {status}"
+    );
     assert_eq!(
         app.value_of("URL").await,
         "{{oicBase}}/ic/api/integration/v1/connections"
@@ -153,7 +156,13 @@ async fn an_imported_collection_sends_with_the_profiles_token_and_a_pasted_curl_
     app.click("Get New Access Token").await;
     app.text_when("token-type", "Bearer", |t| t == "Bearer")
         .await;
-    app.click("Use Token").await;
+    // Filled in again with a token in Current Token: it is attached as Use
+    // Token would (without it the sandbox answers 401).
+    click_saved(&app, "List connections", "GET").await;
+    app.text_when("saved-request-status", "the fill with the token attached", |t| {
+        t.contains("uses the profile's token (attached)")
+    })
+    .await;
     assert_eq!(app.send_and_wait().await, "200 OK");
 
     // A name with no variable: Send says which, and nothing is sent.

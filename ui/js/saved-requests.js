@@ -8,6 +8,7 @@
 import { $, el } from "./dom.js";
 import { edited, registerPart } from "./parts.js";
 import { apiRequest, attachedToken, loadRequest } from "./request.js";
+import { attachCurrentToken } from "./token.js";
 import {
   buildTree, canMoveFolder, countRequests, filterTree, folderChoices, folderPath, removeFolder,
 } from "./saved-tree.js";
@@ -154,7 +155,7 @@ function ancestors(folderId) {
   return out;
 }
 
-function fill(id) {
+async function fill(id) {
   const entry = requestOf(id);
   if (!entry) return;
   const { id: _id, name, folder, description, usesProfileToken, ...draft } = entry;
@@ -163,9 +164,14 @@ function fill(id) {
   $("delete-saved-request").disabled = false;
   $("saved-request-name").value = name;
   $("saved-request-folder").value = folder ?? "";
-  const token = usesProfileToken ? (attachedToken() ? " It uses the profile's token (attached)." : " It uses the profile's token: press Use Token first.") : "";
-  status(`Filled in "${name}"; press Send to send it.${token}${description ? ` ${description}` : ""}`);
   edited();
+  // A request that uses the profile's token gets the token shown in
+  // Current Token, as Use Token would attach it.
+  const attached = usesProfileToken && (attachedToken() !== null || (await attachCurrentToken()));
+  const token = !usesProfileToken ? ""
+    : attached ? " It uses the profile's token (attached)."
+    : " It uses the profile's token: press Get New Access Token, then Use Token.";
+  status(`Filled in "${name}"; press Send to send it.${token}${description ? ` ${description}` : ""}`);
 }
 
 function choose() {

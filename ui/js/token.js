@@ -154,18 +154,29 @@ function startCountdown(expiresAt) {
   countdownTimer = setInterval(tick, 1000);
 }
 
-/** Use Token: `Authorization: <prefix from Settings> <access token or ID token>`. */
-async function useSelectedToken(button) {
+/**
+ * Use Token: `Authorization: <prefix from Settings> <access token or ID
+ * token>` on the request. Also what filling a saved request that uses the
+ * profile's token does. Returns whether a token was attached (none shown,
+ * or refused: the error is shown).
+ */
+export async function attachCurrentToken() {
   const token = current;
+  if (!token) return false;
   const idToken = token.hasIdToken && $("use-id-token").checked;
   try {
     const prefix = await call("use_token", { tokenId: token.id, idToken });
     const label = `${idToken ? "ID token of " : ""}${token.name ?? "access token"}`;
     useToken({ id: token.id, label, prefix });
-    flash(button, "Attached");
+    return true;
   } catch (error) {
     showError("error", error);
+    return false;
   }
+}
+
+async function useSelectedToken(button) {
+  if (await attachCurrentToken()) flash(button, "Attached");
 }
 
 /** Copy: the token on the clipboard, cleared later by the app (Settings). */
