@@ -8,6 +8,7 @@ import { $ } from "./dom.js";
 import { call } from "./ipc.js";
 import { currentSettings, setSettings, subscribe } from "./store.js";
 import { clamp, splitKey } from "./layout-math.js";
+import { latestSave } from "./latest-save.js";
 
 const SIDEBAR = { min: 200, max: 520, step: 20 };
 const SPLIT = { min: 15, max: 85, step: 5 };
@@ -15,24 +16,18 @@ const SAVE_DELAY_MS = 400;
 
 let layout = null; // what is shown: a copy of settings.layout, changed as the user drags
 let adopted = false;
-let saveTimer = null;
-let pending = {};
 
 const defaults = () => ({ sidebarWidth: 300, sidebarCollapsed: false, responsePosition: "below", splits: {}, sandboxGuidanceDismissed: false });
 
+const saveLater = latestSave({
+  send: (changes) => call("save_settings", { changes: { ...changes, layout } }),
+  apply: setSettings,
+  delayMs: SAVE_DELAY_MS,
+});
+
 function save(changes) {
   if (changes.theme) setSettings({ ...currentSettings(), ...changes });
-  pending = { ...pending, ...changes };
-  clearTimeout(saveTimer);
-  saveTimer = setTimeout(async () => {
-    const sent = { ...pending, layout };
-    pending = {};
-    try {
-      setSettings(await call("save_settings", { changes: sent }));
-    } catch {
-      // The layout stays as shown; it is saved with the next change.
-    }
-  }, changes.theme ? 0 : SAVE_DELAY_MS);
+  saveLater(changes, { now: Boolean(changes.theme) });
 }
 
 // ---- Theme ---------------------------------------------------------------------
