@@ -8,6 +8,7 @@
 import { $, el, hideError, normalizeError, showError } from "./dom.js";
 import { call } from "./ipc.js";
 import { collectProfile, loadProfile, onEdit } from "./parts.js";
+import { saveQueue } from "./save-queue.js";
 import { currentSettings as storedSettings, setProfile, setSettings } from "./store.js";
 
 const SAVE_DELAY_MS = 300;
@@ -39,51 +40,23 @@ const isSandbox = (profile) => profile?.kind === "sandbox";
 
 // ---- Save status ------------------------------------------------------------
 
-const saving = { timers: new Map(), inFlight: 0, failed: null };
+const saving = saveQueue({ delayMs: SAVE_DELAY_MS, onChange: () => showSaveStatus() });
+const { schedule, flush } = saving;
 
 function showSaveStatus() {
   const status = $("save-status");
-  const pending = saving.timers.size + saving.inFlight;
-  status.classList.toggle("failed", state.loadFailed || (Boolean(saving.failed) && pending === 0));
-  status.title = saving.failed?.hint ?? "";
+  const { waiting, inFlight, failed: error } = saving.status();
+  const failed = error ? normalizeError(error) : null;
+  const pending = waiting + inFlight;
+  status.classList.toggle("failed", state.loadFailed || (Boolean(failed) && pending === 0));
+  status.title = failed?.hint ?? "";
   if (state.loadFailed && pending === 0) {
     status.textContent = "Not saved: this profile was not shown completely";
     return;
   }
-  if (pending > 0) status.textContent = saving.inFlight > 0 ? "Saving…" : "Unsaved changes";
-  else if (saving.failed) status.textContent = `Not saved: ${saving.failed.message}`;
+  if (pending > 0) status.textContent = inFlight > 0 ? "Saving…" : "Unsaved changes";
+  else if (failed) status.textContent = `Not saved: ${failed.message}`;
   else status.textContent = "Saved";
-}
-
-/** Runs `work` after a pause in typing; the last call for `key` wins. */
-function schedule(key, work) {
-  clearTimeout(saving.timers.get(key)?.timer);
-  const timer = setTimeout(() => run(key), SAVE_DELAY_MS);
-  saving.timers.set(key, { timer, work });
-  showSaveStatus();
-}
-
-async function run(key) {
-  const entry = saving.timers.get(key);
-  if (!entry) return;
-  clearTimeout(entry.timer);
-  saving.timers.delete(key);
-  saving.inFlight += 1;
-  showSaveStatus();
-  try {
-    await entry.work();
-    saving.failed = null;
-  } catch (error) {
-    saving.failed = normalizeError(error);
-  } finally {
-    saving.inFlight -= 1;
-    showSaveStatus();
-  }
-}
-
-/** Saves whatever is waiting, now (before a switch or another operation). */
-async function flush() {
-  await Promise.all([...saving.timers.keys()].map(run));
 }
 
 // ---- The profile's fields ---------------------------------------------------
