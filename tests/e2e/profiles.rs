@@ -439,6 +439,44 @@ async fn the_header_prefix_from_settings_goes_before_the_token() {
     app.close().await;
 }
 
+/// Whether Current Token shows a token and offers Use Token, and whether the
+/// request carries the masked Authorization row.
+async fn token_offered(app: &App) -> serde_json::Value {
+    let script = "return [!document.getElementById('token').hidden, !document.getElementById('use-token').disabled, \
+                  Boolean(document.getElementById('token-header-value'))];";
+    app.client.execute(script, vec![]).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_switch_to_another_profile_leaves_the_previous_profiles_token_behind() {
+    let app = App::launch_with_config(&fresh_config_home()).await;
+    app.profile_shown().await;
+    app.click("Get New Access Token").await;
+    app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
+    app.click("Use Token").await;
+    app.text_when("token-header-value", "the Authorization row", |t| t.starts_with("Bearer")).await;
+    assert_eq!(token_offered(&app).await, serde_json::json!([true, true, true]));
+
+    // Another profile: its requests go elsewhere, so the Sandbox's token is neither shown nor attached.
+    app.new_profile("Elsewhere").await;
+    assert_eq!(token_offered(&app).await, serde_json::json!([false, false, false]), "no token of the Sandbox profile");
+    let empty = app.text_when("empty-state", "the guidance", |t| !t.is_empty()).await;
+    assert!(empty.contains("Manage Tokens"), "{empty}");
+
+    // Back on the Sandbox profile, its saved token is one Select away.
+    app.choose("Profile", "Sandbox").await;
+    app.profile_shown().await;
+    app.click_tab("Authorization").await;
+    app.click("Manage Tokens").await;
+    wait_until("the Sandbox's token", || async { token_rows(&app).await.len() == 1 }).await;
+    app.client.find(Locator::Css("#tokens-rows button[data-action='select']")).await.unwrap().click().await.unwrap();
+    app.text_when("token-type", "Bearer", |t| t == "Bearer").await;
+    app.click("Use Token").await;
+    app.text_when("token-header-value", "the Authorization row", |t| t.starts_with("Bearer")).await;
+    assert_eq!(app.send_and_wait().await, "200 OK", "the Sandbox's own token still works there");
+    app.close().await;
+}
+
 #[tokio::test]
 async fn an_unreadable_settings_file_is_kept_aside_and_the_user_is_told() {
     let config = fresh_config_home();

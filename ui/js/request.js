@@ -11,6 +11,7 @@ import { paramsFromUrl as syncParams, urlWithParams } from "./urlparams.js";
 import { wireTabs } from "./tabs.js";
 import { hasReference, previewSegments } from "./variable-text.js";
 import { fileBody, partFromCore, partToCore, sentFileName, withPartType } from "./body-parts.js";
+import { currentProfile, subscribe } from "./store.js";
 
 const state = {
   params: [], // {key, value, enabled}: raw text, as typed
@@ -18,7 +19,7 @@ const state = {
   form: [], // {name, value, enabled, secret} for form-urlencoded bodies
   variables: [], // the profile's variables: {name, value, enabled, secret}
   parts: [], // {name, value, file, contentType, enabled, secret} for multipart bodies (body-parts.js)
-  token: null, // {id, label, prefix}: the token attached by Use Token
+  token: null, // {id, label, prefix, profileId}: the token attached by Use Token, and the profile it was attached in
   tokenEnabled: true,
   inFlight: null,
 };
@@ -298,7 +299,7 @@ export function attachedToken() {
 
 /** Use Token: the Authorization row now carries this token (masked). */
 export function useToken(token) {
-  state.token = token;
+  state.token = { ...token, profileId: currentProfile()?.id ?? null };
   state.tokenEnabled = true;
   renderRows("headers", state.headers, "Header");
   onChange();
@@ -415,6 +416,12 @@ async function copyAsCurl(event) {
 }
 
 export function wireRequestPanel() {
+  // Another profile's token stays with it: a switch detaches it.
+  subscribe("profile", (profile) => {
+    if (!state.token || profile?.id === state.token.profileId) return;
+    state.token = null;
+    renderRows("headers", state.headers, "Header");
+  });
   registerPart({
     name: "Request",
     load: (profile) => loadRequest(profile.request ?? {}),

@@ -6,13 +6,14 @@
 import { $, el, flash, flashCopied, hideError, showError } from "./dom.js";
 import { call, listen, newRequestId } from "./ipc.js";
 import { useToken } from "./request.js";
-import { setToken } from "./store.js";
+import { currentProfile, setToken, subscribe } from "./store.js";
 
 /** Sent by the core when a held token changes: Refresh, auto-refresh before Send, a refused refresh. */
 const TOKEN_UPDATED = "token-updated";
 
 let countdownTimer = null;
 let current = null;
+let shownFor = null; // the id of the profile that was current when the token was shown
 
 export function currentToken() {
   return current;
@@ -20,6 +21,7 @@ export function currentToken() {
 
 export function showToken(token) {
   current = token;
+  shownFor = currentProfile()?.id ?? null;
   setToken(token);
   setMasked(true);
   $("token-type").textContent = token.tokenType;
@@ -44,6 +46,24 @@ export function showToken(token) {
   $("use-token").disabled = false;
   $("use-id-token-label").hidden = !token.hasIdToken;
   if (!token.hasIdToken) $("use-id-token").checked = false;
+}
+
+/**
+ * No Current Token: after a switch to another profile, whose requests go to
+ * other hosts with other scopes, the previous profile's token is not offered
+ * (Use Token, or filling in a saved request, would attach it).
+ */
+function clearToken() {
+  current = null;
+  shownFor = null;
+  clearInterval(countdownTimer);
+  setToken(null);
+  hideError("error");
+  $("token").hidden = true;
+  $("empty-state").hidden = false;
+  $("use-token").disabled = true;
+  $("use-id-token-label").hidden = true;
+  $("use-id-token").checked = false;
 }
 
 async function setMasked(masked) {
@@ -191,6 +211,9 @@ async function copySelectedToken(event) {
 }
 
 export function wireTokenPanel() {
+  subscribe("profile", (profile) => {
+    if (current && profile?.id !== shownFor) clearToken();
+  });
   $("copy-token").addEventListener("click", copySelectedToken);
   $("refresh-token").addEventListener("click", refresh);
   $("copy-refresh-curl").addEventListener("click", copyRefreshAsCurl);
