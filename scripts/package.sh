@@ -5,7 +5,13 @@
 # target/package/oauth-console_<version>_<arch>.deb and prints that path on
 # stdout. Installs what is missing first (apt, npm). Idempotent: a second run
 # only re-bundles.
+#
+# --debug (make test): the same package from the dev profile the tests build,
+# so the suite's .deb costs a bundling step, not a second, release build.
+# Named oauth-console_<version>_<arch>-debug.deb.
 set -euo pipefail
+profile=release
+if [ "${1:-}" = --debug ]; then profile=debug; fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
@@ -23,12 +29,17 @@ scripts/node-modules.sh
 # `tauri build` runs `cargo build --release --features tauri/custom-protocol`
 # (the release profile in Cargo.toml: LTO, size-optimised, stripped), then
 # bundles. --ci: no prompts. Only the .deb: AppImage's bundler downloads tools.
-echo "package: building the release app and its .deb (the first build takes 7-15 minutes)" >&2
-node_modules/.bin/tauri build --ci --bundles deb >&2
+if [ "$profile" = release ]; then
+  echo "package: building the release app and its .deb (the first build takes 7-15 minutes)" >&2
+  node_modules/.bin/tauri build --ci --bundles deb >&2
+else
+  echo "package: bundling the dev-profile app the tests built into a .deb" >&2
+  node_modules/.bin/tauri build --ci --debug --bundles deb >&2
+fi
 
 version="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' tauri.conf.json | head -n1)"
 arch="$(dpkg --print-architecture)"
-built="target/release/bundle/deb/OAuth Console_${version}_${arch}.deb"
+built="target/$profile/bundle/deb/OAuth Console_${version}_${arch}.deb"
 [ -f "$built" ] || { echo "package: the Tauri CLI made no $built" >&2; exit 1; }
 
 # The CLI names the package after the product, kebab-cased ("o-auth-console")
@@ -43,6 +54,7 @@ mv "$work/deb/usr/share/applications/OAuth Console.desktop" "$work/deb/usr/share
 (cd "$work/deb" && find usr -type f -print0 | sort -z | xargs -0 md5sum > DEBIAN/md5sums)
 mkdir -p target/package
 deb="target/package/oauth-console_${version}_${arch}.deb"
+if [ "$profile" = debug ]; then deb="target/package/oauth-console_${version}_${arch}-debug.deb"; fi
 dpkg-deb --root-owner-group -Zxz --build "$work/deb" "$deb" >/dev/null
 echo "package: $deb ($(du -h "$deb" | cut -f1), installs $(dpkg-deb -f "$deb" Installed-Size) KiB; needs $(dpkg-deb -f "$deb" Depends))" >&2
 echo "$ROOT/$deb"

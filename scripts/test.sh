@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make test: installs what the suite needs (apt packages, tauri-driver, the
-# third-party test identity server), builds the release .deb
+# third-party test identity server), bundles the dev-profile app into a .deb
 # (scripts/package.sh, for tests/package), starts Xvfb, a D-Bus session with an
 # unlocked gnome-keyring and the identity server, runs every test with cargo,
 # and stops what it started by PID. Extra arguments go to `cargo test`.
@@ -26,7 +26,8 @@ echo "test: building (one dev profile for the app and every test)" >&2
 packages="${OC_TEST_PACKAGES:---workspace --exclude oauth-console-empty-window}"
 cargo build --locked $packages --tests --bins
 
-# The release .deb for tests/package (installed, opened and removed again),
+# The .deb for tests/package (installed, opened and removed again), bundled
+# from the dev build above (package.sh --debug: no second, release build),
 # when the whole suite runs or the arguments name the package test.
 package_test=false
 if [ $# -eq 0 ] && [ -z "${OC_TEST_PACKAGES:-}" ]; then package_test=true; fi
@@ -34,7 +35,7 @@ for arg in "$@"; do
   if [ "$arg" = package ]; then package_test=true; fi
 done
 if $package_test; then
-  OC_PACKAGE_DEB="$(scripts/package.sh)"
+  OC_PACKAGE_DEB="$(scripts/package.sh --debug)"
   export OC_PACKAGE_DEB
 fi
 
