@@ -6,8 +6,9 @@
 # stdout. Installs what is missing first (apt, npm). Idempotent: a second run
 # only re-bundles.
 #
-# --debug (make test): the same package from the dev profile the tests build,
-# so the suite's .deb costs a bundling step, not a second, release build.
+# --debug (make test): the same package from the dev build the tests made
+# (`tauri bundle`, no compiling), so the suite's .deb costs a bundling step,
+# not a second, release build.
 # Named oauth-console_<version>_<arch>-debug.deb.
 set -euo pipefail
 profile=release
@@ -34,7 +35,7 @@ if [ "$profile" = release ]; then
   node_modules/.bin/tauri build --ci --bundles deb >&2
 else
   echo "package: bundling the dev-profile app the tests built into a .deb" >&2
-  node_modules/.bin/tauri build --ci --debug --bundles deb >&2
+  node_modules/.bin/tauri bundle --ci --debug --bundles deb >&2
 fi
 
 version="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' tauri.conf.json | head -n1)"
